@@ -1,0 +1,5 @@
+//! One module per route, as in Leptos's `hackernews` example.
+
+pub mod library;
+pub mod not_found;
+pub mod reader;

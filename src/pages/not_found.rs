@@ -1,0 +1,18 @@
+use crate::{browser, paths};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// An honest 404 inside the app, for an unknown article or path.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    browser::set_title("Page introuvable");
+    view! {
+        <section class="not-found">
+            <h1>"Page introuvable"</h1>
+            <p>"Cette page n’existe pas, ou l’article a changé d’adresse."</p>
+            <p>
+                <A href=paths::library(browser::base())>"Retour à la bibliothèque"</A>
+            </p>
+        </section>
+    }
+}

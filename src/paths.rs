@@ -1,0 +1,44 @@
+//! The app's URLs. The app may be served under a sub-path (`/liseuse/`), so every link is built
+//! from the base path the page was built for, never from a hard-coded `/`.
+
+/// Normalises a base path: `""` for the root, otherwise `/a/b` with no trailing slash.
+pub fn normalize_base(path: &str) -> String {
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!("/{trimmed}")
+    }
+}
+
+/// The library (home).
+pub fn library(base: &str) -> String {
+    format!("{base}/")
+}
+
+/// An article. The trailing slash matches the `lire/<slug>/index.html` a static host serves.
+pub fn article(base: &str, slug: &str) -> String {
+    format!("{base}/lire/{slug}/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_is_normalized() {
+        assert_eq!(normalize_base("/"), "");
+        assert_eq!(normalize_base(""), "");
+        assert_eq!(normalize_base("/liseuse/"), "/liseuse");
+        assert_eq!(normalize_base("liseuse"), "/liseuse");
+        assert_eq!(normalize_base("/a/b/"), "/a/b");
+    }
+
+    #[test]
+    fn links_carry_the_base() {
+        assert_eq!(library(""), "/");
+        assert_eq!(library("/liseuse"), "/liseuse/");
+        assert_eq!(article("", "un-titre"), "/lire/un-titre/");
+        assert_eq!(article("/liseuse", "un-titre"), "/liseuse/lire/un-titre/");
+    }
+}
