@@ -292,6 +292,11 @@ fn shipped_articles_keep_the_authors_words() {
         for c in &a.comments {
             check(&c.blocks);
         }
-        assert!(source.contains(&squeeze(&a.title)), "{}: title not in the source", a.file);
+        // A title taken from a sentence may start with a capital where the sentence did not.
+        assert!(
+            source.to_lowercase().contains(&squeeze(&a.title).to_lowercase()),
+            "{}: title not in the source",
+            a.file
+        );
     }
 }
