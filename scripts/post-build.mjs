@@ -22,5 +22,9 @@ for (const slug of slugs) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "index.html"), shell);
 }
+for (const route of ["notes"]) {
+  mkdirSync(join(staging, route), { recursive: true });
+  writeFileSync(join(staging, route, "index.html"), shell);
+}
 writeFileSync(join(staging, "404.html"), shell);
 console.log(`post-build: ${slugs.length} article routes and 404.html written`);

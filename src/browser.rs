@@ -29,3 +29,72 @@ pub fn set_title(page: &str) {
         }
     }
 }
+
+/// Listens to `event` on the document until the current reactive owner is cleaned up (the
+/// component unmounts). For events that do not reach the window, such as `selectionchange`.
+pub fn on_document_event(event: &str, callback: impl Fn(web_sys::Event) + 'static) {
+    use leptos::prelude::on_cleanup;
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let callback = Closure::<dyn Fn(web_sys::Event)>::new(callback).into_js_value();
+    let _ = document.add_event_listener_with_callback(event, callback.unchecked_ref());
+    let event = event.to_string();
+    let held = send_wrapper::SendWrapper::new((document, callback));
+    on_cleanup(move || {
+        let (document, callback) = &*held;
+        let _ = document.remove_event_listener_with_callback(&event, callback.unchecked_ref());
+    });
+}
+
+/// Whether a key press is typing in a field, where the app's shortcuts must not fire.
+pub fn is_typing(event: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    if event.ctrl_key() || event.meta_key() || event.alt_key() {
+        return true;
+    }
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el
+                    .dyn_ref::<web_sys::HtmlElement>()
+                    .is_some_and(|h| h.is_content_editable())
+        })
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// 53 random bits, for ids.
+pub fn random_u64() -> u64 {
+    (js_sys::Math::random() * (1u64 << 53) as f64) as u64
+}
+
+/// Offers `text` as a file download.
+pub fn download(name: &str, mime: &str, text: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Ok(a) = document.create_element("a") {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    // Revoked later: revoking at once can cancel the download before it starts.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
+}

@@ -1,12 +1,20 @@
 //! Liseuse: a reading app for French articles, with highlights and notes kept in the browser.
 //!
-//! Pure logic (content, paths, notes) lives apart from the browser layer (`app`, `pages`,
-//! `view`, `browser`), so that it is tested natively with `cargo test`.
+//! Pure logic (`content`, `paths`, `layout`, `notes`, `notebook`) is apart from the browser
+//! layer (`app`, `pages`, `view`, `state`, `storage`, `selection`, `prefs`, `browser`), so that
+//! it is tested natively with `cargo test`.
 
 pub mod content;
+pub mod layout;
+pub mod notebook;
+pub mod notes;
 pub mod paths;
 
 pub mod app;
 pub mod browser;
 pub mod pages;
+pub mod prefs;
+pub mod selection;
+pub mod state;
+pub mod storage;
 pub mod view;

@@ -21,6 +21,11 @@ pub fn article(base: &str, slug: &str) -> String {
     format!("{base}/lire/{slug}/")
 }
 
+/// "Mes notes".
+pub fn my_notes(base: &str) -> String {
+    format!("{base}/notes/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +45,6 @@ mod tests {
         assert_eq!(library("/liseuse"), "/liseuse/");
         assert_eq!(article("", "un-titre"), "/lire/un-titre/");
         assert_eq!(article("/liseuse", "un-titre"), "/liseuse/lire/un-titre/");
+        assert_eq!(my_notes("/liseuse"), "/liseuse/notes/");
     }
 }

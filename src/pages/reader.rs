@@ -1,22 +1,108 @@
 use crate::{
     browser,
     content::{self, Article, ARTICLES},
+    layout::Placed,
+    notes::{
+        anchor::{anchor, Anchoring},
+        model::Highlight,
+    },
     pages::not_found::NotFound,
     paths,
-    view::article_body::Blocks,
+    state::NotesState,
+    view::{
+        announcer::Announcer,
+        article_body::{Blocks, MarkKey},
+        article_notes::ArticleNotes,
+        highlight_panel::HighlightPanel,
+        toolbar::SelectionToolbar,
+    },
 };
-use leptos::prelude::*;
+use leptos::{html, prelude::*};
 use leptos_router::{components::A, hooks::use_params_map};
+use std::ops::Range;
 
 /// The reader page for `/lire/<slug>/`.
 #[component]
 pub fn Reader() -> impl IntoView {
     let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    move || match content::find(&slug()) {
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    move || match content::find(&slug.get()) {
         Some((index, article)) => view! { <ArticlePage index article /> }.into_any(),
         None => view! { <NotFound /> }.into_any(),
     }
+}
+
+/// A live highlight and where it sits in the current text (`None`: orphaned).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anchored {
+    pub highlight: Highlight,
+    pub range: Option<Range<usize>>,
+}
+
+/// Everything the reader page's parts share.
+#[derive(Clone, Copy)]
+pub struct ReaderContext {
+    pub article: &'static Article,
+    pub anchored: Memo<Vec<Anchored>>,
+    /// The highlight whose panel is open.
+    pub open: RwSignal<Option<String>>,
+    pub announcer: Announcer,
+    pub body: NodeRef<html::Div>,
+}
+
+impl ReaderContext {
+    /// Scrolls to a highlight's first mark and focuses it.
+    pub fn focus_highlight(&self, id: &str) {
+        if let Some(mark) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&format!("h-{id}")))
+        {
+            mark.scroll_into_view_with_bool(false);
+            if let Some(mark) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&mark) {
+                let _ = mark.focus();
+            }
+        }
+    }
+}
+
+/// Places every live highlight of the article in its current text.
+pub fn anchor_article(article: &Article, highlights: &[Highlight]) -> Vec<Anchored> {
+    let text = article.plain_text;
+    let mut anchored: Vec<Anchored> = highlights
+        .iter()
+        .filter(|h| !h.deleted)
+        .map(|h| {
+            let range = match anchor(text, &h.quote, &h.position) {
+                Anchoring::Exact(r) | Anchoring::Moved(r) | Anchoring::Approximate(r) => {
+                    Some(snap_to_text(text, r))
+                }
+                Anchoring::Orphan => None,
+            };
+            Anchored {
+                highlight: h.clone(),
+                range,
+            }
+        })
+        .collect();
+    // Reading order; orphans last.
+    anchored.sort_by_key(|a| {
+        (
+            a.range.as_ref().map_or(usize::MAX, |r| r.start),
+            a.highlight.created,
+        )
+    });
+    anchored
+}
+
+/// Keeps a range off the separators between blocks, so its first char is in a rendered run.
+fn snap_to_text(text: &str, range: Range<usize>) -> Range<usize> {
+    let chars: Vec<char> = text.chars().skip(range.start).take(range.len()).collect();
+    let lead = chars.iter().take_while(|c| c.is_whitespace()).count();
+    let trail = chars.iter().rev().take_while(|c| c.is_whitespace()).count();
+    if lead == chars.len() {
+        return range;
+    }
+    range.start + lead..range.end - trail
 }
 
 #[component]
@@ -25,74 +111,171 @@ fn ArticlePage(index: usize, article: &'static Article) -> impl IntoView {
     let base = browser::base();
     let previous = index.checked_sub(1).and_then(|i| ARTICLES.get(i));
     let next = ARTICLES.get(index + 1);
+    let notes = NotesState::get();
+
+    let anchored = Memo::new(move |_| {
+        notes.notebook.with(|n| {
+            n.record(article.slug)
+                .map(|r| anchor_article(article, &r.highlights))
+                .unwrap_or_default()
+        })
+    });
+    let marks = Memo::new(move |_| {
+        anchored.with(|all| {
+            all.iter()
+                .filter_map(|a| {
+                    a.range.clone().map(|range| Placed {
+                        key: MarkKey {
+                            id: a.highlight.id.clone(),
+                            color: a.highlight.color,
+                        },
+                        range,
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let reader = ReaderContext {
+        article,
+        anchored,
+        open: RwSignal::new(None),
+        announcer: Announcer::new(),
+        body: NodeRef::new(),
+    };
+    provide_context(reader);
+
+    // Activating a mark (click, tap, Enter) opens its panel; the innermost mark wins.
+    let open_from_event = move |target: Option<web_sys::EventTarget>| {
+        let mark = target
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.closest("mark[data-id]").ok().flatten());
+        if let Some(id) = mark.and_then(|m| m.get_attribute("data-id")) {
+            reader.open.set(Some(id));
+            true
+        } else {
+            false
+        }
+    };
+    let on_click = move |ev: web_sys::MouseEvent| {
+        // A click that ends a selection is for the toolbar, not the panel.
+        let selecting = web_sys::window()
+            .and_then(|w| w.get_selection().ok().flatten())
+            .is_some_and(|s| !s.is_collapsed());
+        if !selecting {
+            open_from_event(ev.target());
+        }
+    };
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Enter" && open_from_event(ev.target()) {
+            ev.prevent_default();
+        }
+    };
+
+    // A deep link (`#h-<id>`) opens on its highlight once the marks are drawn.
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let hash = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        let Some(id) = hash.strip_prefix("#h-").map(str::to_string) else { return true };
+        let placed = marks.with(|m| m.iter().any(|p| p.key.id == id));
+        if placed {
+            let reader = reader;
+            request_animation_frame(move || {
+                reader.focus_highlight(&id);
+                reader.open.set(Some(id));
+            });
+        }
+        placed
+    });
+
     view! {
-        <article class="reader" lang="fr" aria-labelledby="article-title">
-            <header class="article-header">
-                <h1 id="article-title">{article.title}</h1>
-                <p class="article-meta">
-                    {article.author.map(|a| view! { <span class="author">{a}</span> })}
-                    {article.date.map(|d| view! { <span class="date">{d}</span> })}
-                    <span>{content::reading_time_label(article.reading_minutes)}</span>
-                </p>
-            </header>
-            <div class="article-body">
-                <Blocks blocks=article.body />
+        <div class="reader-layout">
+            <div class="reader-main">
+                <article class="reader" lang="fr" aria-labelledby="article-title">
+                    <header class="article-header">
+                        <h1 id="article-title">{article.title}</h1>
+                        <p class="article-meta">
+                            {article.author.map(|a| view! { <span class="author">{a}</span> })}
+                            {article.date.map(|d| view! { <span class="date">{d}</span> })}
+                            <span>{content::reading_time_label(article.reading_minutes)}</span>
+                        </p>
+                    </header>
+                    <div
+                        class="article-body"
+                        node_ref=reader.body
+                        on:click=on_click
+                        on:keydown=on_keydown
+                    >
+                        <Blocks blocks=article.body marks=Some(marks) />
+                    </div>
+                    {(!article.about.is_empty())
+                        .then(|| {
+                            view! {
+                                <aside class="about" aria-labelledby="about-title">
+                                    <h2 id="about-title">"À propos de l’auteur"</h2>
+                                    <Blocks blocks=article.about />
+                                </aside>
+                            }
+                        })}
+                </article>
+                <Comments article />
+                <nav class="article-nav" aria-label="Articles voisins">
+                    {previous
+                        .map(|p| {
+                            view! {
+                                <A href=paths::article(base, p.slug) attr:class="prev" attr:rel="prev">
+                                    <span class="nav-label">"Article précédent"</span>
+                                    <span class="nav-title">{p.title}</span>
+                                </A>
+                            }
+                        })}
+                    <A href=paths::library(base) attr:class="back">
+                        "Retour à la bibliothèque"
+                    </A>
+                    {next
+                        .map(|n| {
+                            view! {
+                                <A href=paths::article(base, n.slug) attr:class="next" attr:rel="next">
+                                    <span class="nav-label">"Article suivant"</span>
+                                    <span class="nav-title">{n.title}</span>
+                                </A>
+                            }
+                        })}
+                </nav>
             </div>
-            {(!article.about.is_empty())
-                .then(|| {
-                    view! {
-                        <aside class="about" aria-labelledby="about-title">
-                            <h2 id="about-title">"À propos de l’auteur"</h2>
-                            <Blocks blocks=article.about />
-                        </aside>
-                    }
-                })}
-        </article>
-        {(!article.comments.is_empty())
-            .then(|| {
-                view! {
-                    <section class="comments" aria-labelledby="comments-title">
-                        <h2 id="comments-title">"Commentaires"</h2>
-                        <ol class="comment-list">
-                            {article
-                                .comments
-                                .iter()
-                                .map(|c| {
-                                    view! {
-                                        <li class="comment">
-                                            {(!c.byline.is_empty())
-                                                .then(|| view! { <p class="byline">{c.byline}</p> })}
-                                            <Blocks blocks=c.blocks />
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ol>
-                    </section>
-                }
-            })}
-        <nav class="article-nav" aria-label="Articles voisins">
-            {previous
-                .map(|p| {
-                    view! {
-                        <A href=paths::article(base, p.slug) attr:class="prev" attr:rel="prev">
-                            <span class="nav-label">"Article précédent"</span>
-                            <span class="nav-title">{p.title}</span>
-                        </A>
-                    }
-                })}
-            <A href=paths::library(base) attr:class="back">
-                "Retour à la bibliothèque"
-            </A>
-            {next
-                .map(|n| {
-                    view! {
-                        <A href=paths::article(base, n.slug) attr:class="next" attr:rel="next">
-                            <span class="nav-label">"Article suivant"</span>
-                            <span class="nav-title">{n.title}</span>
-                        </A>
-                    }
-                })}
-        </nav>
+            <ArticleNotes />
+        </div>
+        <SelectionToolbar />
+        <HighlightPanel />
+        {reader.announcer.view()}
     }
+}
+
+#[component]
+fn Comments(article: &'static Article) -> impl IntoView {
+    (!article.comments.is_empty()).then(|| {
+        view! {
+            <section class="comments" aria-labelledby="comments-title">
+                <h2 id="comments-title">"Commentaires"</h2>
+                <ol class="comment-list">
+                    {article
+                        .comments
+                        .iter()
+                        .map(|c| {
+                            view! {
+                                <li class="comment">
+                                    {(!c.byline.is_empty())
+                                        .then(|| view! { <p class="byline">{c.byline}</p> })}
+                                    <Blocks blocks=c.blocks />
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+            </section>
+        }
+    })
 }

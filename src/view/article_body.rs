@@ -1,29 +1,51 @@
-//! Renders an article's structure (blocks and runs) as elements. Each run carries `data-o`, its
-//! offset in the article's plain text, so a DOM selection maps back to text offsets.
+//! Renders an article's structure (blocks and runs) as elements, with the reader's highlights
+//! as `<mark>`s drawn from state. Each text segment is a `<span data-o="N">` holding one text
+//! node, N being its offset in the article's plain text, so a DOM selection maps back to text
+//! offsets (see `selection`).
 
-use crate::content::{Block, Run};
+use crate::{
+    content::{Block, Run},
+    layout::{segments, Placed},
+    notes::model::Color,
+};
 use leptos::prelude::*;
 
-#[component]
-pub fn Blocks(blocks: &'static [Block]) -> impl IntoView {
-    blocks.iter().map(block).collect_view()
+/// A highlight as the body draws it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkKey {
+    pub id: String,
+    pub color: Color,
 }
 
-fn block(block: &'static Block) -> AnyView {
+pub type Marks = Memo<Vec<Placed<MarkKey>>>;
+
+#[component]
+pub fn Blocks(
+    blocks: &'static [Block],
+    /// The article's placed highlights; `None` for text that is not highlightable.
+    #[prop(default = None)]
+    marks: Option<Marks>,
+) -> impl IntoView {
+    blocks.iter().map(|b| block(b, marks)).collect_view()
+}
+
+fn block(block: &'static Block, marks: Option<Marks>) -> AnyView {
     match block {
-        Block::Paragraph(runs) => view! { <p>{self::runs(runs)}</p> }.into_any(),
+        Block::Paragraph(runs) => view! { <p>{text(runs, marks)}</p> }.into_any(),
         Block::Heading(level, runs) => match level {
             // The article title is the page's h1: body headings start one level below.
-            1 | 2 => view! { <h2>{self::runs(runs)}</h2> }.into_any(),
-            3 => view! { <h3>{self::runs(runs)}</h3> }.into_any(),
-            _ => view! { <h4>{self::runs(runs)}</h4> }.into_any(),
+            1 | 2 => view! { <h2>{text(runs, marks)}</h2> }.into_any(),
+            3 => view! { <h3>{text(runs, marks)}</h3> }.into_any(),
+            _ => view! { <h4>{text(runs, marks)}</h4> }.into_any(),
         },
-        Block::Code(runs) => view! { <pre><code>{self::runs(runs)}</code></pre> }.into_any(),
-        Block::Quote(inner) => view! { <blockquote><Blocks blocks=inner /></blockquote> }.into_any(),
+        Block::Code(runs) => view! { <pre><code>{text(runs, marks)}</code></pre> }.into_any(),
+        Block::Quote(inner) => {
+            view! { <blockquote><Blocks blocks=inner marks=marks /></blockquote> }.into_any()
+        }
         Block::List { start, items } => {
             let items = items
                 .iter()
-                .map(|item| view! { <li><Blocks blocks=item /></li> })
+                .map(|item| view! { <li><Blocks blocks=item marks=marks /></li> })
                 .collect_view();
             match start {
                 Some(start) => view! { <ol start=*start>{items}</ol> }.into_any(),
@@ -34,12 +56,67 @@ fn block(block: &'static Block) -> AnyView {
     }
 }
 
-fn runs(runs: &'static [Run]) -> impl IntoView {
-    runs.iter().map(run).collect_view()
+/// A text block's runs. With highlights, the block re-renders only when the highlights that
+/// touch it change: a memo per block keeps the others untouched.
+fn text(runs: &'static [Run], marks: Option<Marks>) -> AnyView {
+    let Some(marks) = marks else {
+        return runs
+            .iter()
+            .map(|r| run(r, &[]))
+            .collect_view()
+            .into_any();
+    };
+    let (Some(first), Some(last)) = (runs.first(), runs.last()) else {
+        return ().into_any();
+    };
+    let (start, end) = (first.start as usize, last.end() as usize);
+    let here = Memo::new(move |_| {
+        marks.with(|all| {
+            all.iter()
+                .filter(|p| p.range.start < end && p.range.end > start)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    (move || {
+        here.with(|placed| {
+            runs.iter()
+                .map(|r| run(r, placed))
+                .collect_view()
+        })
+    })
+    .into_any()
 }
 
-fn run(run: &'static Run) -> AnyView {
-    let mut view = view! { <span data-o=run.start>{run.text}</span> }.into_any();
+fn run(run: &'static Run, placed: &[Placed<MarkKey>]) -> AnyView {
+    let pieces = segments(run.text, run.start as usize, placed)
+        .into_iter()
+        .map(|segment| {
+            let mut view = view! { <span data-o=segment.start>{segment.text.to_string()}</span> }
+                .into_any();
+            // Innermost mark last: wrap from the inside out.
+            for key in segment.covering.iter().rev() {
+                let first = placed
+                    .iter()
+                    .any(|p| p.key.id == key.id && p.range.start == segment.start);
+                let class = format!("hl hl-{}", key.color.as_str());
+                let id = first.then(|| format!("h-{}", key.id));
+                view = view! {
+                    <mark
+                        class=class
+                        data-id=key.id.clone()
+                        id=id
+                        tabindex=if first { "0" } else { "-1" }
+                    >
+                        {view}
+                    </mark>
+                }
+                .into_any();
+            }
+            view
+        })
+        .collect_view();
+    let mut view = pieces.into_any();
     if run.code {
         view = view! { <code>{view}</code> }.into_any();
     }

@@ -1,0 +1,41 @@
+# Liseuse. On a fresh machine: `make serve` to run the app, `make test` to run every test.
+SHELL := bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+PORT ?= 8080
+# Build for a sub-path with e.g. `make build PUBLIC_URL=/liseuse/`.
+PUBLIC_URL ?= /
+
+.PHONY: setup serve build build-sub test check unit e2e clean
+
+setup:
+	scripts/setup.sh
+
+## Install what is missing, build the release dist/ and serve it on http://127.0.0.1:$(PORT)/
+serve: setup build
+	node tests/e2e/server.mjs dist $(PUBLIC_URL) $(PORT)
+
+build:
+	trunk build --release --public-url $(PUBLIC_URL)
+
+# The same release build for a sub-path, which the browser tests serve under /liseuse/.
+build-sub:
+	trunk build --release --public-url /liseuse/ --dist target/dist-sub
+
+## Install what is missing (Chromium included), then run every check and test.
+test:
+	scripts/setup.sh --with-browser
+	$(MAKE) check unit build build-sub e2e
+
+check:
+	cargo fmt --all --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --bins --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test
+
+e2e:
+	node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+clean:
+	rm -rf dist target node_modules

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what building and testing Liseuse needs, skipping whatever is already there.
+# Usage: scripts/setup.sh [--with-browser]
+#   --with-browser  also install Chromium and ChromeDriver (for the browser tests)
+# Afterwards, put node_modules/.bin first on PATH (the Makefile does) so Trunk finds the
+# project's wasm-opt (npm binaryen 132; Debian's older binaryen produces a broken wasm).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+with_browser=false
+[ "${1:-}" = "--with-browser" ] && with_browser=true
+
+# Rust target for the browser.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# Trunk 0.21 (0.22 needs a newer rustc).
+if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
+  say "installing trunk 0.21 (compiles for several minutes)"
+  cargo install trunk --version '~0.21' --locked
+fi
+
+# wasm-bindgen-cli at exactly the version in Cargo.lock: Trunk would try to download it.
+wbg_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$wbg_version" ]; then
+  echo "setup: cannot read the wasm-bindgen version from Cargo.lock" >&2
+  exit 1
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wbg_version" ]; then
+  say "installing wasm-bindgen-cli $wbg_version"
+  # Not --locked: its lock file names a dependency version that is not on the registry.
+  cargo install wasm-bindgen-cli --version "$wbg_version"
+fi
+
+# Node tooling: wasm-opt (binaryen) and the browser driver, pinned by package-lock.json.
+if ! cmp -s package-lock.json node_modules/.installed-lock.json 2>/dev/null; then
+  say "installing node tooling (npm ci)"
+  npm ci --no-audit --no-fund
+  cp package-lock.json node_modules/.installed-lock.json
+fi
+
+if $with_browser && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; }; then
+  say "installing Chromium and ChromeDriver (Debian packages)"
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+fi
+say "ready"

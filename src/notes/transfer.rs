@@ -1,0 +1,396 @@
+//! Export and import. JSON carries everything (versioned, tombstones included so an import
+//! propagates deletions); Markdown is for people to read. Import merges by id: the newer edit
+//! wins, and importing the same file twice changes nothing.
+
+use super::{
+    merge::merge,
+    model::{ArticleRecord, Highlight},
+};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub const FORMAT: &str = "liseuse-export";
+pub const VERSION: u64 = 1;
+/// Larger files are refused before parsing.
+pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
+
+pub fn export_json(records: &BTreeMap<String, ArticleRecord>, exported_at_ms: i64) -> String {
+    let document = serde_json::json!({
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": exported_at_ms,
+        "articles": records,
+    });
+    serde_json::to_string_pretty(&document).expect("records serialize")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    TooLarge { bytes: usize },
+    NotUtf8,
+    NotJson { line: usize, column: usize },
+    Foreign,
+    NewerVersion { found: u64 },
+    Invalid { path: String, reason: String },
+}
+
+impl ImportError {
+    pub fn message_fr(&self) -> String {
+        let nothing = "Rien n’a été modifié.";
+        match self {
+            ImportError::TooLarge { bytes } => format!(
+                "Ce fichier est trop volumineux ({} Mo) pour être un export de Liseuse. {nothing}",
+                bytes / (1024 * 1024)
+            ),
+            ImportError::NotUtf8 => format!("Ce fichier n’est pas un fichier texte (UTF-8). {nothing}"),
+            ImportError::NotJson { line, column } => format!(
+                "Ce fichier n’est pas du JSON valide (ligne {line}, colonne {column}). {nothing}"
+            ),
+            ImportError::Foreign => format!(
+                "Ce fichier JSON n’est pas un export de Liseuse (« Exporter en JSON »). {nothing}"
+            ),
+            ImportError::NewerVersion { found } => format!(
+                "Ce fichier vient d’une version plus récente de Liseuse (format {found}) ; mettez \
+                 l’application à jour pour l’importer. {nothing}"
+            ),
+            ImportError::Invalid { path, reason } => {
+                format!("Ce fichier d’export est abîmé ({path} : {reason}). {nothing}")
+            }
+        }
+    }
+}
+
+/// Reads an export back. Never panics, whatever the bytes.
+pub fn import_json(bytes: &[u8]) -> Result<BTreeMap<String, ArticleRecord>, ImportError> {
+    if bytes.len() > MAX_IMPORT_BYTES {
+        return Err(ImportError::TooLarge { bytes: bytes.len() });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotUtf8)?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let value: Value = serde_json::from_str(text).map_err(|e| ImportError::NotJson {
+        line: e.line(),
+        column: e.column(),
+    })?;
+    let object = value.as_object().ok_or(ImportError::Foreign)?;
+    if object.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(ImportError::Foreign);
+    }
+    let invalid = |path: String, reason: &str| ImportError::Invalid { path, reason: reason.into() };
+    let version = object
+        .get("version")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| invalid("version".into(), "absent ou non numérique"))?;
+    if version > VERSION {
+        return Err(ImportError::NewerVersion { found: version });
+    }
+    let articles = object
+        .get("articles")
+        .and_then(Value::as_object)
+        .ok_or_else(|| invalid("articles".into(), "absent ou mal formé"))?;
+    let mut records = BTreeMap::new();
+    for (slug, value) in articles {
+        let path = format!("articles.{slug}");
+        if slug.is_empty() {
+            return Err(invalid(path, "article sans identifiant"));
+        }
+        let record: ArticleRecord = serde_json::from_value(value.clone())
+            .map_err(|e| invalid(path.clone(), &e.to_string()))?;
+        for (i, h) in record.highlights.iter().enumerate() {
+            check_highlight(h, slug).map_err(|reason| invalid(format!("{path}.highlights[{i}]"), reason))?;
+        }
+        records.insert(slug.clone(), record);
+    }
+    Ok(records)
+}
+
+fn check_highlight(h: &Highlight, slug: &str) -> Result<(), &'static str> {
+    if h.id.is_empty() {
+        return Err("surlignage sans identifiant");
+    }
+    if h.article != slug {
+        return Err("surlignage rangé sous un autre article");
+    }
+    if h.position.start > h.position.end {
+        return Err("position de fin avant le début");
+    }
+    if h.quote.exact.trim().is_empty() && !h.deleted {
+        return Err("passage vide");
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub added: usize,
+    pub updated: usize,
+    pub deleted: usize,
+    pub unchanged: usize,
+}
+
+impl ImportSummary {
+    pub fn message_fr(&self) -> String {
+        if self.added + self.updated + self.deleted == 0 {
+            return format!(
+                "Import terminé : rien de nouveau ({} élément(s) déjà à jour).",
+                self.unchanged
+            );
+        }
+        format!(
+            "Import terminé : {} ajouté(s), {} mis à jour, {} supprimé(s), {} déjà à jour.",
+            self.added, self.updated, self.deleted, self.unchanged
+        )
+    }
+}
+
+/// Merges imported records into the stored ones, counting what changed.
+pub fn merge_all(
+    stored: &BTreeMap<String, ArticleRecord>,
+    imported: &BTreeMap<String, ArticleRecord>,
+) -> (BTreeMap<String, ArticleRecord>, ImportSummary) {
+    let mut merged = stored.clone();
+    let mut summary = ImportSummary::default();
+    for (slug, incoming) in imported {
+        let before = stored.get(slug).cloned().unwrap_or_default();
+        let after = merge(&before, incoming);
+        for h in &incoming.highlights {
+            let old = before.highlights.iter().find(|b| b.id == h.id);
+            let new = after.highlights.iter().find(|a| a.id == h.id);
+            match (old, new) {
+                (None, Some(n)) if !n.deleted => summary.added += 1,
+                (Some(o), Some(n)) if o == n => summary.unchanged += 1,
+                (Some(o), Some(n)) if n.deleted && !o.deleted => summary.deleted += 1,
+                (Some(_), Some(_)) => summary.updated += 1,
+                _ => summary.unchanged += 1,
+            }
+        }
+        match (&before.note, &after.note) {
+            (a, b) if a == b => {
+                if incoming.note.is_some() {
+                    summary.unchanged += 1
+                }
+            }
+            (None, Some(_)) => summary.added += 1,
+            _ => summary.updated += 1,
+        }
+        merged.insert(slug.clone(), after);
+    }
+    (merged, summary)
+}
+
+/// What the Markdown export needs of each article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleMeta {
+    pub slug: String,
+    pub title: String,
+    /// The article's absolute URL; `#h-<id>` is appended for each highlight.
+    pub url: String,
+}
+
+/// A readable document: per article its note, then each live highlight in reading order as a
+/// block quote with its note and a link back. Articles unknown to `articles` (removed from the
+/// app) come last under their slug.
+pub fn export_markdown(
+    articles: &[ArticleMeta],
+    records: &BTreeMap<String, ArticleRecord>,
+    exported_on: &str,
+) -> String {
+    let mut out = format!("# Mes notes — Liseuse\n\nExporté le {exported_on}.\n");
+    let known = articles.iter().map(|a| (a.slug.as_str(), Some(a)));
+    let unknown = records
+        .keys()
+        .filter(|slug| !articles.iter().any(|a| &a.slug == *slug))
+        .map(|slug| (slug.as_str(), None));
+    for (slug, meta) in known.chain(unknown) {
+        let Some(record) = records.get(slug) else { continue };
+        let mut live: Vec<&Highlight> = record.live().collect();
+        let note = record.note.as_ref().map(|n| n.text.trim()).unwrap_or("");
+        if live.is_empty() && note.is_empty() {
+            continue;
+        }
+        live.sort_by_key(|h| (h.position.start, h.created));
+        let title = meta.map_or_else(|| format!("{slug} (article retiré)"), |m| m.title.clone());
+        out.push_str(&format!("\n## {}\n", escape_inline(&title)));
+        if let Some(m) = meta {
+            out.push_str(&format!("\n<{}>\n", m.url));
+        }
+        if !note.is_empty() {
+            out.push_str("\n**Notes sur l’article**\n\n");
+            out.push_str(&escape_block(note));
+            out.push('\n');
+        }
+        for h in live {
+            out.push('\n');
+            for line in h.quote.exact.lines() {
+                if line.trim().is_empty() {
+                    out.push_str(">\n");
+                } else {
+                    out.push_str(&format!("> {}\n", escape_inline(line.trim())));
+                }
+            }
+            if !h.note.trim().is_empty() {
+                out.push('\n');
+                out.push_str(&escape_block(h.note.trim()));
+                out.push('\n');
+            }
+            out.push_str(&format!("\n*{}*", h.color.label_fr()));
+            if let Some(m) = meta {
+                out.push_str(&format!(" · [Ouvrir dans Liseuse]({}#h-{})", m.url, h.id));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Escapes what Markdown would take for markup (and raw HTML), keeping the text readable.
+fn escape_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn escape_block(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let l = escape_inline(l.trim_end());
+            // A line starting like a list item or a numbered one would become one.
+            match l.chars().next() {
+                Some('-' | '+') => format!("\\{l}"),
+                _ => l,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("  \n")
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notes::merge::tests::{highlight, record_strategy};
+    use proptest::prelude::*;
+
+    fn sample() -> BTreeMap<String, ArticleRecord> {
+        let mut h = highlight("x", 3, "Ma note <img src=x onerror=alert(1)>", false);
+        h.article = "essai".into();
+        h.quote.exact = "la confiance\n\nse donne".into();
+        let mut gone = highlight("y", 4, "", true);
+        gone.article = "essai".into();
+        BTreeMap::from([(
+            "essai".to_string(),
+            ArticleRecord { highlights: vec![h, gone], ..Default::default() },
+        )])
+    }
+
+    #[test]
+    fn export_then_import_is_identity_and_reimport_changes_nothing() {
+        let records = sample();
+        let file = export_json(&records, 42);
+        let back = import_json(file.as_bytes()).unwrap();
+        assert_eq!(back, records);
+        let (merged, summary) = merge_all(&records, &back);
+        assert_eq!(merged, records);
+        assert_eq!((summary.added, summary.updated, summary.deleted), (0, 0, 0));
+        assert!(summary.message_fr().contains("rien de nouveau"));
+        let (merged, summary) = merge_all(&BTreeMap::new(), &back);
+        assert_eq!(summary.added, 1);
+        assert_eq!(merged["essai"].highlights.len(), 2);
+    }
+
+    #[test]
+    fn bad_files_get_clear_errors() {
+        assert_eq!(import_json(&[0xff, 0xfe, 0x00]), Err(ImportError::NotUtf8));
+        assert!(matches!(import_json(b"{\n  \"format\": "), Err(ImportError::NotJson { line: 2, .. })));
+        assert_eq!(import_json(br#"{"hello":"world"}"#), Err(ImportError::Foreign));
+        assert_eq!(import_json(b"[]"), Err(ImportError::Foreign));
+        assert_eq!(
+            import_json(br#"{"format":"liseuse-export","version":7,"articles":{}}"#),
+            Err(ImportError::NewerVersion { found: 7 })
+        );
+        let bad_range = export_json(&sample(), 1).replace("\"end\": 4", "\"end\": 0");
+        match import_json(bad_range.as_bytes()) {
+            Err(ImportError::Invalid { path, .. }) => assert_eq!(path, "articles.essai.highlights[0]"),
+            other => panic!("{other:?}"),
+        }
+        let big = vec![b' '; MAX_IMPORT_BYTES + 1];
+        assert!(matches!(import_json(&big), Err(ImportError::TooLarge { .. })));
+        for e in [ImportError::NotUtf8, ImportError::Foreign, ImportError::NotJson { line: 1, column: 2 }] {
+            assert!(e.message_fr().ends_with("Rien n’a été modifié."));
+        }
+    }
+
+    #[test]
+    fn markdown_export_reads_well_and_keeps_html_as_text() {
+        let meta = [ArticleMeta { slug: "essai".into(), title: "Un essai".into(), url: "https://ex.fr/lire/essai/".into() }];
+        let md = export_markdown(&meta, &sample(), "24/11/2026");
+        assert!(md.starts_with("# Mes notes — Liseuse\n"));
+        assert!(md.contains("\n## Un essai\n"));
+        assert!(md.contains("> la confiance\n>\n> se donne\n"));
+        assert!(md.contains("Ma note \\<img src=x onerror=alert(1)\\>"));
+        assert!(md.contains("[Ouvrir dans Liseuse](https://ex.fr/lire/essai/#h-x)"));
+        assert!(!md.contains("#h-y"), "deleted highlights are not exported to Markdown");
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| Value::from(n)),
+            ".{0,8}".prop_map(Value::String),
+            Just(Value::String(FORMAT.into())),
+        ];
+        leaf.prop_recursive(4, 40, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop_oneof![Just("format".to_string()), Just("version".to_string()), Just("articles".to_string()), "[a-z]{1,6}"],
+                    inner,
+                    0..5
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn import_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            let _ = import_json(&bytes);
+        }
+
+        #[test]
+        fn import_never_panics_on_json(value in json_value()) {
+            let _ = import_json(value.to_string().as_bytes());
+            let wrapped = serde_json::json!({"format": FORMAT, "version": 1, "articles": {"a": value}});
+            let _ = import_json(wrapped.to_string().as_bytes());
+        }
+
+        #[test]
+        fn mutated_exports_never_panic(cut in 0usize..2000, byte in any::<u8>()) {
+            let mut file = export_json(&sample(), 1).into_bytes();
+            let at = cut % file.len();
+            file[at] = byte;
+            let _ = import_json(&file);
+            let _ = import_json(&file[..at]);
+        }
+
+        #[test]
+        fn export_import_round_trip(record in record_strategy()) {
+            let mut record = record;
+            for h in &mut record.highlights {
+                h.article = "a".into();
+            }
+            let records = BTreeMap::from([("a".to_string(), record)]);
+            let back = import_json(export_json(&records, 0).as_bytes()).unwrap();
+            prop_assert_eq!(&back, &records);
+            let (merged, summary) = merge_all(&records, &back);
+            prop_assert_eq!(merged, records);
+            prop_assert_eq!(summary.added + summary.updated + summary.deleted, 0);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! "Mes notes": every highlight and note of every article, grouped by article, filtered by
+//! colour and text, sorted newest first or in reading order; export and import.
+
+use crate::{
+    browser, content,
+    notes::{
+        model::{ArticleRecord, Color},
+        transfer::{self, ArticleMeta},
+    },
+    pages::reader::{anchor_article, Anchored},
+    paths,
+    state::NotesState,
+};
+use leptos::{prelude::*, task::spawn_local};
+use std::collections::BTreeMap;
+use wasm_bindgen::JsCast;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Newest,
+    Reading,
+}
+
+/// One article's group, as shown.
+#[derive(Debug, Clone, PartialEq)]
+struct Group {
+    slug: String,
+    title: String,
+    /// `None` when the article is no longer in the app.
+    known: bool,
+    note: String,
+    highlights: Vec<Anchored>,
+    latest: i64,
+}
+
+fn folded(s: &str) -> String {
+    s.to_lowercase()
+}
+
+fn groups(records: &BTreeMap<String, ArticleRecord>) -> Vec<Group> {
+    records
+        .iter()
+        .filter_map(|(slug, record)| {
+            let article = content::find(slug).map(|(_, a)| a);
+            let highlights = match article {
+                Some(a) => anchor_article(a, &record.highlights),
+                // An article gone from the app: its highlights can't be placed, but are kept.
+                None => record
+                    .highlights
+                    .iter()
+                    .filter(|h| !h.deleted)
+                    .map(|h| Anchored {
+                        highlight: h.clone(),
+                        range: None,
+                    })
+                    .collect(),
+            };
+            let note = record.note.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+            if highlights.is_empty() && note.trim().is_empty() {
+                return None;
+            }
+            let latest = highlights
+                .iter()
+                .map(|a| a.highlight.updated)
+                .chain(record.note.as_ref().map(|n| n.updated))
+                .max()
+                .unwrap_or(0);
+            Some(Group {
+                slug: slug.clone(),
+                title: article.map_or_else(|| slug.clone(), |a| a.title.to_string()),
+                known: article.is_some(),
+                note,
+                highlights,
+                latest,
+            })
+        })
+        .collect()
+}
+
+#[component]
+pub fn MyNotes() -> impl IntoView {
+    browser::set_title("Mes notes");
+    let notes = NotesState::get();
+    let base = browser::base();
+    let order = RwSignal::new(Order::Reading);
+    let colors = RwSignal::new(Color::ALL.to_vec());
+    let query = RwSignal::new(String::new());
+    let import_message = RwSignal::new(None::<(bool, String)>);
+
+    let all = Memo::new(move |_| notes.notebook.with(|n| groups(&n.records)));
+    let shown = Memo::new(move |_| {
+        let q = folded(query.get().trim());
+        let colors = colors.get();
+        let mut list: Vec<Group> = all
+            .get()
+            .into_iter()
+            .filter_map(|mut g| {
+                let title_hit = !q.is_empty() && folded(&g.title).contains(&q);
+                let note_hit = q.is_empty() || folded(&g.note).contains(&q) || title_hit;
+                g.highlights.retain(|a| {
+                    colors.contains(&a.highlight.color)
+                        && (q.is_empty()
+                            || title_hit
+                            || folded(&a.highlight.quote.exact).contains(&q)
+                            || folded(&a.highlight.note).contains(&q))
+                });
+                if !note_hit || colors.len() < Color::ALL.len() && g.highlights.is_empty() {
+                    g.note.clear();
+                }
+                (!g.highlights.is_empty() || !g.note.is_empty()).then_some(g)
+            })
+            .collect();
+        match order.get() {
+            Order::Newest => {
+                list.sort_by(|a, b| b.latest.cmp(&a.latest));
+                for g in &mut list {
+                    g.highlights
+                        .sort_by(|a, b| b.highlight.updated.cmp(&a.highlight.updated));
+                }
+            }
+            Order::Reading => list.sort_by_key(|g| {
+                content::find(&g.slug).map_or(usize::MAX, |(i, _)| i)
+            }),
+        }
+        list
+    });
+    let total = Memo::new(move |_| all.with(|g| g.iter().map(|g| g.highlights.len()).sum::<usize>()));
+
+    let export_markdown = move |_| {
+        let metas: Vec<ArticleMeta> = content::ARTICLES
+            .iter()
+            .map(|a| ArticleMeta {
+                slug: a.slug.to_string(),
+                title: a.title.to_string(),
+                url: absolute_url(&paths::article(base, a.slug)),
+            })
+            .collect();
+        let text = notes.notebook.with_untracked(|n| {
+            transfer::export_markdown(&metas, &n.records, &today_label())
+        });
+        browser::download("liseuse-notes.md", "text/markdown;charset=utf-8", &text);
+    };
+    let export_json = move |_| {
+        let text = notes
+            .notebook
+            .with_untracked(|n| transfer::export_json(&n.records, browser::now_ms()));
+        browser::download("liseuse-notes.json", "application/json", &text);
+    };
+    let on_import = move |ev: web_sys::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        input.set_value("");
+        spawn_local(async move {
+            let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+                Err(_) => {
+                    import_message.set(Some((false, "Ce fichier n’a pas pu être lu.".into())));
+                    return;
+                }
+            };
+            match transfer::import_json(&bytes) {
+                Err(error) => import_message.set(Some((false, error.message_fr()))),
+                Ok(imported) => {
+                    let (_, summary) = notes
+                        .notebook
+                        .with_untracked(|n| transfer::merge_all(&n.records, &imported));
+                    notes.merge_in(imported);
+                    import_message.set(Some((true, summary.message_fr())));
+                }
+            }
+        });
+    };
+
+    view! {
+        <section class="my-notes" aria-labelledby="my-notes-title">
+            <h1 id="my-notes-title">"Mes notes"</h1>
+            <div class="toolbar-row">
+                <button type="button" class="btn" on:click=export_markdown>"Exporter en Markdown"</button>
+                <button type="button" class="btn" on:click=export_json>"Exporter en JSON"</button>
+                <label class="btn file-button">
+                    "Importer"
+                    <input
+                        type="file"
+                        class="sr-only"
+                        aria-label="Importer"
+                        accept=".json,application/json"
+                        on:change=on_import
+                    />
+                </label>
+            </div>
+            <div role="status" aria-live="polite">
+                {move || import_message.get().map(|(ok, text)| view! {
+                    <p class=if ok { "import-ok" } else { "import-error" }>{text}</p>
+                })}
+            </div>
+            <div class="filters" role="search">
+                <label class="field-label" for="notes-filter">"Filtrer"</label>
+                <input
+                    id="notes-filter"
+                    type="search"
+                    placeholder="Un mot d’un passage ou d’une note"
+                    prop:value=move || query.get()
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                />
+                <div class="row" role="group" aria-label="Couleurs">
+                    {Color::ALL.iter().map(|&c| view! {
+                        <button
+                            type="button"
+                            class=format!("swatch swatch-{}", c.as_str())
+                            aria-pressed=move || colors.with(|cs| cs.contains(&c)).to_string()
+                            on:click=move |_| colors.update(|cs| {
+                                if let Some(i) = cs.iter().position(|x| *x == c) {
+                                    cs.remove(i);
+                                } else {
+                                    cs.push(c);
+                                }
+                            })
+                        >
+                            {c.label_fr()}
+                        </button>
+                    }).collect_view()}
+                </div>
+                <label class="field-label" for="notes-order">"Ordre"</label>
+                <select
+                    id="notes-order"
+                    on:change=move |ev| order.set(if event_target_value(&ev) == "newest" { Order::Newest } else { Order::Reading })
+                >
+                    <option value="reading" selected=move || order.get() == Order::Reading>"Ordre de lecture"</option>
+                    <option value="newest" selected=move || order.get() == Order::Newest>"Plus récents d’abord"</option>
+                </select>
+            </div>
+            {move || (total.get() == 0 && all.with(Vec::is_empty)).then(|| view! {
+                <p class="muted">"Aucun surlignage ni note pour l’instant. Ouvrez un article, sélectionnez un passage, puis « Surligner »."</p>
+            })}
+            {move || shown.get().into_iter().map(|g| group_view(base, g)).collect_view()}
+        </section>
+    }
+}
+
+fn group_view(base: &'static str, g: Group) -> impl IntoView {
+    let slug = g.slug.clone();
+    let heading = if g.known {
+        view! { <a href=paths::article(base, &g.slug)>{g.title.clone()}</a> }.into_any()
+    } else {
+        view! { <span>{format!("Article retiré de Liseuse ({})", g.title)}</span> }.into_any()
+    };
+    view! {
+        <section class="note-group" aria-label=g.title.clone()>
+            <h2>{heading}</h2>
+            {(!g.note.is_empty()).then(|| view! {
+                <div class="article-note">
+                    <p class="field-label">"Notes sur l’article"</p>
+                    <p class="note">{g.note.clone()}</p>
+                </div>
+            })}
+            <ul class="hl-list">
+                {g.highlights.into_iter().map(|a| {
+                    let h = a.highlight;
+                    let href = format!("{}#h-{}", paths::article(base, &slug), h.id);
+                    let orphan = a.range.is_none();
+                    view! {
+                        <li class="note-item" style=format!("--sw: var(--hl-{})", h.color.as_str()) data-id=h.id.clone()>
+                            <blockquote>{h.quote.exact.clone()}</blockquote>
+                            {orphan.then(|| view! {
+                                <p class="orphan">"Orphelin : ce passage n’a pas été retrouvé dans le texte actuel. Il est conservé avec sa note."</p>
+                            })}
+                            {(!h.note.is_empty()).then(|| view! { <p class="note">{h.note.clone()}</p> })}
+                            <p class="muted">
+                                {h.color.label_fr()}
+                                {(!orphan).then(|| view! { " · " <a href=href>"Ouvrir dans l’article"</a> })}
+                            </p>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+fn absolute_url(path: &str) -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    format!("{origin}{path}")
+}
+
+fn today_label() -> String {
+    let d = js_sys::Date::new_0();
+    format!("{:02}/{:02}/{}", d.get_date(), d.get_month() + 1, d.get_full_year())
+}

@@ -1,0 +1,229 @@
+//! The notebook as app state: a signal the views read, edits that persist one article at a time,
+//! changes from other tabs merged in, and the notices that tell the reader when storage fails.
+
+use crate::{
+    content,
+    notebook::{Edit, Notebook, Problem},
+    notes::{codec, model::ArticleRecord},
+    storage::{self, WriteError},
+};
+use leptos::prelude::*;
+use std::collections::BTreeSet;
+use wasm_bindgen::{closure::Closure, JsCast};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    StorageUnavailable,
+    StorageFull,
+    Corrupt,
+    Newer,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub text: String,
+}
+
+impl Notice {
+    /// Quota and disabled storage: exporting is how the reader keeps what is only in memory.
+    pub fn offers_export(&self) -> bool {
+        matches!(self.kind, NoticeKind::StorageFull | NoticeKind::StorageUnavailable)
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct NotesState {
+    pub notebook: RwSignal<Notebook>,
+    pub notices: RwSignal<Vec<Notice>>,
+    /// Articles with changes that are only in memory.
+    pub unsaved: RwSignal<BTreeSet<String>>,
+}
+
+const UNAVAILABLE: &str = "Le stockage local de ce navigateur est désactivé ou inaccessible : \
+vos surlignages et vos notes fonctionnent pendant cette visite, mais ne seront pas conservés. \
+Exportez-les pour les garder.";
+const FULL: &str = "Le stockage local est plein : la dernière modification n’a pas pu être \
+enregistrée. Rien de ce qui était déjà enregistré n’est perdu, et la modification reste \
+disponible dans cet onglet. Exportez vos notes pour la conserver.";
+
+impl NotesState {
+    /// Loads the notebook, reports what could not be used, and follows other tabs' changes.
+    pub fn provide() -> Self {
+        let mut notices = Vec::new();
+        let notebook = match storage::local_storage() {
+            None => {
+                notices.push(Notice {
+                    kind: NoticeKind::StorageUnavailable,
+                    text: UNAVAILABLE.into(),
+                });
+                Notebook::default()
+            }
+            Some(store) => {
+                let entries = storage::read_all(&store);
+                let (notebook, problems) =
+                    Notebook::load(entries.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                for problem in problems {
+                    notices.push(problem_notice(&store, problem));
+                }
+                notebook
+            }
+        };
+        let state = NotesState {
+            notebook: RwSignal::new(notebook),
+            notices: RwSignal::new(notices),
+            unsaved: RwSignal::new(BTreeSet::new()),
+        };
+        state.follow_other_tabs();
+        provide_context(state);
+        state
+    }
+
+    pub fn get() -> Self {
+        expect_context::<NotesState>()
+    }
+
+    /// Applies a reader's edit and stores that article.
+    pub fn edit(self, slug: &str, edit: Edit) {
+        let now = js_sys::Date::now() as i64;
+        let mut changed = false;
+        self.notebook.update(|n| changed = n.apply(slug, edit, now));
+        if changed {
+            self.persist(slug);
+        }
+    }
+
+    /// Merges records from elsewhere (an import) and stores them.
+    pub fn merge_in(self, records: impl IntoIterator<Item = (String, ArticleRecord)>) {
+        let mut changed = Vec::new();
+        self.notebook.update(|n| {
+            for (slug, record) in records {
+                if n.merge_stored(&slug, &record) {
+                    changed.push(slug);
+                }
+            }
+        });
+        for slug in changed {
+            self.persist(&slug);
+        }
+    }
+
+    fn persist(self, slug: &str) {
+        let read_only = self.notebook.with_untracked(|n| n.read_only.contains_key(slug));
+        if read_only {
+            self.unsaved.update(|u| {
+                u.insert(slug.to_string());
+            });
+            return;
+        }
+        let Some(store) = storage::local_storage() else {
+            self.unsaved.update(|u| {
+                u.insert(slug.to_string());
+            });
+            self.notify(NoticeKind::StorageUnavailable, UNAVAILABLE.into());
+            return;
+        };
+        // Earlier failures first, so that a freed quota saves everything pending.
+        let mut pending: Vec<String> = self.unsaved.get_untracked().into_iter().collect();
+        if !pending.iter().any(|s| s == slug) {
+            pending.push(slug.to_string());
+        }
+        for slug in pending {
+            let record = self
+                .notebook
+                .with_untracked(|n| n.record(&slug).cloned().unwrap_or_default());
+            match storage::write_article(&store, &slug, &record) {
+                Ok(stored) => {
+                    self.unsaved.update(|u| {
+                        u.remove(&slug);
+                    });
+                    if stored != record {
+                        // Another tab's changes came in through the merge.
+                        self.notebook.update(|n| {
+                            n.merge_stored(&slug, &stored);
+                        });
+                    }
+                    self.notices.update(|list| {
+                        list.retain(|n| n.kind != NoticeKind::StorageFull);
+                    });
+                }
+                Err(error) => {
+                    self.unsaved.update(|u| {
+                        u.insert(slug.clone());
+                    });
+                    match error {
+                        WriteError::Full => self.notify(NoticeKind::StorageFull, FULL.into()),
+                        WriteError::Unavailable => {
+                            self.notify(NoticeKind::StorageUnavailable, UNAVAILABLE.into())
+                        }
+                        WriteError::Protected => {}
+                    }
+                }
+            }
+        }
+    }
+
+    fn notify(self, kind: NoticeKind, text: String) {
+        self.notices.update(|list| {
+            if !list.iter().any(|n| n.kind == kind && n.text == text) {
+                list.push(Notice { kind, text });
+            }
+        });
+    }
+
+    pub fn dismiss(self, index: usize) {
+        self.notices.update(|list| {
+            if index < list.len() {
+                list.remove(index);
+            }
+        });
+    }
+
+    /// Another tab wrote an article: merge it in, so both tabs' edits survive.
+    fn follow_other_tabs(self) {
+        let Some(window) = web_sys::window() else { return };
+        let on_storage = Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+            let Some(key) = event.key() else { return };
+            let Some(slug) = codec::slug_from_key(&key) else { return };
+            let Some(raw) = event.new_value() else { return };
+            if let Ok(decoded) = codec::decode(&raw) {
+                self.notebook.update(|n| {
+                    n.merge_stored(slug, &decoded.record);
+                });
+            }
+        });
+        let _ = window
+            .add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
+        // Lives as long as the page.
+        on_storage.forget();
+    }
+}
+
+fn problem_notice(store: &web_sys::Storage, problem: Problem) -> Notice {
+    match problem {
+        Problem::Corrupt { key, slug, raw, message } => {
+            let title = slug
+                .as_deref()
+                .and_then(content::find)
+                .map(|(_, a)| a.title)
+                .unwrap_or("un article");
+            let aside = storage::set_aside(store, &key, &raw)
+                .map(|aside| format!(" Copie intacte : « {aside} »."))
+                .unwrap_or_default();
+            Notice {
+                kind: NoticeKind::Corrupt,
+                text: format!("Notes de « {title} » : {message}{aside}"),
+            }
+        }
+        Problem::Newer { slug, message, .. } => {
+            let title = content::find(&slug).map(|(_, a)| a.title).unwrap_or("un article");
+            Notice {
+                kind: NoticeKind::Newer,
+                text: format!(
+                    "Notes de « {title} » : {message} Les modifications faites ici sur cet \
+                     article restent dans cet onglet."
+                ),
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The side panel of an article: the reader's note on the whole article, and the article's
+//! highlights in reading order with their notes; choosing one scrolls to it.
+
+use crate::{notebook::Edit, pages::reader::ReaderContext, state::NotesState};
+use leptos::prelude::*;
+
+#[component]
+pub fn ArticleNotes() -> impl IntoView {
+    let reader = expect_context::<ReaderContext>();
+    let notes = NotesState::get();
+    let slug = reader.article.slug;
+    let article_note = Memo::new(move |_| {
+        notes.notebook.with(|n| {
+            n.record(slug)
+                .and_then(|r| r.note.as_ref())
+                .map(|note| note.text.clone())
+                .unwrap_or_default()
+        })
+    });
+    let count = Memo::new(move |_| reader.anchored.with(Vec::len));
+
+    view! {
+        <aside class="article-notes" aria-labelledby="article-notes-title">
+            <h2 id="article-notes-title">"Mes notes sur cet article"</h2>
+            <label class="field-label" for="article-note">"Notes sur l’article"</label>
+            <textarea
+                id="article-note"
+                prop:value=move || article_note.get()
+                on:input=move |ev| notes.edit(slug, Edit::ArticleNote(event_target_value(&ev)))
+            ></textarea>
+            <h3 class="field-label">
+                {move || match count.get() {
+                    0 => "Aucun surlignage".to_string(),
+                    1 => "1 surlignage".to_string(),
+                    n => format!("{n} surlignages"),
+                }}
+            </h3>
+            {move || (count.get() == 0).then(|| view! {
+                <p class="muted">"Sélectionnez un passage du texte, puis « Surligner » (ou la touche h)."</p>
+            })}
+            <ol class="hl-list">
+                <For
+                    each=move || reader.anchored.get()
+                    key=|a| (a.highlight.id.clone(), a.highlight.updated, a.range.clone())
+                    let:item
+                >
+                    {
+                        let id = item.highlight.id.clone();
+                        let orphan = item.range.is_none();
+                        view! {
+                            <li style=format!("--sw: var(--hl-{})", item.highlight.color.as_str())>
+                                <button
+                                    type="button"
+                                    class="quote"
+                                    on:click=move |_| {
+                                        if orphan {
+                                            reader.open.set(Some(id.clone()));
+                                        } else {
+                                            reader.focus_highlight(&id);
+                                        }
+                                    }
+                                >
+                                    {item.highlight.quote.exact.clone()}
+                                </button>
+                                {orphan.then(|| view! {
+                                    <p class="muted">"Passage introuvable dans le texte actuel"</p>
+                                })}
+                                {(!item.highlight.note.is_empty()).then(|| view! {
+                                    <p class="note">{item.highlight.note.clone()}</p>
+                                })}
+                            </li>
+                        }
+                    }
+                </For>
+            </ol>
+        </aside>
+    }
+}

@@ -1,0 +1,205 @@
+// Foundation: library, reader, previous/next, reloads, 404, typography, sub-path hosting.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { launch, serveDist, newPage, appReady, contentArticles, squash, ROOT } from "./harness.mjs";
+
+const articles = contentArticles();
+let browser, server;
+
+before(async () => {
+  browser = await launch();
+  server = await serveDist();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("the library lists every article as a titled link with summary and reading time", async () => {
+  assert.equal(articles.length, 5);
+  const page = await newPage(browser);
+  await page.goto(server.url);
+  await appReady(page);
+  assert.equal(await page.locator("html").getAttribute("lang"), "fr");
+  assert.equal(await page.title(), "Liseuse");
+  const cards = page.locator(".cards > li");
+  assert.equal(await cards.count(), articles.length);
+  for (const [i, article] of articles.entries()) {
+    const card = cards.nth(i);
+    const link = card.getByRole("link");
+    assert.equal(squash(await link.innerText()), squash(article.title));
+    // The accessible name of the link is the title.
+    await page.getByRole("link", { name: squash(article.title), exact: true }).waitFor();
+    assert.equal(await link.getAttribute("href"), `/lire/${article.slug}/`);
+    assert.ok((await card.locator(".card-summary").innerText()).length > 20);
+    assert.match(await card.locator(".card-meta").innerText(), /^\d+\u00a0min de lecture$/);
+  }
+  // A header with the app's name and a link to the library.
+  await page.getByRole("link", { name: "Bibliothèque" }).waitFor();
+  await page.locator("header .brand", { hasText: "Liseuse" }).waitFor();
+  assert.deepEqual(page.problems(), []);
+});
+
+test("each article opens from the library, with its title as h1, and links back", async () => {
+  const page = await newPage(browser);
+  await page.goto(server.url);
+  await appReady(page);
+  for (const article of articles) {
+    await page.getByRole("link", { name: squash(article.title), exact: true }).click();
+    await page.waitForURL(`${server.url}lire/${article.slug}/`);
+    const h1 = page.locator("article h1");
+    assert.equal(squash(await h1.innerText()), squash(article.title));
+    assert.equal(await page.locator("article").count(), 1);
+    assert.ok((await page.locator("article .article-body p").count()) >= 5);
+    assert.equal(squash(await page.title()), squash(`${article.title} · Liseuse`));
+    await page.getByRole("link", { name: "Retour à la bibliothèque" }).click();
+    await page.waitForURL(server.url);
+    await page.locator(".cards").waitFor();
+  }
+  assert.deepEqual(page.problems(), []);
+});
+
+test("previous and next follow the library order", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}lire/${articles[0].slug}/`);
+  await appReady(page);
+  const nav = page.getByRole("navigation", { name: "Articles voisins" });
+  assert.equal(await nav.getByRole("link", { name: /Article précédent/ }).count(), 0);
+  for (let i = 1; i < articles.length; i++) {
+    await nav.getByRole("link", { name: /Article suivant/ }).click();
+    await page.waitForURL(`${server.url}lire/${articles[i].slug}/`);
+    assert.equal(squash(await page.locator("article h1").innerText()), squash(articles[i].title));
+  }
+  assert.equal(await nav.getByRole("link", { name: /Article suivant/ }).count(), 0);
+  await nav.getByRole("link", { name: /Article précédent/ }).click();
+  await page.waitForURL(`${server.url}lire/${articles.at(-2).slug}/`);
+  assert.deepEqual(page.problems(), []);
+});
+
+test("reloading an article's URL works on a plain static server", async () => {
+  const page = await newPage(browser);
+  for (const article of articles) {
+    const response = await page.goto(`${server.url}lire/${article.slug}/`);
+    assert.equal(response.status(), 200);
+    await appReady(page);
+    assert.equal(squash(await page.locator("article h1").innerText()), squash(article.title));
+    await page.reload();
+    await appReady(page);
+    assert.equal(squash(await page.locator("article h1").innerText()), squash(article.title));
+  }
+  // Without the trailing slash the server redirects to the route's folder.
+  await page.goto(`${server.url}lire/${articles[1].slug}`);
+  await page.locator("article h1").waitFor();
+  assert.deepEqual(page.problems(), []);
+});
+
+test("an unknown article shows the app's 404 page", async () => {
+  const page = await newPage(browser, { allow: [/status of 404/] });
+  const response = await page.goto(`${server.url}lire/article-inconnu/`);
+  assert.equal(response.status(), 404);
+  await appReady(page);
+  await page.getByRole("heading", { level: 1, name: "Page introuvable" }).waitFor();
+  await page.getByRole("link", { name: "Retour à la bibliothèque" }).click();
+  await page.locator(".cards").waitFor();
+  assert.deepEqual(page.problems(), []);
+});
+
+test("the reader sets French text in a readable measure, with French spacing", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}lire/${articles[2].slug}/`);
+  await appReady(page);
+  const article = page.locator("article");
+  const style = await article.evaluate((el) => {
+    const s = getComputedStyle(el.querySelector(".article-body p"));
+    return { hyphens: s.hyphens, lineHeight: parseFloat(s.lineHeight) / parseFloat(s.fontSize), lang: el.closest("[lang]").lang };
+  });
+  assert.equal(style.hyphens, "auto");
+  assert.equal(style.lang, "fr");
+  assert.ok(style.lineHeight >= 1.5 && style.lineHeight <= 1.9, `line height ${style.lineHeight}`);
+  // Characters on the first full line of the longest paragraph: the measure.
+  const perLine = await article.evaluate((el) => {
+    const p = [...el.querySelectorAll(".article-body p")].sort((a, b) => b.textContent.length - a.textContent.length)[0];
+    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let top = null, count = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.length; i++) {
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const rect = range.getBoundingClientRect();
+        if (rect.height === 0) continue;
+        if (top === null) top = rect.top;
+        if (rect.top > top + 2) return count;
+        count++;
+      }
+    }
+    return count;
+  });
+  assert.ok(perLine >= 60 && perLine <= 75, `${perLine} characters per line`);
+  const text = await page.locator(".article-body").innerText();
+  assert.match(text, /\u202f[?!;]/, "narrow no-break space before ? ! ;");
+  assert.doesNotMatch(text, / [?!;]/, "no plain space before ? ! ;");
+  assert.deepEqual(page.problems(), []);
+});
+
+test("from a 320 px phone to a wide screen, nothing overflows sideways", async () => {
+  for (const width of [320, 768, 1920]) {
+    const page = await newPage(browser, { viewport: { width, height: 800 } });
+    for (const path of ["", `lire/${articles[2].slug}/`]) {
+      await page.goto(server.url + path);
+      await appReady(page);
+      await page.locator("h1").first().waitFor();
+      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(scroll <= width, `${path || "library"} at ${width}px scrolls to ${scroll}px`);
+    }
+    assert.deepEqual(page.problems(), []);
+  }
+});
+
+test("comments and the author's bio stay apart from the article body", async () => {
+  const page = await newPage(browser);
+  for (const article of articles) {
+    await page.goto(`${server.url}lire/${article.slug}/`);
+    await appReady(page);
+    const body = await page.locator(".article-body").innerText();
+    for (const chrome of ["Logo WordPress.com", "Connexion à %s", "Votre commentaire", "Commentaires"]) {
+      assert.ok(!body.includes(chrome), `${article.slug}: ${chrome} in the body`);
+    }
+    const comments = page.getByRole("region", { name: "Commentaires" });
+    if (await comments.count()) {
+      // After the article, never inside it.
+      assert.equal(await page.locator("article section.comments").count(), 0);
+      assert.ok((await comments.locator("li.comment").count()) >= 1);
+    }
+  }
+  // 001 has both a bio and a reader's comment.
+  await page.goto(`${server.url}lire/${articles[1].slug}/`);
+  await page.getByRole("complementary", { name: "À propos de l’auteur" }).waitFor();
+  await page.getByRole("region", { name: "Commentaires" }).waitFor();
+  assert.deepEqual(page.problems(), []);
+});
+
+const subDist = join(ROOT, "target", "dist-sub");
+test("a build for a sub-path works under it, reloads included", async () => {
+  assert.ok(existsSync(join(subDist, "index.html")), "no sub-path build: run `make build-sub`");
+  const sub = await serveDist({ dir: subDist, prefix: "/liseuse/" });
+  try {
+    const page = await newPage(browser);
+    await page.goto(sub.url);
+    await appReady(page);
+    const first = page.getByRole("link", { name: squash(articles[0].title), exact: true });
+    assert.equal(await first.getAttribute("href"), `/liseuse/lire/${articles[0].slug}/`);
+    await first.click();
+    await page.waitForURL(`${sub.url}lire/${articles[0].slug}/`);
+    await page.reload();
+    await page.locator("article h1").waitFor();
+    await page.getByRole("link", { name: "Bibliothèque" }).click();
+    await page.waitForURL(sub.url);
+    await page.locator(".cards").waitFor();
+    assert.deepEqual(page.problems(), []);
+  } finally {
+    await sub.close();
+  }
+});

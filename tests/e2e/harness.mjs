@@ -1,0 +1,68 @@
+// Shared set-up for the browser tests: Debian's Chromium driven by playwright-core, against the
+// release dist/ served on loopback by a plain static server (tests/e2e/server.mjs).
+import { chromium } from "playwright-core";
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "./server.mjs";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/** Serves a built dist folder (default: dist/) under `prefix`. */
+export async function serveDist({ dir = join(ROOT, "dist"), prefix = "/" } = {}) {
+  if (!existsSync(join(dir, "index.html"))) {
+    throw new Error(`${dir} has no build: run \`make build\` first`);
+  }
+  return serve(dir, { prefix });
+}
+
+/**
+ * A new page in a fresh context that records console errors, uncaught exceptions and failed
+ * requests; `page.problems()` lists them (the ones `allow` matches excepted).
+ */
+export async function newPage(browser, { viewport = { width: 1280, height: 900 }, allow = [] } = {}) {
+  const context = await browser.newContext({ viewport, locale: "fr-FR" });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()} @ ${m.location().url}`);
+  });
+  page.on("pageerror", (e) => problems.push(`exception: ${e.message}`));
+  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
+  page.problems = () => problems.filter((p) => !allow.some((re) => re.test(p)));
+  return page;
+}
+
+/** Waits until the app has mounted (the header is rendered by the wasm). */
+export async function appReady(page) {
+  await page.locator("header.site-header").waitFor({ state: "visible", timeout: 15000 });
+}
+
+/** The articles of content/, in library order, read from their front matter. */
+export function contentArticles() {
+  const dir = join(ROOT, "content");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => {
+      const front = readFileSync(join(dir, f), "utf8").split(/^---$/m)[1];
+      const field = (k) => front.match(new RegExp(`^${k}: (.*)$`, "m"))?.[1]?.trim();
+      return { slug: field("slug"), title: field("title"), order: Number(field("order") ?? 1e9) };
+    })
+    .sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
+}
+
+/** Compares texts the way a reader sees them: any run of spaces (no-break ones too) is one. */
+export const squash = (s) => s.replace(/\s+/gu, " ").trim();
