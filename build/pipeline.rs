@@ -106,7 +106,10 @@ pub fn parse_article(file: &str, source: &str) -> Result<Article, ContentError> 
     let (front, rest) = split_front_matter(source).map_err(fail)?;
     let meta = FrontMatter::parse(front).map_err(fail)?;
 
-    let slug = meta.slug.clone().ok_or_else(|| fail("front matter has no `slug`".into()))?;
+    let slug = meta
+        .slug
+        .clone()
+        .ok_or_else(|| fail("front matter has no `slug`".into()))?;
     if !is_valid_slug(&slug) {
         return Err(fail(format!(
             "slug `{slug}` must be lowercase ASCII letters, digits and single dashes"
@@ -117,7 +120,10 @@ pub fn parse_article(file: &str, source: &str) -> Result<Article, ContentError> 
             "slug `{slug}` differs from the file name: name the file `{slug}.md`"
         )));
     }
-    let title = meta.title.clone().ok_or_else(|| fail("front matter has no `title`".into()))?;
+    let title = meta
+        .title
+        .clone()
+        .ok_or_else(|| fail("front matter has no `title`".into()))?;
     let summary = meta
         .summary
         .clone()
@@ -307,7 +313,9 @@ fn split_sections(rest: &str) -> Result<Sections<'_>, String> {
                 }
             }
         } else if open.is_none() && body_end.is_some() && !trimmed.is_empty() {
-            return Err("text after the `::: about`/`::: comments` blocks: put it in the body".into());
+            return Err(
+                "text after the `::: about`/`::: comments` blocks: put it in the body".into(),
+            );
         }
         offset = next;
     }
@@ -334,7 +342,9 @@ fn parse_comments(text: &str) -> Result<Vec<Comment>, String> {
         } else if let Some((_, body)) = current.as_mut() {
             body.push_str(line);
         } else if !trimmed.is_empty() {
-            return Err("in `::: comments`, each comment must start with a `### byline` line".into());
+            return Err(
+                "in `::: comments`, each comment must start with a `### byline` line".into(),
+            );
         }
     }
     if let Some((byline, body)) = current {
@@ -357,7 +367,10 @@ fn make_comment(byline: String, body: &str) -> Result<Comment, String> {
 /// A container being filled while walking the Markdown events.
 enum Open {
     Quote(Vec<Block>),
-    List { start: Option<u64>, items: Vec<Vec<Block>> },
+    List {
+        start: Option<u64>,
+        items: Vec<Vec<Block>>,
+    },
     Item(Vec<Block>),
 }
 
@@ -636,7 +649,10 @@ pub fn french_spacing_str(text: &str) -> String {
         style: Style::default(),
         link: None,
     }];
-    french_spacing(runs).pop().map(|r| r.text).unwrap_or_default()
+    french_spacing(runs)
+        .pop()
+        .map(|r| r.text)
+        .unwrap_or_default()
 }
 
 /// French punctuation spacing over a text block, across its runs: a narrow no-break space
@@ -671,7 +687,10 @@ pub fn french_spacing(runs: Vec<Run>) -> Vec<Run> {
                     let last = out.len() - 1;
                     out[last].0 = space;
                 }
-                Some(p) if !p.is_whitespace() && (c == '»' || !matches!(p, ';' | '!' | '?' | ':' | '«')) => {
+                Some(p)
+                    if !p.is_whitespace()
+                        && (c == '»' || !matches!(p, ';' | '!' | '?' | ':' | '«')) =>
+                {
                     let ends_word = c == '»'
                         || match next {
                             None => true,

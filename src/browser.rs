@@ -35,7 +35,9 @@ pub fn set_title(page: &str) {
 pub fn on_document_event(event: &str, callback: impl Fn(web_sys::Event) + 'static) {
     use leptos::prelude::on_cleanup;
     use wasm_bindgen::{closure::Closure, JsCast};
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let callback = Closure::<dyn Fn(web_sys::Event)>::new(callback).into_js_value();
     let _ = document.add_event_listener_with_callback(event, callback.unchecked_ref());
     let event = event.to_string();
@@ -76,14 +78,18 @@ pub fn random_u64() -> u64 {
 /// Offers `text` as a file download.
 pub fn download(name: &str, mime: &str, text: &str) {
     use wasm_bindgen::JsCast;
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
         return;
     };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
     if let Ok(a) = document.create_element("a") {
         let a: web_sys::HtmlAnchorElement = a.unchecked_into();
         a.set_href(&url);

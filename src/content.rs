@@ -97,7 +97,9 @@ mod tests {
             runs_of(article.body, &mut runs);
             assert!(!runs.is_empty(), "{} has no text", article.slug);
             for run in runs {
-                let at: String = chars[run.start as usize..run.end() as usize].iter().collect();
+                let at: String = chars[run.start as usize..run.end() as usize]
+                    .iter()
+                    .collect();
                 assert_eq!(at, run.text, "{}: run at {}", article.slug, run.start);
             }
         }

@@ -48,7 +48,11 @@ pub fn segments<'t, K: Clone>(
     });
     let mut cuts: Vec<usize> = vec![start, end];
     for p in &overlapping {
-        cuts.extend([p.range.start, p.range.end].into_iter().filter(|c| (start..end).contains(c)));
+        cuts.extend(
+            [p.range.start, p.range.end]
+                .into_iter()
+                .filter(|c| (start..end).contains(c)),
+        );
     }
     cuts.sort_unstable();
     cuts.dedup();
@@ -56,7 +60,8 @@ pub fn segments<'t, K: Clone>(
     // Char offsets → byte offsets within `text`, computed in one pass.
     let mut bytes = Vec::with_capacity(cuts.len());
     let mut cut_iter = cuts.iter().peekable();
-    for (char_index, (byte_index, _)) in text.char_indices().chain([(text.len(), ' ')]).enumerate() {
+    for (char_index, (byte_index, _)) in text.char_indices().chain([(text.len(), ' ')]).enumerate()
+    {
         while cut_iter.peek() == Some(&&(start + char_index)) {
             bytes.push(byte_index);
             cut_iter.next();
@@ -94,7 +99,10 @@ mod tests {
     fn no_highlight_is_one_segment() {
         let s = segments("éthique", 10, &placed(&[(0, 5), (17, 20)]));
         assert_eq!(s.len(), 1);
-        assert_eq!((s[0].text, s[0].start, s[0].covering.len()), ("éthique", 10, 0));
+        assert_eq!(
+            (s[0].text, s[0].start, s[0].covering.len()),
+            ("éthique", 10, 0)
+        );
     }
 
     #[test]
@@ -104,17 +112,29 @@ mod tests {
         let got: Vec<_> = s.iter().map(|s| (s.text, s.covering.clone())).collect();
         assert_eq!(
             got,
-            [("a", vec![]), ("bc", vec![0]), ("de", vec![1]), ("f", vec![])]
+            [
+                ("a", vec![]),
+                ("bc", vec![0]),
+                ("de", vec![1]),
+                ("f", vec![])
+            ]
         );
     }
 
     #[test]
     fn overlaps_nest_outermost_first() {
         let s = segments("abcdef", 100, &placed(&[(102, 106), (100, 104)]));
-        let got: Vec<_> = s.iter().map(|s| (s.text, s.start, s.covering.clone())).collect();
+        let got: Vec<_> = s
+            .iter()
+            .map(|s| (s.text, s.start, s.covering.clone()))
+            .collect();
         assert_eq!(
             got,
-            [("ab", 100, vec![1]), ("cd", 102, vec![1, 0]), ("ef", 104, vec![0])]
+            [
+                ("ab", 100, vec![1]),
+                ("cd", 102, vec![1, 0]),
+                ("ef", 104, vec![0])
+            ]
         );
     }
 

@@ -23,9 +23,18 @@ pub enum Edit {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
     /// Not readable: its raw value is to be copied aside before the key is reused.
-    Corrupt { key: String, slug: Option<String>, raw: String, message: String },
+    Corrupt {
+        key: String,
+        slug: Option<String>,
+        raw: String,
+        message: String,
+    },
     /// Written by a newer Liseuse: left in place, and this article's changes stay in memory.
-    Newer { key: String, slug: String, message: String },
+    Newer {
+        key: String,
+        slug: String,
+        message: String,
+    },
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -38,11 +47,15 @@ pub struct Notebook {
 impl Notebook {
     /// Builds the notebook from localStorage's `(key, value)` pairs; keys that are not ours are
     /// skipped.
-    pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Notebook, Vec<Problem>) {
+    pub fn load<'a>(
+        entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> (Notebook, Vec<Problem>) {
         let mut notebook = Notebook::default();
         let mut problems = Vec::new();
         for (key, raw) in entries {
-            let Some(slug) = codec::slug_from_key(key) else { continue };
+            let Some(slug) = codec::slug_from_key(key) else {
+                continue;
+            };
             match codec::decode(raw) {
                 Ok(decoded) => {
                     notebook.merge_stored(slug, &decoded.record);
@@ -129,7 +142,11 @@ fn update(
     now: i64,
     change: impl FnOnce(&mut Highlight) -> bool,
 ) -> bool {
-    let Some(highlight) = record.highlights.iter_mut().find(|h| h.id == id && !h.deleted) else {
+    let Some(highlight) = record
+        .highlights
+        .iter_mut()
+        .find(|h| h.id == id && !h.deleted)
+    else {
         return false;
     };
     let changed = change(highlight);

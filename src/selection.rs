@@ -66,7 +66,11 @@ pub fn clear() {
 
 /// Shrinks `[start, end)` to exclude surrounding whitespace; `None` if nothing else is left.
 pub fn trim_whitespace(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
-    let chars: Vec<char> = text.chars().skip(start).take(end.saturating_sub(start)).collect();
+    let chars: Vec<char> = text
+        .chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect();
     let lead = chars.iter().take_while(|c| c.is_whitespace()).count();
     if lead == chars.len() {
         return None;
@@ -100,11 +104,17 @@ fn boundary_offset(root: &Element, node: &Node, offset: u32, text_len: usize) ->
     point.set_start(node, offset).ok()?;
     point.collapse_with_to_start(true);
     let walker = document
-        .create_tree_walker_with_what_to_show_and_filter(root, 0x4 /* SHOW_TEXT */, None::<&NodeFilter>)
+        .create_tree_walker_with_what_to_show_and_filter(
+            root,
+            0x4, /* SHOW_TEXT */
+            None::<&NodeFilter>,
+        )
         .ok()?;
     let mut last_end = 0;
     while let Ok(Some(text)) = walker.next_node() {
-        let Some(base) = segment_start(&text, root) else { continue };
+        let Some(base) = segment_start(&text, root) else {
+            continue;
+        };
         if point_is_before(&point, &text) {
             return Some(base);
         }
@@ -115,7 +125,10 @@ fn boundary_offset(root: &Element, node: &Node, offset: u32, text_len: usize) ->
 
 fn point_is_before(point: &Range, text: &Node) -> bool {
     // comparePoint: 1 when (text, 0) is after the collapsed range.
-    point.compare_point(text, 0).map(|c| c >= 0).unwrap_or(false)
+    point
+        .compare_point(text, 0)
+        .map(|c| c >= 0)
+        .unwrap_or(false)
 }
 
 /// The `data-o` offset of the segment holding this text node.

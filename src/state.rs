@@ -28,7 +28,10 @@ pub struct Notice {
 impl Notice {
     /// Quota and disabled storage: exporting is how the reader keeps what is only in memory.
     pub fn offers_export(&self) -> bool {
-        matches!(self.kind, NoticeKind::StorageFull | NoticeKind::StorageUnavailable)
+        matches!(
+            self.kind,
+            NoticeKind::StorageFull | NoticeKind::StorageUnavailable
+        )
     }
 }
 
@@ -109,7 +112,9 @@ impl NotesState {
     }
 
     fn persist(self, slug: &str) {
-        let read_only = self.notebook.with_untracked(|n| n.read_only.contains_key(slug));
+        let read_only = self
+            .notebook
+            .with_untracked(|n| n.read_only.contains_key(slug));
         if read_only {
             self.unsaved.update(|u| {
                 u.insert(slug.to_string());
@@ -181,19 +186,24 @@ impl NotesState {
 
     /// Another tab wrote an article: merge it in, so both tabs' edits survive.
     fn follow_other_tabs(self) {
-        let Some(window) = web_sys::window() else { return };
-        let on_storage = Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
-            let Some(key) = event.key() else { return };
-            let Some(slug) = codec::slug_from_key(&key) else { return };
-            let Some(raw) = event.new_value() else { return };
-            if let Ok(decoded) = codec::decode(&raw) {
-                self.notebook.update(|n| {
-                    n.merge_stored(slug, &decoded.record);
-                });
-            }
-        });
-        let _ = window
-            .add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let on_storage =
+            Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+                let Some(key) = event.key() else { return };
+                let Some(slug) = codec::slug_from_key(&key) else {
+                    return;
+                };
+                let Some(raw) = event.new_value() else { return };
+                if let Ok(decoded) = codec::decode(&raw) {
+                    self.notebook.update(|n| {
+                        n.merge_stored(slug, &decoded.record);
+                    });
+                }
+            });
+        let _ =
+            window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
         // Lives as long as the page.
         on_storage.forget();
     }
@@ -201,7 +211,12 @@ impl NotesState {
 
 fn problem_notice(store: &web_sys::Storage, problem: Problem) -> Notice {
     match problem {
-        Problem::Corrupt { key, slug, raw, message } => {
+        Problem::Corrupt {
+            key,
+            slug,
+            raw,
+            message,
+        } => {
             let title = slug
                 .as_deref()
                 .and_then(content::find)
@@ -216,7 +231,9 @@ fn problem_notice(store: &web_sys::Storage, problem: Problem) -> Notice {
             }
         }
         Problem::Newer { slug, message, .. } => {
-            let title = content::find(&slug).map(|(_, a)| a.title).unwrap_or("un article");
+            let title = content::find(&slug)
+                .map(|(_, a)| a.title)
+                .unwrap_or("un article");
             Notice {
                 kind: NoticeKind::Newer,
                 text: format!(

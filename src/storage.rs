@@ -54,7 +54,10 @@ pub fn write_article(
     record: &ArticleRecord,
 ) -> Result<ArticleRecord, WriteError> {
     let key = codec::article_key(slug);
-    let merged = match storage.get_item(&key).map_err(|_| WriteError::Unavailable)? {
+    let merged = match storage
+        .get_item(&key)
+        .map_err(|_| WriteError::Unavailable)?
+    {
         None => record.clone(),
         Some(raw) => match codec::decode(&raw) {
             Ok(stored) => crate::notes::merge::merge(record, &stored.record),
@@ -75,7 +78,10 @@ pub fn write_article(
 pub fn set_aside(storage: &web_sys::Storage, key: &str, raw: &str) -> Result<String, WriteError> {
     for n in 1.. {
         let aside = format!("liseuse:aside:{key}:{n}");
-        match storage.get_item(&aside).map_err(|_| WriteError::Unavailable)? {
+        match storage
+            .get_item(&aside)
+            .map_err(|_| WriteError::Unavailable)?
+        {
             Some(existing) if existing == raw => return Ok(aside),
             Some(_) => continue,
             None => {

@@ -20,7 +20,9 @@ fn parse(body: &str) -> pipeline::Article {
 }
 
 fn error(file: &str, source: &str) -> String {
-    parse_article(file, source).expect_err("must fail").to_string()
+    parse_article(file, source)
+        .expect_err("must fail")
+        .to_string()
 }
 
 fn texts(runs: &[Run]) -> Vec<&str> {
@@ -48,25 +50,87 @@ fn malformed_articles_fail_with_the_file_named() {
         ("a.md", "---\nslug: a\nsummary: s\n---\nTexte", "no `title`"),
         ("a.md", "---\ntitle: t\nsummary: s\n---\nTexte", "no `slug`"),
         ("a.md", "---\ntitle: t\nslug: a\n---\nTexte", "no `summary`"),
-        ("a.md", "---\ntitle: t\nslug: a\nsummary: s\n---\n\n  \n", "empty body"),
-        ("a.md", "---\ntitle: t\nslug: a\nsummary: s\n---\n::: about\nBio\n:::\n", "empty body"),
-        ("a.md", "---\ntitle t\nslug: a\nsummary: s\n---\nTexte", "line 2: expected `key: value`"),
-        ("a.md", "---\ntitel: t\nslug: a\nsummary: s\n---\nTexte", "unknown front matter key `titel`"),
-        ("a.md", "---\ntitle: t\ntitle: u\nslug: a\nsummary: s\n---\nTexte", "given twice"),
-        ("a.md", "---\ntitle:\nslug: a\nsummary: s\n---\nTexte", "`title` has no value"),
-        ("a.md", "---\ntitle: t\nslug: b\nsummary: s\n---\nTexte", "differs from the file name"),
-        ("A b.md", "---\ntitle: t\nslug: A b\nsummary: s\n---\nTexte", "lowercase ASCII"),
-        ("a.md", "---\ntitle: t\nslug: a\norder: un\nsummary: s\n---\nTexte", "integer"),
-        ("a.md", "---\ntitle: t\nslug: a\nsummary: s\n---\nTexte\n::: about\nBio\n", "not closed"),
-        ("a.md", "---\ntitle: t\nslug: a\nsummary: s\n---\nTexte\n::: notes\nx\n:::\n", "unknown block"),
-        ("a.md", "---\ntitle: t\nslug: a\nsummary: s\n---\nTexte\n::: comments\nSans auteur\n:::\n", "must start with a `### byline`"),
-        ("a.md", "---\ntitle: t\nslug: a\nsummary: s\n---\nTexte\n::: comments\n### Anne\n:::\n", "has no text"),
-        ("a.md", "---\ntitle: t\nslug: a\nsummary: s\n---\nTexte\n::: about\nBio\n:::\nEncore\n", "text after"),
+        (
+            "a.md",
+            "---\ntitle: t\nslug: a\nsummary: s\n---\n\n  \n",
+            "empty body",
+        ),
+        (
+            "a.md",
+            "---\ntitle: t\nslug: a\nsummary: s\n---\n::: about\nBio\n:::\n",
+            "empty body",
+        ),
+        (
+            "a.md",
+            "---\ntitle t\nslug: a\nsummary: s\n---\nTexte",
+            "line 2: expected `key: value`",
+        ),
+        (
+            "a.md",
+            "---\ntitel: t\nslug: a\nsummary: s\n---\nTexte",
+            "unknown front matter key `titel`",
+        ),
+        (
+            "a.md",
+            "---\ntitle: t\ntitle: u\nslug: a\nsummary: s\n---\nTexte",
+            "given twice",
+        ),
+        (
+            "a.md",
+            "---\ntitle:\nslug: a\nsummary: s\n---\nTexte",
+            "`title` has no value",
+        ),
+        (
+            "a.md",
+            "---\ntitle: t\nslug: b\nsummary: s\n---\nTexte",
+            "differs from the file name",
+        ),
+        (
+            "A b.md",
+            "---\ntitle: t\nslug: A b\nsummary: s\n---\nTexte",
+            "lowercase ASCII",
+        ),
+        (
+            "a.md",
+            "---\ntitle: t\nslug: a\norder: un\nsummary: s\n---\nTexte",
+            "integer",
+        ),
+        (
+            "a.md",
+            "---\ntitle: t\nslug: a\nsummary: s\n---\nTexte\n::: about\nBio\n",
+            "not closed",
+        ),
+        (
+            "a.md",
+            "---\ntitle: t\nslug: a\nsummary: s\n---\nTexte\n::: notes\nx\n:::\n",
+            "unknown block",
+        ),
+        (
+            "a.md",
+            "---\ntitle: t\nslug: a\nsummary: s\n---\nTexte\n::: comments\nSans auteur\n:::\n",
+            "must start with a `### byline`",
+        ),
+        (
+            "a.md",
+            "---\ntitle: t\nslug: a\nsummary: s\n---\nTexte\n::: comments\n### Anne\n:::\n",
+            "has no text",
+        ),
+        (
+            "a.md",
+            "---\ntitle: t\nslug: a\nsummary: s\n---\nTexte\n::: about\nBio\n:::\nEncore\n",
+            "text after",
+        ),
     ];
     for (file, source, expected) in cases {
         let message = error(file, source);
-        assert!(message.starts_with(&format!("content/{file}: ")), "{message}");
-        assert!(message.contains(expected), "{file}: `{message}` lacks `{expected}`");
+        assert!(
+            message.starts_with(&format!("content/{file}: ")),
+            "{message}"
+        );
+        assert!(
+            message.contains(expected),
+            "{file}: `{message}` lacks `{expected}`"
+        );
     }
 }
 
@@ -76,8 +140,13 @@ fn duplicate_slugs_fail_the_collection() {
     let mut two = one.clone();
     two.file = "UN.md".into();
     two.slug = "UN".into();
-    let message = pipeline::check_collection(vec![one, two]).unwrap_err().to_string();
-    assert!(message.contains("content/UN.md: duplicate slug"), "{message}");
+    let message = pipeline::check_collection(vec![one, two])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("content/UN.md: duplicate slug"),
+        "{message}"
+    );
     assert!(pipeline::check_collection(vec![]).is_err());
 }
 
@@ -105,19 +174,34 @@ fn collection_is_ordered_by_order_then_slug() {
 #[test]
 fn structure_keeps_blocks_and_inline_runs() {
     let a = parse("## Titre\n\nUn *mot* et **fort** et `code` [lien](https://ex.fr).\n\n> Cité\n\n1. un\n2. deux\n\n---\n\nFin  \nligne");
-    let Block::Heading(2, runs) = &a.body[0] else { panic!("{:?}", a.body[0]) };
+    let Block::Heading(2, runs) = &a.body[0] else {
+        panic!("{:?}", a.body[0])
+    };
     assert_eq!(texts(runs), ["Titre"]);
-    let Block::Paragraph(runs) = &a.body[1] else { panic!() };
-    assert_eq!(texts(runs), ["Un ", "mot", " et ", "fort", " et ", "code", " ", "lien", "."]);
+    let Block::Paragraph(runs) = &a.body[1] else {
+        panic!()
+    };
+    assert_eq!(
+        texts(runs),
+        ["Un ", "mot", " et ", "fort", " et ", "code", " ", "lien", "."]
+    );
     assert!(runs[1].style.emphasis && !runs[1].style.strong);
     assert!(runs[3].style.strong);
     assert!(runs[5].style.code);
     assert_eq!(runs[7].link.as_deref(), Some("https://ex.fr"));
     assert!(matches!(&a.body[2], Block::Quote(inner) if matches!(&inner[0], Block::Paragraph(_))));
-    let Block::List { start: Some(1), items } = &a.body[3] else { panic!("{:?}", a.body[3]) };
+    let Block::List {
+        start: Some(1),
+        items,
+    } = &a.body[3]
+    else {
+        panic!("{:?}", a.body[3])
+    };
     assert_eq!(items.len(), 2);
     assert_eq!(a.body[4], Block::Rule);
-    let Block::Paragraph(runs) = &a.body[5] else { panic!() };
+    let Block::Paragraph(runs) = &a.body[5] else {
+        panic!()
+    };
     assert_eq!(texts(runs), ["Fin\nligne"]);
     assert_eq!(
         a.plain_text,
@@ -141,7 +225,10 @@ fn sections_split_body_about_and_comments() {
     assert_eq!(pipeline::plain_text(&a.about), "Une bio.");
     assert_eq!(a.comments.len(), 2);
     assert_eq!(a.comments[0].byline, "Anne");
-    assert_eq!(pipeline::plain_text(&a.comments[0].blocks), format!("6 ans\n\nMerci{NNBSP}!"));
+    assert_eq!(
+        pipeline::plain_text(&a.comments[0].blocks),
+        format!("6 ans\n\nMerci{NNBSP}!")
+    );
     assert_eq!(a.comments[1].byline, "");
 }
 
@@ -165,10 +252,23 @@ fn french_spacing() {
     assert_eq!(f("le sujet :\"Oui"), format!("le sujet{NBSP}:\"Oui"));
     assert_eq!(f("Note: ceci"), format!("Note{NBSP}: ceci"));
     assert_eq!(f("« Oui »"), format!("«{NNBSP}Oui{NNBSP}»"));
-    assert_eq!(f("c’est« Heu non... »suivi"), format!("c’est«{NNBSP}Heu non...{NNBSP}»suivi"));
-    assert_eq!(f("supplémentaire ?»"), format!("supplémentaire{NNBSP}?{NNBSP}»"));
+    assert_eq!(
+        f("c’est« Heu non... »suivi"),
+        format!("c’est«{NNBSP}Heu non...{NNBSP}»suivi")
+    );
+    assert_eq!(
+        f("supplémentaire ?»"),
+        format!("supplémentaire{NNBSP}?{NNBSP}»")
+    );
     // Signs inside a word or a URL are not punctuation to space.
-    for same in ["TL;DR", "https://ex.fr", "14h20", "10:30", "a?b", "Wahouuu."] {
+    for same in [
+        "TL;DR",
+        "https://ex.fr",
+        "14h20",
+        "10:30",
+        "a?b",
+        "Wahouuu.",
+    ] {
         assert_eq!(f(same), same);
     }
     // Idempotent: running it twice changes nothing more.
@@ -179,8 +279,13 @@ fn french_spacing() {
 #[test]
 fn french_spacing_crosses_runs_and_spares_code() {
     let a = parse("Un *mot* ! et `a ;` b");
-    let Block::Paragraph(runs) = &a.body[0] else { panic!() };
-    assert_eq!(texts(runs), ["Un ", "mot", &format!("{NNBSP}! et "), "a ;", " b"]);
+    let Block::Paragraph(runs) = &a.body[0] else {
+        panic!()
+    };
+    assert_eq!(
+        texts(runs),
+        ["Un ", "mot", &format!("{NNBSP}! et "), "a ;", " b"]
+    );
 }
 
 fn markdown_paragraph() -> impl Strategy<Value = String> {
@@ -252,8 +357,18 @@ fn shipped_articles_are_five_and_complete() {
         assert!(a.words > 300, "{} has only {} words", a.slug, a.words);
         assert!(!a.summary.is_empty() && !a.title.is_empty());
         // Page chrome from the copied web pages must not survive.
-        for chrome in ["Logo WordPress.com", "Connexion à %s", "commentaires\n", "Votre commentaire", "Photo Facebook"] {
-            assert!(!a.plain_text.contains(chrome), "{}: `{chrome}` left in the body", a.slug);
+        for chrome in [
+            "Logo WordPress.com",
+            "Connexion à %s",
+            "commentaires\n",
+            "Votre commentaire",
+            "Photo Facebook",
+        ] {
+            assert!(
+                !a.plain_text.contains(chrome),
+                "{}: `{chrome}` left in the body",
+                a.slug
+            );
         }
     }
 }
@@ -277,7 +392,7 @@ fn shipped_articles_keep_the_authors_words() {
             .find_map(|l| l.strip_prefix("source: "))
             .unwrap_or_else(|| panic!("{} names no source", a.file));
         let source = squeeze(&std::fs::read_to_string(sources.join(source_name.trim())).unwrap());
-        let mut check = |blocks: &[Block]| {
+        let check = |blocks: &[Block]| {
             pipeline::for_each_text_block(blocks, &mut |runs| {
                 let text: String = runs.iter().map(|r| r.text.as_str()).collect();
                 assert!(
@@ -294,7 +409,9 @@ fn shipped_articles_keep_the_authors_words() {
         }
         // A title taken from a sentence may start with a capital where the sentence did not.
         assert!(
-            source.to_lowercase().contains(&squeeze(&a.title).to_lowercase()),
+            source
+                .to_lowercase()
+                .contains(&squeeze(&a.title).to_lowercase()),
             "{}: title not in the source",
             a.file
         );

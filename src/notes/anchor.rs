@@ -19,7 +19,9 @@ pub enum Anchoring {
 impl Anchoring {
     pub fn range(&self) -> Option<Range<usize>> {
         match self {
-            Anchoring::Exact(r) | Anchoring::Moved(r) | Anchoring::Approximate(r) => Some(r.clone()),
+            Anchoring::Exact(r) | Anchoring::Moved(r) | Anchoring::Approximate(r) => {
+                Some(r.clone())
+            }
             Anchoring::Orphan => None,
         }
     }
@@ -88,13 +90,21 @@ impl Anchorer {
                     .count();
                 (i, before + after)
             })
-            .max_by(|(i, a), (j, b)| a.cmp(b).then(j.abs_diff(old_start).cmp(&i.abs_diff(old_start))))
+            .max_by(|(i, a), (j, b)| {
+                a.cmp(b)
+                    .then(j.abs_diff(old_start).cmp(&i.abs_diff(old_start)))
+            })
             .map(|(i, _)| i)
     }
 
     /// Sellers' semi-global edit distance (the quote may start anywhere in the text) with
     /// Ukkonen's cut-off: only rows that can still stay within `k` are computed.
-    fn best_approximate(&self, pattern: &[char], k: usize, old_start: usize) -> Option<Range<usize>> {
+    fn best_approximate(
+        &self,
+        pattern: &[char],
+        k: usize,
+        old_start: usize,
+    ) -> Option<Range<usize>> {
         let text = &self.chars;
         let m = pattern.len();
         let inf = k + 1;
@@ -179,17 +189,25 @@ mod tests {
     #[test]
     fn context_picks_the_right_repeat() {
         let text = "la confiance d’abord ; puis la confiance encore ; enfin la confiance toujours";
-        let second = text.chars().collect::<String>().find("la confiance encore").unwrap();
+        let second = text
+            .chars()
+            .collect::<String>()
+            .find("la confiance encore")
+            .unwrap();
         let start = text[..second].chars().count();
         let (q, p) = quote_of(text, start, start + 12);
         // Shift everything so the stored position no longer holds the quote.
         let edited = splice(text, 0, 0, "xx");
-        assert_eq!(anchor(&edited, &q, &p), Anchoring::Moved(start + 2..start + 14));
+        assert_eq!(
+            anchor(&edited, &q, &p),
+            Anchoring::Moved(start + 2..start + 14)
+        );
     }
 
     #[test]
     fn a_corrected_typo_inside_still_anchors_approximately() {
-        let text = "Les convaincus, les zéoltes, les fans de leur Boite font déjà du Social Selling.";
+        let text =
+            "Les convaincus, les zéoltes, les fans de leur Boite font déjà du Social Selling.";
         let start = text[..text.find("les zéoltes").unwrap()].chars().count();
         let (q, p) = quote_of(text, start, start + 27);
         let edited = text.replace("zéoltes", "zélotes");
@@ -206,14 +224,31 @@ mod tests {
         let (q, p) = quote_of(text, start, text.chars().count());
         let edited: String = text.chars().take(start).collect();
         assert_eq!(anchor(&edited, &q, &p), Anchoring::Orphan);
-        let blank = TextQuote { exact: " \n".into(), prefix: String::new(), suffix: String::new() };
-        assert_eq!(anchor(text, &blank, &TextPosition { start: 0, end: 2 }), Anchoring::Orphan);
+        let blank = TextQuote {
+            exact: " \n".into(),
+            prefix: String::new(),
+            suffix: String::new(),
+        };
+        assert_eq!(
+            anchor(text, &blank, &TextPosition { start: 0, end: 2 }),
+            Anchoring::Orphan
+        );
     }
 
     fn text_strategy() -> impl Strategy<Value = String> {
         let word = prop_oneof![
-            Just("confiance"), Just("éthique"), Just("vente"), Just("client"), Just("œuvre"),
-            Just("la"), Just("le"), Just("et"), Just("!"), Just("\n\n"), Just("à"), Just("ça"),
+            Just("confiance"),
+            Just("éthique"),
+            Just("vente"),
+            Just("client"),
+            Just("œuvre"),
+            Just("la"),
+            Just("le"),
+            Just("et"),
+            Just("!"),
+            Just("\n\n"),
+            Just("à"),
+            Just("ça"),
         ];
         prop::collection::vec(word, 20..120).prop_map(|w| w.join(" "))
     }

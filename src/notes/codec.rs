@@ -75,10 +75,14 @@ pub fn encode(slug: &str, record: &ArticleRecord) -> String {
 pub fn decode(raw: &str) -> Result<Decoded, DecodeError> {
     let corrupt = |reason: String| DecodeError::Corrupt { reason };
     let value: Value = serde_json::from_str(raw).map_err(|e| corrupt(e.to_string()))?;
-    let Some(object) = value.as_object() else { return Err(DecodeError::Foreign) };
+    let Some(object) = value.as_object() else {
+        return Err(DecodeError::Foreign);
+    };
     let schema = match object.get("schema") {
         None => return Err(DecodeError::Foreign),
-        Some(s) => s.as_u64().ok_or_else(|| corrupt("schema is not a number".into()))?,
+        Some(s) => s
+            .as_u64()
+            .ok_or_else(|| corrupt("schema is not a number".into()))?,
     };
     let (value, migrated_from) = match schema {
         SCHEMA => (value, None),
@@ -117,7 +121,11 @@ fn v1_to_v2(v1: &Value) -> Result<Value, String> {
         time: i64,
     }
     let old: V1 = serde_json::from_value(v1.clone()).map_err(|e| e.to_string())?;
-    let article = old.highlights.first().map(|h| h.slug.clone()).unwrap_or_default();
+    let article = old
+        .highlights
+        .first()
+        .map(|h| h.slug.clone())
+        .unwrap_or_default();
     let latest = old.highlights.iter().map(|h| h.time).max().unwrap_or(0);
     let highlights = old
         .highlights
@@ -131,8 +139,15 @@ fn v1_to_v2(v1: &Value) -> Result<Value, String> {
                 created: h.time,
                 updated: h.time,
                 deleted: false,
-                quote: TextQuote { exact: h.text, prefix: String::new(), suffix: String::new() },
-                position: TextPosition { start: h.start, end: h.end },
+                quote: TextQuote {
+                    exact: h.text,
+                    prefix: String::new(),
+                    suffix: String::new(),
+                },
+                position: TextPosition {
+                    start: h.start,
+                    end: h.end,
+                },
                 extra: Map::new(),
             })
         })
@@ -142,7 +157,11 @@ fn v1_to_v2(v1: &Value) -> Result<Value, String> {
         updated: latest,
         extra: Map::new(),
     });
-    let record = ArticleRecord { highlights, note, extra: Map::new() };
+    let record = ArticleRecord {
+        highlights,
+        note,
+        extra: Map::new(),
+    };
     Ok(serde_json::json!({ "schema": 2, "article": article, "record": record }))
 }
 
@@ -162,13 +181,29 @@ mod tests {
 
     #[test]
     fn errors_are_told_apart() {
-        assert!(matches!(decode("{pas du json"), Err(DecodeError::Corrupt { .. })));
+        assert!(matches!(
+            decode("{pas du json"),
+            Err(DecodeError::Corrupt { .. })
+        ));
         assert_eq!(decode("[1,2]"), Err(DecodeError::Foreign));
         assert_eq!(decode(r#"{"theme":"dark"}"#), Err(DecodeError::Foreign));
-        assert_eq!(decode(r#"{"schema":9,"whatever":true}"#), Err(DecodeError::NewerVersion { found: 9 }));
-        assert!(matches!(decode(r#"{"schema":2,"article":"a","record":{"highlights":3}}"#), Err(DecodeError::Corrupt { .. })));
-        assert!(matches!(decode(r#"{"schema":"2"}"#), Err(DecodeError::Corrupt { .. })));
-        for e in [DecodeError::Foreign, DecodeError::NewerVersion { found: 3 }, DecodeError::Corrupt { reason: "x".into() }] {
+        assert_eq!(
+            decode(r#"{"schema":9,"whatever":true}"#),
+            Err(DecodeError::NewerVersion { found: 9 })
+        );
+        assert!(matches!(
+            decode(r#"{"schema":2,"article":"a","record":{"highlights":3}}"#),
+            Err(DecodeError::Corrupt { .. })
+        ));
+        assert!(matches!(
+            decode(r#"{"schema":"2"}"#),
+            Err(DecodeError::Corrupt { .. })
+        ));
+        for e in [
+            DecodeError::Foreign,
+            DecodeError::NewerVersion { found: 3 },
+            DecodeError::Corrupt { reason: "x".into() },
+        ] {
             assert!(e.message_fr().len() > 20);
         }
     }
@@ -180,7 +215,10 @@ mod tests {
         assert_eq!(d.migrated_from, Some(1));
         assert_eq!(d.article, "essai");
         let h = &d.record.highlights[0];
-        assert_eq!((h.color, h.note.as_str(), h.created, h.updated), (Color::Vert, "à relire", 1700, 1700));
+        assert_eq!(
+            (h.color, h.note.as_str(), h.created, h.updated),
+            (Color::Vert, "à relire", 1700, 1700)
+        );
         assert_eq!(h.quote.exact, "la confiance");
         assert_eq!((h.position.start, h.position.end), (3, 15));
         assert_eq!(d.record.note.as_ref().unwrap().text, "Bel article");
@@ -194,7 +232,10 @@ mod tests {
         let raw = r#"{"schema":2,"article":"a","record":{"highlights":[{"id":"x","article":"a","color":"blue","note":"","created":1,"updated":2,"quote":{"exact":"mot","prefix":"","suffix":""},"position":{"start":0,"end":3},"futur":{"k":[1,2]}}],"tags":["x"]}}"#;
         let d = decode(raw).unwrap();
         let back: Value = serde_json::from_str(&encode("a", &d.record)).unwrap();
-        assert_eq!(back["record"]["highlights"][0]["futur"], serde_json::json!({"k":[1,2]}));
+        assert_eq!(
+            back["record"]["highlights"][0]["futur"],
+            serde_json::json!({"k":[1,2]})
+        );
         assert_eq!(back["record"]["tags"], serde_json::json!(["x"]));
     }
 

@@ -21,9 +21,21 @@ pub fn merge(a: &ArticleRecord, b: &ArticleRecord) -> ArticleRecord {
             .or_insert(h);
     }
     let mut highlights: Vec<Highlight> = by_id.into_values().cloned().collect();
-    highlights.sort_by(|x, y| x.position.start.cmp(&y.position.start).then_with(|| x.id.cmp(&y.id)));
+    highlights.sort_by(|x, y| {
+        x.position
+            .start
+            .cmp(&y.position.start)
+            .then_with(|| x.id.cmp(&y.id))
+    });
     let note = match (&a.note, &b.note) {
-        (Some(x), Some(y)) => Some(if newer_note(x, y) == Ordering::Less { y } else { x }.clone()),
+        (Some(x), Some(y)) => Some(
+            if newer_note(x, y) == Ordering::Less {
+                y
+            } else {
+                x
+            }
+            .clone(),
+        ),
         (x, y) => x.clone().or_else(|| y.clone()),
     };
     ArticleRecord {
@@ -44,7 +56,9 @@ fn newer_highlight(x: &Highlight, y: &Highlight) -> Ordering {
 }
 
 fn newer_note(x: &ArticleNote, y: &ArticleNote) -> Ordering {
-    x.updated.cmp(&y.updated).then_with(|| canonical(x).cmp(&canonical(y)))
+    x.updated
+        .cmp(&y.updated)
+        .then_with(|| canonical(x).cmp(&canonical(y)))
 }
 
 fn canonical(value: &impl serde::Serialize) -> String {
@@ -67,7 +81,9 @@ fn merge_extra(a: &Map<String, Value>, b: &Map<String, Value>) -> Map<String, Va
 
 /// Drops deletion markers older than `before_ms`, once every copy has surely seen them.
 pub fn prune_tombstones(record: &mut ArticleRecord, before_ms: i64) {
-    record.highlights.retain(|h| !(h.deleted && h.updated < before_ms));
+    record
+        .highlights
+        .retain(|h| !(h.deleted && h.updated < before_ms));
 }
 
 #[cfg(test)]
@@ -85,23 +101,42 @@ pub(crate) mod tests {
             created: 0,
             updated,
             deleted,
-            quote: TextQuote { exact: "mot".into(), prefix: String::new(), suffix: String::new() },
-            position: TextPosition { start: id.len(), end: id.len() + 3 },
+            quote: TextQuote {
+                exact: "mot".into(),
+                prefix: String::new(),
+                suffix: String::new(),
+            },
+            position: TextPosition {
+                start: id.len(),
+                end: id.len() + 3,
+            },
             extra: Map::new(),
         }
     }
 
     fn record(highlights: Vec<Highlight>) -> ArticleRecord {
-        ArticleRecord { highlights, ..Default::default() }
+        ArticleRecord {
+            highlights,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn union_by_id_and_newer_wins() {
-        let a = record(vec![highlight("x", 1, "ancienne", false), highlight("y", 1, "", false)]);
-        let b = record(vec![highlight("x", 2, "nouvelle", false), highlight("z", 1, "", false)]);
+        let a = record(vec![
+            highlight("x", 1, "ancienne", false),
+            highlight("y", 1, "", false),
+        ]);
+        let b = record(vec![
+            highlight("x", 2, "nouvelle", false),
+            highlight("z", 1, "", false),
+        ]);
         let m = merge(&a, &b);
         assert_eq!(m.highlights.len(), 3);
-        assert_eq!(m.highlights.iter().find(|h| h.id == "x").unwrap().note, "nouvelle");
+        assert_eq!(
+            m.highlights.iter().find(|h| h.id == "x").unwrap().note,
+            "nouvelle"
+        );
     }
 
     #[test]
@@ -118,9 +153,21 @@ pub(crate) mod tests {
 
     #[test]
     fn article_notes_merge_by_time() {
-        let note = |t: &str, u| Some(ArticleNote { text: t.into(), updated: u, extra: Map::new() });
-        let a = ArticleRecord { note: note("a", 1), ..Default::default() };
-        let b = ArticleRecord { note: note("b", 2), ..Default::default() };
+        let note = |t: &str, u| {
+            Some(ArticleNote {
+                text: t.into(),
+                updated: u,
+                extra: Map::new(),
+            })
+        };
+        let a = ArticleRecord {
+            note: note("a", 1),
+            ..Default::default()
+        };
+        let b = ArticleRecord {
+            note: note("b", 2),
+            ..Default::default()
+        };
         assert_eq!(merge(&a, &b).note.unwrap().text, "b");
         assert_eq!(merge(&b, &a).note.unwrap().text, "b");
         assert_eq!(merge(&a, &ArticleRecord::default()).note.unwrap().text, "a");
@@ -142,8 +189,17 @@ pub(crate) mod tests {
         (prop::collection::vec(h, 0..5), note).prop_map(|(hs, note)| {
             // One stored copy holds each id once.
             let mut seen = std::collections::HashSet::new();
-            let highlights = hs.into_iter().filter(|h| seen.insert(h.id.clone())).collect();
-            merge(&record(highlights), &ArticleRecord { note, ..Default::default() })
+            let highlights = hs
+                .into_iter()
+                .filter(|h| seen.insert(h.id.clone()))
+                .collect();
+            merge(
+                &record(highlights),
+                &ArticleRecord {
+                    note,
+                    ..Default::default()
+                },
+            )
         })
     }
 

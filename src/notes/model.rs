@@ -148,7 +148,11 @@ pub fn new_highlight(
 
 /// A short, URL-safe id from the time and caller-supplied randomness.
 pub fn make_id(now_ms: i64, random: u64) -> String {
-    format!("{}{}", base36(now_ms.max(0) as u64), base36(random % 36u64.pow(8)))
+    format!(
+        "{}{}",
+        base36(now_ms.max(0) as u64),
+        base36(random % 36u64.pow(8))
+    )
 }
 
 fn base36(mut n: u64) -> String {
@@ -187,7 +191,10 @@ mod tests {
     fn colors_round_trip_by_name() {
         for c in Color::ALL {
             assert_eq!(Color::from_name(c.as_str()), Some(c));
-            assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{}\"", c.as_str()));
+            assert_eq!(
+                serde_json::to_string(&c).unwrap(),
+                format!("\"{}\"", c.as_str())
+            );
         }
     }
 

@@ -42,7 +42,9 @@ impl ImportError {
                 "Ce fichier est trop volumineux ({} Mo) pour être un export de Liseuse. {nothing}",
                 bytes / (1024 * 1024)
             ),
-            ImportError::NotUtf8 => format!("Ce fichier n’est pas un fichier texte (UTF-8). {nothing}"),
+            ImportError::NotUtf8 => {
+                format!("Ce fichier n’est pas un fichier texte (UTF-8). {nothing}")
+            }
             ImportError::NotJson { line, column } => format!(
                 "Ce fichier n’est pas du JSON valide (ligne {line}, colonne {column}). {nothing}"
             ),
@@ -75,7 +77,10 @@ pub fn import_json(bytes: &[u8]) -> Result<BTreeMap<String, ArticleRecord>, Impo
     if object.get("format").and_then(Value::as_str) != Some(FORMAT) {
         return Err(ImportError::Foreign);
     }
-    let invalid = |path: String, reason: &str| ImportError::Invalid { path, reason: reason.into() };
+    let invalid = |path: String, reason: &str| ImportError::Invalid {
+        path,
+        reason: reason.into(),
+    };
     let version = object
         .get("version")
         .and_then(Value::as_u64)
@@ -96,7 +101,8 @@ pub fn import_json(bytes: &[u8]) -> Result<BTreeMap<String, ArticleRecord>, Impo
         let record: ArticleRecord = serde_json::from_value(value.clone())
             .map_err(|e| invalid(path.clone(), &e.to_string()))?;
         for (i, h) in record.highlights.iter().enumerate() {
-            check_highlight(h, slug).map_err(|reason| invalid(format!("{path}.highlights[{i}]"), reason))?;
+            check_highlight(h, slug)
+                .map_err(|reason| invalid(format!("{path}.highlights[{i}]"), reason))?;
         }
         records.insert(slug.clone(), record);
     }
@@ -201,7 +207,9 @@ pub fn export_markdown(
         .filter(|slug| !articles.iter().any(|a| &a.slug == *slug))
         .map(|slug| (slug.as_str(), None));
     for (slug, meta) in known.chain(unknown) {
-        let Some(record) = records.get(slug) else { continue };
+        let Some(record) = records.get(slug) else {
+            continue;
+        };
         let mut live: Vec<&Highlight> = record.live().collect();
         let note = record.note.as_ref().map(|n| n.text.trim()).unwrap_or("");
         if live.is_empty() && note.is_empty() {
@@ -246,7 +254,10 @@ pub fn export_markdown(
 fn escape_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|') {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -268,7 +279,6 @@ fn escape_block(text: &str) -> String {
         .join("  \n")
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,7 +293,10 @@ mod tests {
         gone.article = "essai".into();
         BTreeMap::from([(
             "essai".to_string(),
-            ArticleRecord { highlights: vec![h, gone], ..Default::default() },
+            ArticleRecord {
+                highlights: vec![h, gone],
+                ..Default::default()
+            },
         )])
     }
 
@@ -305,8 +318,14 @@ mod tests {
     #[test]
     fn bad_files_get_clear_errors() {
         assert_eq!(import_json(&[0xff, 0xfe, 0x00]), Err(ImportError::NotUtf8));
-        assert!(matches!(import_json(b"{\n  \"format\": "), Err(ImportError::NotJson { line: 2, .. })));
-        assert_eq!(import_json(br#"{"hello":"world"}"#), Err(ImportError::Foreign));
+        assert!(matches!(
+            import_json(b"{\n  \"format\": "),
+            Err(ImportError::NotJson { line: 2, .. })
+        ));
+        assert_eq!(
+            import_json(br#"{"hello":"world"}"#),
+            Err(ImportError::Foreign)
+        );
         assert_eq!(import_json(b"[]"), Err(ImportError::Foreign));
         assert_eq!(
             import_json(br#"{"format":"liseuse-export","version":7,"articles":{}}"#),
@@ -314,33 +333,49 @@ mod tests {
         );
         let bad_range = export_json(&sample(), 1).replace("\"end\": 4", "\"end\": 0");
         match import_json(bad_range.as_bytes()) {
-            Err(ImportError::Invalid { path, .. }) => assert_eq!(path, "articles.essai.highlights[0]"),
+            Err(ImportError::Invalid { path, .. }) => {
+                assert_eq!(path, "articles.essai.highlights[0]")
+            }
             other => panic!("{other:?}"),
         }
         let big = vec![b' '; MAX_IMPORT_BYTES + 1];
-        assert!(matches!(import_json(&big), Err(ImportError::TooLarge { .. })));
-        for e in [ImportError::NotUtf8, ImportError::Foreign, ImportError::NotJson { line: 1, column: 2 }] {
+        assert!(matches!(
+            import_json(&big),
+            Err(ImportError::TooLarge { .. })
+        ));
+        for e in [
+            ImportError::NotUtf8,
+            ImportError::Foreign,
+            ImportError::NotJson { line: 1, column: 2 },
+        ] {
             assert!(e.message_fr().ends_with("Rien n’a été modifié."));
         }
     }
 
     #[test]
     fn markdown_export_reads_well_and_keeps_html_as_text() {
-        let meta = [ArticleMeta { slug: "essai".into(), title: "Un essai".into(), url: "https://ex.fr/lire/essai/".into() }];
+        let meta = [ArticleMeta {
+            slug: "essai".into(),
+            title: "Un essai".into(),
+            url: "https://ex.fr/lire/essai/".into(),
+        }];
         let md = export_markdown(&meta, &sample(), "24/11/2026");
         assert!(md.starts_with("# Mes notes — Liseuse\n"));
         assert!(md.contains("\n## Un essai\n"));
         assert!(md.contains("> la confiance\n>\n> se donne\n"));
         assert!(md.contains("Ma note \\<img src=x onerror=alert(1)\\>"));
         assert!(md.contains("[Ouvrir dans Liseuse](https://ex.fr/lire/essai/#h-x)"));
-        assert!(!md.contains("#h-y"), "deleted highlights are not exported to Markdown");
+        assert!(
+            !md.contains("#h-y"),
+            "deleted highlights are not exported to Markdown"
+        );
     }
 
     fn json_value() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(|n| Value::from(n)),
+            any::<i64>().prop_map(Value::from),
             ".{0,8}".prop_map(Value::String),
             Just(Value::String(FORMAT.into())),
         ];
@@ -348,7 +383,12 @@ mod tests {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
                 prop::collection::btree_map(
-                    prop_oneof![Just("format".to_string()), Just("version".to_string()), Just("articles".to_string()), "[a-z]{1,6}"],
+                    prop_oneof![
+                        Just("format".to_string()),
+                        Just("version".to_string()),
+                        Just("articles".to_string()),
+                        "[a-z]{1,6}"
+                    ],
                     inner,
                     0..5
                 )

@@ -55,7 +55,11 @@ fn groups(records: &BTreeMap<String, ArticleRecord>) -> Vec<Group> {
                     })
                     .collect(),
             };
-            let note = record.note.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+            let note = record
+                .note
+                .as_ref()
+                .map(|n| n.text.clone())
+                .unwrap_or_default();
             if highlights.is_empty() && note.trim().is_empty() {
                 return None;
             }
@@ -112,19 +116,20 @@ pub fn MyNotes() -> impl IntoView {
             .collect();
         match order.get() {
             Order::Newest => {
-                list.sort_by(|a, b| b.latest.cmp(&a.latest));
+                list.sort_by_key(|g| std::cmp::Reverse(g.latest));
                 for g in &mut list {
                     g.highlights
-                        .sort_by(|a, b| b.highlight.updated.cmp(&a.highlight.updated));
+                        .sort_by_key(|a| std::cmp::Reverse(a.highlight.updated));
                 }
             }
-            Order::Reading => list.sort_by_key(|g| {
-                content::find(&g.slug).map_or(usize::MAX, |(i, _)| i)
-            }),
+            Order::Reading => {
+                list.sort_by_key(|g| content::find(&g.slug).map_or(usize::MAX, |(i, _)| i))
+            }
         }
         list
     });
-    let total = Memo::new(move |_| all.with(|g| g.iter().map(|g| g.highlights.len()).sum::<usize>()));
+    let total =
+        Memo::new(move |_| all.with(|g| g.iter().map(|g| g.highlights.len()).sum::<usize>()));
 
     let export_markdown = move |_| {
         let metas: Vec<ArticleMeta> = content::ARTICLES
@@ -135,9 +140,9 @@ pub fn MyNotes() -> impl IntoView {
                 url: absolute_url(&paths::article(base, a.slug)),
             })
             .collect();
-        let text = notes.notebook.with_untracked(|n| {
-            transfer::export_markdown(&metas, &n.records, &today_label())
-        });
+        let text = notes
+            .notebook
+            .with_untracked(|n| transfer::export_markdown(&metas, &n.records, &today_label()));
         browser::download("liseuse-notes.md", "text/markdown;charset=utf-8", &text);
     };
     let export_json = move |_| {
@@ -147,11 +152,15 @@ pub fn MyNotes() -> impl IntoView {
         browser::download("liseuse-notes.json", "application/json", &text);
     };
     let on_import = move |ev: web_sys::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
         else {
             return;
         };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
         input.set_value("");
         spawn_local(async move {
             let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
@@ -289,5 +298,10 @@ fn absolute_url(path: &str) -> String {
 
 fn today_label() -> String {
     let d = js_sys::Date::new_0();
-    format!("{:02}/{:02}/{}", d.get_date(), d.get_month() + 1, d.get_full_year())
+    format!(
+        "{:02}/{:02}/{}",
+        d.get_date(),
+        d.get_month() + 1,
+        d.get_full_year()
+    )
 }

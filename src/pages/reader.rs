@@ -179,7 +179,9 @@ fn ArticlePage(index: usize, article: &'static Article) -> impl IntoView {
         let hash = web_sys::window()
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default();
-        let Some(id) = hash.strip_prefix("#h-").map(str::to_string) else { return true };
+        let Some(id) = hash.strip_prefix("#h-").map(str::to_string) else {
+            return true;
+        };
         let placed = marks.with(|m| m.iter().any(|p| p.key.id == id));
         if placed {
             let reader = reader;

@@ -60,11 +60,7 @@ fn block(block: &'static Block, marks: Option<Marks>) -> AnyView {
 /// touch it change: a memo per block keeps the others untouched.
 fn text(runs: &'static [Run], marks: Option<Marks>) -> AnyView {
     let Some(marks) = marks else {
-        return runs
-            .iter()
-            .map(|r| run(r, &[]))
-            .collect_view()
-            .into_any();
+        return runs.iter().map(|r| run(r, &[])).collect_view().into_any();
     };
     let (Some(first), Some(last)) = (runs.first(), runs.last()) else {
         return ().into_any();
@@ -78,22 +74,15 @@ fn text(runs: &'static [Run], marks: Option<Marks>) -> AnyView {
                 .collect::<Vec<_>>()
         })
     });
-    (move || {
-        here.with(|placed| {
-            runs.iter()
-                .map(|r| run(r, placed))
-                .collect_view()
-        })
-    })
-    .into_any()
+    (move || here.with(|placed| runs.iter().map(|r| run(r, placed)).collect_view())).into_any()
 }
 
 fn run(run: &'static Run, placed: &[Placed<MarkKey>]) -> AnyView {
     let pieces = segments(run.text, run.start as usize, placed)
         .into_iter()
         .map(|segment| {
-            let mut view = view! { <span data-o=segment.start>{segment.text.to_string()}</span> }
-                .into_any();
+            let mut view =
+                view! { <span data-o=segment.start>{segment.text.to_string()}</span> }.into_any();
             // Innermost mark last: wrap from the inside out.
             for key in segment.covering.iter().rev() {
                 let first = placed

@@ -1,11 +1,6 @@
 //! The panel of one highlight: its note (saved as the reader types), its colour, and deletion.
 
-use crate::{
-    notebook::Edit,
-    notes::model::Color,
-    pages::reader::ReaderContext,
-    state::NotesState,
-};
+use crate::{notebook::Edit, notes::model::Color, pages::reader::ReaderContext, state::NotesState};
 use leptos::{html, prelude::*};
 
 #[component]
@@ -48,11 +43,22 @@ pub fn HighlightPanel() -> impl IntoView {
         let color = h.color;
         let note_id = id.clone();
         let on_input = move |ev| {
-            notes.edit(slug, Edit::Note { id: note_id.clone(), text: event_target_value(&ev) });
+            notes.edit(
+                slug,
+                Edit::Note {
+                    id: note_id.clone(),
+                    text: event_target_value(&ev),
+                },
+            );
         };
         let delete_id = id.clone();
         let delete = move |_| {
-            notes.edit(slug, Edit::Delete { id: delete_id.clone() });
+            notes.edit(
+                slug,
+                Edit::Delete {
+                    id: delete_id.clone(),
+                },
+            );
             reader.open.set(None);
             reader.announcer.say("Surlignage supprimé");
         };

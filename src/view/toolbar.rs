@@ -31,7 +31,9 @@ pub fn SelectionToolbar() -> impl IntoView {
     let highlight = move |color: Color| {
         // Read afresh: the selection may have changed since the toolbar was drawn.
         read_selection();
-        let Some(sel) = current.get_untracked() else { return };
+        let Some(sel) = current.get_untracked() else {
+            return;
+        };
         let now = browser::now_ms();
         let id = make_id(now, browser::random_u64());
         let h = new_highlight(
@@ -68,7 +70,9 @@ pub fn SelectionToolbar() -> impl IntoView {
     move || {
         current.get().map(|sel| {
             // Above the selection, or below it when too close to the top of the page.
-            let scroll = web_sys::window().and_then(|w| w.scroll_y().ok()).unwrap_or(0.0);
+            let scroll = web_sys::window()
+                .and_then(|w| w.scroll_y().ok())
+                .unwrap_or(0.0);
             let below = sel.top - scroll < 64.0;
             let top = if below { sel.bottom } else { sel.top };
             let left = sel.center_x.max(150.0);

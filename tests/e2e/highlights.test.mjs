@@ -1,0 +1,451 @@
+// Highlights and notes in the browser: selecting, overlapping, notes kept across reloads, two
+// tabs, export/import, and every bad storage condition.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { launch, serveDist, newPage, appReady, contentArticles, squash } from "./harness.mjs";
+
+const articles = contentArticles();
+const slug = articles[0].slug; // « Il est temps de nous faire confiance »
+const key = (s) => `liseuse:article:${s}`;
+let browser, server, articleUrl;
+
+before(async () => {
+  browser = await launch();
+  server = await serveDist();
+  articleUrl = `${server.url}lire/${slug}/`;
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Selects from the start of `from` to the end of `to` (searched in the article's text, across
+ * text nodes), as a reader dragging over the text would. */
+async function select(page, from, to = from) {
+  await page.evaluate(
+    ([from, to]) => {
+      const body = document.querySelector(".article-body");
+      const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+      const nodes = [];
+      let text = "";
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        nodes.push([n, text.length]);
+        text += n.data;
+      }
+      const at = text.indexOf(from);
+      const endAt = at < 0 ? -1 : text.indexOf(to, at);
+      if (at < 0 || endAt < 0) throw new Error(`text not found: ${from} … ${to}`);
+      const point = (offset, isEnd) => {
+        for (const [n, base] of nodes) {
+          if (offset < base + n.data.length || (isEnd && offset === base + n.data.length)) return [n, offset - base];
+        }
+      };
+      const range = document.createRange();
+      range.setStart(...point(at, false));
+      range.setEnd(...point(endAt + to.length, true));
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+    },
+    [from, to],
+  );
+  await page.getByRole("toolbar", { name: "Surligner la sélection" }).waitFor();
+}
+
+/** The text of each highlight, by id, as drawn. */
+async function marked(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const m of document.querySelectorAll(".article-body mark[data-id]")) {
+      // Nested marks: count each text once per highlight covering it.
+      out[m.dataset.id] = (out[m.dataset.id] ?? "") + [...m.querySelectorAll("span[data-o]")].map((s) => s.textContent).join("");
+    }
+    return out;
+  });
+}
+
+async function stored(page, s = slug) {
+  return page.evaluate((k) => localStorage.getItem(k), key(s));
+}
+
+async function openArticle(page, url = articleUrl) {
+  await page.goto(url);
+  await appReady(page);
+  await page.locator("article h1").waitFor();
+}
+
+test("select, then « Surligner », draws a <mark> and keeps it after reload", async () => {
+  const page = await newPage(browser);
+  await openArticle(page);
+  await select(page, "le voyageur frugal Loïc Simon");
+  for (const name of ["Jaune", "Vert", "Bleu", "Rose"]) {
+    await page.getByRole("toolbar").getByRole("button", { name, exact: true }).waitFor();
+  }
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  assert.deepEqual(Object.values(await marked(page)), ["le voyageur frugal Loïc Simon"]);
+  const mark = page.locator(".article-body mark").first();
+  assert.match(await mark.getAttribute("class"), /hl-yellow/);
+  // The toolbar goes away with the selection.
+  await page.getByRole("toolbar").waitFor({ state: "detached" });
+  await page.reload();
+  await appReady(page);
+  await page.locator(".article-body mark").first().waitFor();
+  assert.deepEqual(Object.values(await marked(page)), ["le voyageur frugal Loïc Simon"]);
+  assert.deepEqual(page.problems(), []);
+});
+
+test("a colour button highlights in that colour and becomes the default; `h` highlights", async () => {
+  const page = await newPage(browser);
+  await openArticle(page);
+  await select(page, "Laissez-moi vous raconter une histoire");
+  await page.getByRole("toolbar").getByRole("button", { name: "Bleu", exact: true }).click();
+  await page.locator("mark.hl-blue").waitFor();
+  await select(page, "restaurant japonais");
+  assert.equal(
+    await page.getByRole("toolbar").getByRole("button", { name: "Bleu", exact: true }).getAttribute("aria-pressed"),
+    "true",
+  );
+  await page.keyboard.press("h");
+  await page.locator("mark.hl-blue", { hasText: "restaurant japonais" }).waitFor();
+  assert.equal(Object.keys(await marked(page)).length, 2);
+  // A real mouse: double-clicking a word selects it, then « Surligner ».
+  const box = await page.evaluate(() => {
+    const walker = document.createTreeWalker(document.querySelector(".article-body"), NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const at = n.data.indexOf("chevronné");
+      if (at >= 0) {
+        const r = document.createRange();
+        r.setStart(n, at);
+        r.setEnd(n, at + "chevronné".length);
+        r.startContainer.parentElement.scrollIntoView({ block: "center" });
+        const b = r.getBoundingClientRect();
+        return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+      }
+    }
+  });
+  await page.mouse.dblclick(box.x, box.y);
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.locator(".article-body mark", { hasText: "chevronné" }).waitFor();
+  assert.ok(Object.values(await marked(page)).includes("chevronné"));
+  assert.deepEqual(page.problems(), []);
+});
+
+test("a highlight across paragraphs, and overlapping or adjacent ones, stay distinct", async () => {
+  const page = await newPage(browser);
+  await openArticle(page);
+  // Across the end of paragraph 1 and the start of paragraph 2.
+  await select(page, "Et pourtant", "La confiance en quoi");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  let marks = await marked(page);
+  const across = Object.keys(marks)[0];
+  assert.equal(await page.locator(`.article-body mark[data-id="${across}"]`).count(), 2);
+  assert.equal(await page.locator(`.article-body p:has(mark[data-id="${across}"])`).count(), 2);
+
+  // Overlap: "sans même vous connaitre" inside a longer highlight.
+  await select(page, "Sans même vous connaitre, sans même savoir pourquoi");
+  await page.getByRole("toolbar").getByRole("button", { name: "Vert", exact: true }).click();
+  await select(page, "sans même savoir pourquoi vous êtes là");
+  await page.getByRole("toolbar").getByRole("button", { name: "Rose", exact: true }).click();
+  marks = await marked(page);
+  const texts = Object.values(marks).sort();
+  assert.ok(texts.includes("Sans même vous connaitre, sans même savoir pourquoi"), texts.join(" | "));
+  assert.ok(texts.includes("sans même savoir pourquoi vous êtes là"), texts.join(" | "));
+  // The overlapping part is covered by two nested marks.
+  assert.ok((await page.locator(".article-body mark.hl-green mark.hl-pink, .article-body mark.hl-pink mark.hl-green").count()) >= 1);
+
+  // Adjacent: two highlights that touch do not merge, and the first ends where it should.
+  await select(page, "Cela peut vous sembler artifici");
+  await page.getByRole("toolbar").getByRole("button", { name: "Bleu", exact: true }).click();
+  await select(page, "el. C’est pourtant");
+  await page.getByRole("toolbar").getByRole("button", { name: "Jaune", exact: true }).click();
+  marks = await marked(page);
+  assert.ok(Object.values(marks).includes("Cela peut vous sembler artifici"), Object.values(marks).join(" | "));
+  assert.ok(Object.values(marks).includes("el. C’est pourtant"), Object.values(marks).join(" | "));
+  assert.equal(Object.keys(marks).length, 5);
+
+  // A whitespace-only selection, or one outside the article, makes nothing.
+  await page.evaluate(() => {
+    const h1 = document.querySelector("article h1").firstChild;
+    const r = document.createRange();
+    r.setStart(h1, 0);
+    r.setEnd(h1, 5);
+    getSelection().removeAllRanges();
+    getSelection().addRange(r);
+  });
+  await page.waitForTimeout(200);
+  assert.equal(await page.getByRole("toolbar", { name: "Surligner la sélection" }).count(), 0);
+  await page.keyboard.press("h");
+  assert.equal(Object.keys(await marked(page)).length, 5);
+  // The side panel lists them in reading order.
+  const listed = await page.locator(".article-notes .hl-list li button.quote").allInnerTexts();
+  assert.equal(listed.length, 5);
+  assert.ok(squash(listed[0]).startsWith("Et pourtant"), listed[0]);
+  assert.deepEqual(page.problems(), []);
+});
+
+test("a note is saved as it is typed, shown as text, and survives a reload; delete removes", async () => {
+  const page = await newPage(browser);
+  let dialogs = 0;
+  page.on("dialog", (d) => {
+    dialogs++;
+    d.dismiss();
+  });
+  await openArticle(page);
+  await select(page, "la confiance est le socle de notre humanité");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  const mark = page.locator(".article-body mark").first();
+  await mark.click();
+  const note = page.getByRole("textbox", { name: "Note", exact: true });
+  await note.waitFor();
+  const xss = "<img src=x onerror=alert(1)> à relire";
+  await note.pressSequentially(xss);
+  // Saved as typed: already in storage before « Enregistrer ».
+  assert.ok((await stored(page)).includes("onerror=alert(1)> à relire"));
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await page.getByRole("dialog").waitFor({ state: "detached" });
+  await page.reload();
+  await appReady(page);
+  await page.locator(".article-notes .note", { hasText: xss }).waitFor();
+  // Keyboard: focus the mark, Enter opens its panel with the note.
+  await page.locator(".article-body mark").first().focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await page.getByRole("textbox", { name: "Note", exact: true }).inputValue(), xss);
+  // The note is text, never HTML: no <img> was made, no script ran.
+  assert.equal(await page.locator("img").count(), 0);
+  assert.equal(dialogs, 0);
+  await page.getByRole("button", { name: "Supprimer le surlignage" }).click();
+  assert.equal(await page.locator(".article-body mark").count(), 0);
+  await page.reload();
+  await appReady(page);
+  await page.locator("article h1").waitFor();
+  assert.equal(await page.locator(".article-body mark").count(), 0);
+  // Deleted, but kept as a deletion marker so that other tabs and imports learn of it.
+  assert.match(await stored(page), /"deleted":true/);
+  assert.deepEqual(page.problems(), []);
+});
+
+test("an article note is kept, and a deep link opens on its highlight", async () => {
+  const page = await newPage(browser);
+  await openArticle(page);
+  await page.getByRole("textbox", { name: "Notes sur l’article" }).fill("À relire avant le forum.");
+  await select(page, "#TrustFirst");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  const id = Object.keys(await marked(page))[0];
+  await page.goto(server.url);
+  await appReady(page);
+  await page.goto(`${articleUrl}#h-${id}`);
+  await appReady(page);
+  await page.getByRole("dialog").waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), "panel-note");
+  assert.equal(await page.getByRole("textbox", { name: "Notes sur l’article" }).inputValue(), "À relire avant le forum.");
+  assert.deepEqual(page.problems(), []);
+});
+
+test("two tabs: a change in one appears in the other, and edits made in both survive", async () => {
+  const context = await browser.newContext();
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  for (const p of [a, b]) {
+    await p.goto(articleUrl);
+    await p.locator("article h1").waitFor();
+  }
+  await select(a, "Faire confiance, vous faire confiance");
+  await a.getByRole("button", { name: "Surligner", exact: true }).click();
+  // Appears in tab B without reload.
+  await b.locator(".article-body mark", { hasText: "Faire confiance" }).waitFor();
+  // Now both edit at once: A writes a note, B adds another highlight.
+  await a.locator(".article-body mark").first().click();
+  await Promise.all([
+    a.getByRole("textbox", { name: "Note", exact: true }).fill("note de l’onglet A"),
+    (async () => {
+      await select(b, "Nous ne sommes pas juges");
+      await b.getByRole("button", { name: "Surligner", exact: true }).click();
+    })(),
+  ]);
+  for (const p of [a, b]) {
+    await p.locator(".article-body mark", { hasText: "Nous ne sommes pas juges" }).waitFor();
+    await p.locator(".article-notes .note", { hasText: "note de l’onglet A" }).waitFor();
+  }
+  const c = await context.newPage();
+  await c.goto(articleUrl);
+  await c.locator(".article-body mark", { hasText: "Nous ne sommes pas juges" }).waitFor();
+  await c.locator(".article-notes .note", { hasText: "note de l’onglet A" }).waitFor();
+  await context.close();
+});
+
+test("export to JSON and Markdown, then import into a fresh profile restores everything", async () => {
+  const page = await newPage(browser);
+  await openArticle(page);
+  await select(page, "la confiance se donne");
+  await page.getByRole("toolbar").getByRole("button", { name: "Vert", exact: true }).click();
+  await page.locator(".article-body mark").first().click();
+  await page.getByRole("textbox", { name: "Note", exact: true }).fill("Idée clé");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await page.getByRole("textbox", { name: "Notes sur l’article" }).fill("Un bel article.");
+  await page.getByRole("link", { name: "Mes notes" }).click();
+  await page.getByRole("heading", { level: 1, name: "Mes notes" }).waitFor();
+  await page.locator(".note-item", { hasText: "la confiance se donne" }).waitFor();
+
+  const [md] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Exporter en Markdown" }).click()]);
+  const markdown = readFileSync(await md.path(), "utf8");
+  assert.match(markdown, /^# Mes notes — Liseuse/);
+  assert.match(markdown, /\n## Il est temps de nous faire confiance\n/);
+  assert.match(markdown, /\n> la confiance se donne\n/);
+  assert.match(markdown, /Idée clé/);
+  assert.match(markdown, /\[Ouvrir dans Liseuse\]\(http:\/\/127\.0\.0\.1:\d+\/lire\/il-est-temps-de-nous-faire-confiance\/#h-/);
+
+  const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Exporter en JSON" }).click()]);
+  const file = await json.path();
+  const data = JSON.parse(readFileSync(file, "utf8"));
+  assert.equal(data.format, "liseuse-export");
+  assert.equal(data.version, 1);
+
+  const fresh = await newPage(browser);
+  await fresh.goto(`${server.url}notes/`);
+  await appReady(fresh);
+  await fresh.getByLabel("Importer").setInputFiles(file);
+  await fresh.getByRole("status").getByText(/Import terminé : 2 ajouté/).waitFor();
+  await fresh.locator(".note-item", { hasText: "la confiance se donne" }).waitFor();
+  await fresh.locator(".note-item .note", { hasText: "Idée clé" }).waitFor();
+  // Importing the same file again changes nothing.
+  await fresh.getByLabel("Importer").setInputFiles(file);
+  await fresh.getByRole("status").getByText(/rien de nouveau/).waitFor();
+  await fresh.goto(articleUrl);
+  await fresh.locator(".article-body mark.hl-green", { hasText: "la confiance se donne" }).waitFor();
+  assert.equal(await fresh.getByRole("textbox", { name: "Notes sur l’article" }).inputValue(), "Un bel article.");
+
+  // A foreign or broken file is refused with a clear message, and changes nothing.
+  await fresh.goto(`${server.url}notes/`);
+  const before = await fresh.evaluate(() => JSON.stringify(localStorage));
+  await fresh.getByLabel("Importer").setInputFiles({ name: "x.json", mimeType: "application/json", buffer: Buffer.from('{"hello": 1}') });
+  await fresh.getByRole("status").getByText(/n’est pas un export de Liseuse/).waitFor();
+  await fresh.getByLabel("Importer").setInputFiles({ name: "y.json", mimeType: "application/json", buffer: Buffer.from("{ pas du json") });
+  await fresh.getByRole("status").getByText(/n’est pas du JSON valide/).waitFor();
+  assert.equal(await fresh.evaluate(() => JSON.stringify(localStorage)), before);
+  assert.deepEqual(page.problems(), []);
+  assert.deepEqual(fresh.problems(), []);
+});
+
+test("« Mes notes » groups by article, filters by colour and text, and sorts", async () => {
+  const page = await newPage(browser);
+  await openArticle(page);
+  await select(page, "Laissez-moi vous raconter");
+  await page.getByRole("toolbar").getByRole("button", { name: "Rose", exact: true }).click();
+  await openArticle(page, `${server.url}lire/${articles[3].slug}/`);
+  await select(page, articles[3].slug === "pourquoi-trouver-de-bons-clients" ? "le respect doit être la valeur socle" : "a");
+  await page.getByRole("toolbar").getByRole("button", { name: "Bleu", exact: true }).click();
+  await page.getByRole("link", { name: "Mes notes" }).click();
+  await page.locator(".note-group").nth(1).waitFor();
+  assert.equal(await page.locator(".note-group").count(), 2);
+  assert.equal(squash(await page.locator(".note-group h2").first().innerText()), squash(articles[0].title));
+  await page.getByRole("button", { name: "Rose", exact: true }).click(); // hide pink
+  assert.equal(await page.locator(".note-item").count(), 1);
+  await page.getByRole("button", { name: "Rose", exact: true }).click();
+  await page.getByLabel("Filtrer").fill("raconter");
+  assert.equal(await page.locator(".note-item").count(), 1);
+  await page.getByLabel("Filtrer").fill("");
+  await page.getByLabel("Ordre").selectOption("newest");
+  assert.equal(squash(await page.locator(".note-group h2").first().innerText()), squash(articles[3].title));
+  assert.deepEqual(page.problems(), []);
+});
+
+test("disabled localStorage: notes work for the session, with a notice", async () => {
+  const page = await newPage(browser);
+  await page.addInitScript(() => {
+    Object.defineProperty(window, "localStorage", {
+      get() {
+        throw new DOMException("The operation is insecure.", "SecurityError");
+      },
+    });
+  });
+  await openArticle(page);
+  await page.getByText(/stockage local de ce navigateur est désactivé/).waitFor();
+  await select(page, "Laissez-moi vous raconter");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.locator(".article-body mark").first().waitFor();
+  await page.getByRole("button", { name: "Exporter en JSON" }).first().waitFor();
+  assert.deepEqual(page.problems(), []);
+});
+
+test("quota exceeded: nothing stored is lost, the change stays in memory, export is offered", async () => {
+  const page = await newPage(browser);
+  const seeded = JSON.stringify({
+    schema: 2,
+    article: slug,
+    record: { highlights: [{ id: "ancien", article: slug, color: "green", note: "déjà là", created: 1, updated: 1, quote: { exact: "Laissez-moi vous raconter", prefix: "", suffix: "" }, position: { start: 0, end: 0 } }] },
+  });
+  await page.addInitScript(
+    ([k, v]) => {
+      if (!localStorage.getItem(k)) localStorage.setItem(k, v);
+      Storage.prototype.setItem = function () {
+        throw new DOMException("quota", "QuotaExceededError");
+      };
+    },
+    [key(slug), seeded],
+  );
+  await openArticle(page);
+  await page.locator(".article-body mark.hl-green").waitFor();
+  await select(page, "restaurant japonais");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.getByText(/stockage local est plein/).waitFor();
+  await page.locator(".article-body mark", { hasText: "restaurant japonais" }).waitFor();
+  assert.equal(await stored(page), seeded);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Exporter en JSON" }).first().click()]);
+  const exported = readFileSync(await download.path(), "utf8");
+  assert.match(exported, /restaurant japonais/);
+  assert.match(exported, /déjà là/);
+  assert.deepEqual(page.problems(), []);
+});
+
+test("corrupt or newer stored data is kept aside untouched, and the rest works", async () => {
+  const page = await newPage(browser);
+  const corrupt = "{ceci n'est pas du JSON";
+  const newer = JSON.stringify({ schema: 99, article: articles[1].slug, record: { futur: true } });
+  await page.addInitScript(
+    ([a, b, c, d]) => {
+      if (!sessionStorage.getItem("seeded")) {
+        localStorage.setItem(a, b);
+        localStorage.setItem(c, d);
+        sessionStorage.setItem("seeded", "1");
+      }
+    },
+    [key(slug), corrupt, key(articles[1].slug), newer],
+  );
+  await openArticle(page);
+  await page.getByText(/illisibles ; elles ont été mises de côté/).waitFor();
+  await page.getByText(/version plus récente de Liseuse/).waitFor();
+  // A copy of the unreadable value is kept aside, untouched.
+  const aside = await page.evaluate(() => Object.keys(localStorage).find((k) => k.startsWith("liseuse:aside:")));
+  assert.equal(await page.evaluate((k) => localStorage.getItem(k), aside), corrupt);
+  // This article still works, and its key can be used again.
+  await select(page, "Laissez-moi vous raconter");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.locator(".article-body mark").first().waitFor();
+  // The newer version's data is never overwritten, even when highlighting there.
+  await openArticle(page, `${server.url}lire/${articles[1].slug}/`);
+  await select(page, "Vraiment, de belles interventions");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.locator(".article-body mark").first().waitFor();
+  assert.equal(await stored(page, articles[1].slug), newer);
+  assert.deepEqual(page.problems(), []);
+});
+
+test("a highlight whose passage is gone is shown as orphaned in « Mes notes », never deleted", async () => {
+  const page = await newPage(browser);
+  const record = JSON.stringify({
+    schema: 2,
+    article: slug,
+    record: {
+      highlights: [
+        { id: "orphelin1", article: slug, color: "pink", note: "ma note gardée", created: 5, updated: 5, quote: { exact: "un passage qui n’existe plus du tout dans cet article", prefix: "", suffix: "" }, position: { start: 10, end: 60 } },
+      ],
+    },
+  });
+  await page.addInitScript(([k, v]) => localStorage.getItem(k) || localStorage.setItem(k, v), [key(slug), record]);
+  await page.goto(`${server.url}notes/`);
+  await appReady(page);
+  const item = page.locator(".note-item", { hasText: "un passage qui n’existe plus" });
+  await item.getByText(/Orphelin/).waitFor();
+  await item.getByText("ma note gardée").waitFor();
+  assert.equal(await stored(page), record);
+  assert.deepEqual(page.problems(), []);
+});
