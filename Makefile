@@ -5,7 +5,7 @@ PORT ?= 8080
 # Build for a sub-path with e.g. `make build PUBLIC_URL=/liseuse/`.
 PUBLIC_URL ?= /
 
-.PHONY: setup serve build build-sub test check unit e2e clean
+.PHONY: setup serve build build-sub build-update test check unit e2e clean
 
 setup:
 	scripts/setup.sh
@@ -21,10 +21,18 @@ build:
 build-sub:
 	trunk build --release --public-url /liseuse/ --dist target/dist-sub
 
+# A second build with one more paragraph: the browser tests deploy it over the first to check
+# that the update is noticed, offered and applied.
+build-update:
+	rm -rf target/content-update && mkdir -p target && cp -r content target/content-update
+	printf '\nMise à jour de test, ce paragraphe vient de la seconde version.\n' \
+	  >> target/content-update/il-est-temps-de-nous-faire-confiance.md
+	LISEUSE_CONTENT_DIR=$(CURDIR)/target/content-update trunk build --release --dist target/dist-update
+
 ## Install what is missing (Chromium included), then run every check and test.
 test:
 	scripts/setup.sh --with-browser
-	$(MAKE) check unit build build-sub e2e
+	$(MAKE) check unit build-update build build-sub e2e
 
 check:
 	cargo fmt --all --check

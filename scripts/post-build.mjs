@@ -1,30 +1,76 @@
-// Trunk post_build hook: makes dist/ work on any static file server, without rewrite rules.
-// Each route gets its own copy of the app shell (`lire/<slug>/index.html`), so a reload on an
-// article's URL finds a file; `404.html` is the shell too, for hosts that serve it on a miss.
+// Trunk post_build hook: finishes dist/ for any static file server, offline use and a strict
+// Content-Security-Policy. It works in TRUNK_STAGING_DIR, where Trunk put the hashed files.
+//  1. CSP: a <meta http-equiv> with the hashes of the inline scripts Trunk emitted.
+//  2. One copy of the app shell per route (`lire/<slug>/index.html`, `notes/index.html`), so a
+//     reload on any URL finds a file without rewrite rules; `404.html` for hosts that serve it.
+//  3. sw.js: the service worker, with the exact list of this build's files to precache and a
+//     cache name derived from their content (an identical build keeps its cache).
 // The slugs are the names of content/*.md (the build checks each matches its front matter);
-// LISEUSE_CONTENT_DIR points the build and this hook at another folder (benchmarks).
-import { readFileSync, writeFileSync, mkdirSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+// LISEUSE_CONTENT_DIR points the build and this hook at another folder (benchmarks, tests).
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { createHash } from "node:crypto";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
   console.error("post-build: TRUNK_STAGING_DIR is not set (run through `trunk build`)");
   process.exit(1);
 }
-const shell = readFileSync(join(staging, "index.html"), "utf8");
 const contentDir = process.env.LISEUSE_CONTENT_DIR || "content";
+
+// 1. Content-Security-Policy.
+let shell = readFileSync(join(staging, "index.html"), "utf8");
+const inlineScripts = [...shell.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+const hashes = inlineScripts.map((s) => `'sha256-${createHash("sha256").update(s).digest("base64")}'`);
+const csp = [
+  "default-src 'self'",
+  `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(" ")}`.trim(),
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join("; ");
+if (!shell.includes('http-equiv="Content-Security-Policy"')) {
+  shell = shell.replace(/<meta charset="utf-8"\s*\/?>/i, (m) => `${m}\n    <meta http-equiv="Content-Security-Policy" content="${csp}" />`);
+  if (!shell.includes("Content-Security-Policy")) {
+    console.error("post-build: no <meta charset> to put the CSP after");
+    process.exit(1);
+  }
+  writeFileSync(join(staging, "index.html"), shell);
+}
+
+// 2. Route shells.
 const slugs = readdirSync(contentDir)
   .filter((name) => name.endsWith(".md"))
   .map((name) => name.slice(0, -3));
-
-for (const slug of slugs) {
-  const dir = join(staging, "lire", slug);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "index.html"), shell);
-}
-for (const route of ["notes"]) {
+const routes = [...slugs.map((slug) => join("lire", slug)), "notes"];
+for (const route of routes) {
   mkdirSync(join(staging, route), { recursive: true });
   writeFileSync(join(staging, route, "index.html"), shell);
 }
 writeFileSync(join(staging, "404.html"), shell);
-console.log(`post-build: ${slugs.length} article routes and 404.html written`);
+
+// 3. Service worker.
+function files(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+const built = files(staging)
+  .map((path) => relative(staging, path).split(sep).join("/"))
+  .filter((path) => path !== "sw.js")
+  .sort();
+const digest = createHash("sha256");
+for (const path of built) {
+  digest.update(path).update("\0").update(readFileSync(join(staging, path))).update("\0");
+}
+const cacheName = `liseuse-${digest.digest("hex").slice(0, 16)}`;
+// Requested URLs: a folder's index.html is asked for as the folder.
+const precache = built.map((path) => (path === "index.html" ? "./" : path.replace(/(^|\/)index\.html$/, "$1")));
+const worker = readFileSync("assets/sw.js", "utf8")
+  .replace('"__LISEUSE_CACHE__"', JSON.stringify(cacheName))
+  .replace("__LISEUSE_PRECACHE__", JSON.stringify(precache, null, 2));
+writeFileSync(join(staging, "sw.js"), worker);
+console.log(`post-build: CSP with ${hashes.length} script hash(es), ${routes.length} route shells, sw.js precaching ${precache.length} files as ${cacheName}`);

@@ -3,20 +3,23 @@
 use crate::{
     browser,
     notes::transfer,
+    offline::OfflineState,
     pages::{library::Library, my_notes::MyNotes, not_found::NotFound, reader::Reader},
     paths,
     state::NotesState,
 };
-use leptos::prelude::*;
+use leptos::{ev, prelude::*};
 use leptos_router::{
     components::{Route, Router, Routes, A},
     path,
 };
+use std::time::Duration;
 
 #[component]
 pub fn App() -> impl IntoView {
     let base = browser::base();
     NotesState::provide();
+    OfflineState::provide();
     view! {
         <Router base=base>
             <a class="skip-link" href="#contenu">"Aller au contenu"</a>
@@ -26,7 +29,9 @@ pub fn App() -> impl IntoView {
                     <A href=paths::library(base) exact=true>"Bibliothèque"</A>
                     <A href=paths::my_notes(base)>"Mes notes"</A>
                 </nav>
+                <NetworkStatus />
             </header>
+            <UpdateBanner />
             <main id="contenu" tabindex="-1">
                 <Notices />
                 <Routes fallback=NotFound>
@@ -75,6 +80,48 @@ fn Notices() -> impl IntoView {
                             }
                         })
                         .collect_view()}
+                </div>
+            }
+        })
+    }
+}
+
+/// "Hors ligne", discreetly, while the network is away.
+#[component]
+fn NetworkStatus() -> impl IntoView {
+    let offline = OfflineState::get();
+    view! {
+        <p class="network-status" role="status">
+            {move || (!offline.online.get()).then_some("Hors ligne")}
+        </p>
+    }
+}
+
+/// Offers a new build when one is installed; never reloads by itself.
+#[component]
+fn UpdateBanner() -> impl IntoView {
+    let offline = OfflineState::get();
+    // Look for a new build now and then, and whenever the reader comes back to the tab
+    // (pages also look when they open: see `OfflineState::check_for_update`).
+    let on_visible = window_event_listener(ev::visibilitychange, move |_| {
+        offline.check_for_update();
+    });
+    on_cleanup(move || on_visible.remove());
+    if let Ok(handle) = set_interval_with_handle(
+        move || offline.check_for_update(),
+        Duration::from_secs(15 * 60),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    move || {
+        offline.update_ready.get().then(|| {
+            view! {
+                <div class="update-banner" role="status">
+                    <span>"Nouvelle version disponible"</span>
+                    " — "
+                    <button type="button" class="btn" on:click=move |_| offline.apply_update()>
+                        "Recharger"
+                    </button>
                 </div>
             }
         })

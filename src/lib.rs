@@ -1,8 +1,8 @@
 //! Liseuse: a reading app for French articles, with highlights and notes kept in the browser.
 //!
 //! Pure logic (`content`, `paths`, `layout`, `notes`, `notebook`) is apart from the browser
-//! layer (`app`, `pages`, `view`, `state`, `storage`, `selection`, `prefs`, `browser`), so that
-//! it is tested natively with `cargo test`.
+//! layer (`app`, `pages`, `view`, `state`, `storage`, `selection`, `prefs`, `offline`,
+//! `browser`), so that it is tested natively with `cargo test`.
 
 pub mod content;
 pub mod layout;
@@ -12,6 +12,7 @@ pub mod paths;
 
 pub mod app;
 pub mod browser;
+pub mod offline;
 pub mod pages;
 pub mod prefs;
 pub mod selection;

@@ -1,6 +1,7 @@
 use crate::{
     browser,
     content::{self, ARTICLES},
+    offline::OfflineState,
     paths,
 };
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use leptos_router::components::A;
 #[component]
 pub fn Library() -> impl IntoView {
     browser::set_title("");
+    OfflineState::get().check_for_update();
     let base = browser::base();
     let cards = ARTICLES
         .iter()

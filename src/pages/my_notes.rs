@@ -7,6 +7,7 @@ use crate::{
         model::{ArticleRecord, Color},
         transfer::{self, ArticleMeta},
     },
+    offline::OfflineState,
     pages::reader::{anchor_article, Anchored},
     paths,
     state::NotesState,
@@ -84,6 +85,7 @@ fn groups(records: &BTreeMap<String, ArticleRecord>) -> Vec<Group> {
 #[component]
 pub fn MyNotes() -> impl IntoView {
     browser::set_title("Mes notes");
+    OfflineState::get().check_for_update();
     let notes = NotesState::get();
     let base = browser::base();
     let order = RwSignal::new(Order::Reading);
@@ -271,7 +273,7 @@ fn group_view(base: &'static str, g: Group) -> impl IntoView {
                     let href = format!("{}#h-{}", paths::article(base, &slug), h.id);
                     let orphan = a.range.is_none();
                     view! {
-                        <li class="note-item" style=format!("--sw: var(--hl-{})", h.color.as_str()) data-id=h.id.clone()>
+                        <li class=format!("note-item sw-{}", h.color.as_str()) data-id=h.id.clone()>
                             <blockquote>{h.quote.exact.clone()}</blockquote>
                             {orphan.then(|| view! {
                                 <p class="orphan">"Orphelin : ce passage n’a pas été retrouvé dans le texte actuel. Il est conservé avec sa note."</p>

@@ -6,6 +6,7 @@ use crate::{
         anchor::{anchor, Anchoring},
         model::Highlight,
     },
+    offline::OfflineState,
     pages::not_found::NotFound,
     paths,
     state::NotesState,
@@ -108,6 +109,7 @@ fn snap_to_text(text: &str, range: Range<usize>) -> Range<usize> {
 #[component]
 fn ArticlePage(index: usize, article: &'static Article) -> impl IntoView {
     browser::set_title(article.title);
+    OfflineState::get().check_for_update();
     let base = browser::base();
     let previous = index.checked_sub(1).and_then(|i| ARTICLES.get(i));
     let next = ARTICLES.get(index + 1);
@@ -234,7 +236,7 @@ fn ArticlePage(index: usize, article: &'static Article) -> impl IntoView {
                                 </A>
                             }
                         })}
-                    <A href=paths::library(base) attr:class="back">
+                    <A href=paths::library(base) exact=true attr:class="back">
                         "Retour à la bibliothèque"
                     </A>
                     {next

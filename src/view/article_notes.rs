@@ -48,7 +48,7 @@ pub fn ArticleNotes() -> impl IntoView {
                         let id = item.highlight.id.clone();
                         let orphan = item.range.is_none();
                         view! {
-                            <li style=format!("--sw: var(--hl-{})", item.highlight.color.as_str())>
+                            <li class=format!("sw-{}", item.highlight.color.as_str())>
                                 <button
                                     type="button"
                                     class="quote"

@@ -37,7 +37,7 @@ test("the library lists every article as a titled link with summary and reading 
     assert.match(await card.locator(".card-meta").innerText(), /^\d+\u00a0min de lecture$/);
   }
   // A header with the app's name and a link to the library.
-  await page.getByRole("link", { name: "Bibliothèque" }).waitFor();
+  await page.getByRole("link", { name: "Bibliothèque", exact: true }).waitFor();
   await page.locator("header .brand", { hasText: "Liseuse" }).waitFor();
   assert.deepEqual(page.problems(), []);
 });
@@ -195,7 +195,7 @@ test("a build for a sub-path works under it, reloads included", async () => {
     await page.waitForURL(`${sub.url}lire/${articles[0].slug}/`);
     await page.reload();
     await page.locator("article h1").waitFor();
-    await page.getByRole("link", { name: "Bibliothèque" }).click();
+    await page.getByRole("link", { name: "Bibliothèque", exact: true }).click();
     await page.waitForURL(sub.url);
     await page.locator(".cards").waitFor();
     assert.deepEqual(page.problems(), []);

@@ -19,7 +19,8 @@ const TYPES = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-/** Starts a server for `root` mounted at `prefix` ("/" or "/liseuse/"); resolves to its origin. */
+/** Starts a server for `root` mounted at `prefix` ("/" or "/liseuse/"); `setRoot` swaps the
+ * folder served, as a deployment of a new build does. */
 export async function serve(root, { prefix = "/", port = 0 } = {}) {
   const server = createServer(async (req, res) => {
     try {
@@ -63,7 +64,12 @@ export async function serve(root, { prefix = "/", port = 0 } = {}) {
   }
   await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, url: origin + prefix, close: () => new Promise((r) => server.close(r)) };
+  return {
+    origin,
+    url: origin + prefix,
+    setRoot: (dir) => (root = dir),
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 // `node tests/e2e/server.mjs [dir] [prefix] [port]`: serve by hand.

@@ -1,0 +1,63 @@
+// Liseuse's service worker. scripts/post-build.mjs fills in the precache list and the cache
+// name from the build's own files, so this worker belongs to exactly one build.
+const CACHE = "__LISEUSE_CACHE__";
+const PRECACHE = __LISEUSE_PRECACHE__;
+const PREFIX = "liseuse-";
+const scope = new URL(self.registration.scope);
+const url = (path) => new URL(path, scope).href;
+const SHELL = url("./");
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then(async (cache) => {
+      // `reload`: never fill the cache from the HTTP cache of an older build.
+      await cache.addAll(PRECACHE.map((path) => new Request(url(path), { cache: "reload" })));
+    }),
+  );
+  // The first worker takes over at once; a later one waits until the reader accepts it.
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      // Only older Liseuse builds' caches go; anything else on the origin is not ours.
+      for (const name of await caches.keys()) {
+        if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "liseuse:skip-waiting") self.skipWaiting();
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || !request.url.startsWith(scope.href)) return;
+  if (request.mode === "navigate") {
+    event.respondWith(navigate(request));
+  } else {
+    event.respondWith(asset(request));
+  }
+});
+
+// A page: its precached shell; online, an unknown page is the server's answer (a real 404);
+// offline, any page of the app falls back to the shell, which routes in the browser.
+async function navigate(request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(request, { ignoreSearch: true });
+  if (cached) return cached;
+  try {
+    return await fetch(request);
+  } catch (offline) {
+    return (await cache.match(SHELL)) ?? Response.error();
+  }
+}
+
+// A file: precached, or from the network as is (errors are never cached).
+async function asset(request) {
+  const cached = await caches.match(request, { cacheName: CACHE });
+  return cached ?? fetch(request);
+}

@@ -1,0 +1,132 @@
+//! Browser layer: the service worker (offline reading, installability) and its updates, and
+//! whether the network is there. The worker itself is `assets/sw.js`, completed at build time
+//! by `scripts/post-build.mjs`.
+
+use crate::browser;
+use leptos::{ev, prelude::*};
+use std::sync::atomic::{AtomicBool, Ordering};
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{ServiceWorker, ServiceWorkerRegistration, ServiceWorkerState};
+
+static UPDATE_ACCEPTED: AtomicBool = AtomicBool::new(false);
+
+/// What the header shows about the network and new versions.
+#[derive(Clone, Copy)]
+pub struct OfflineState {
+    pub online: RwSignal<bool>,
+    /// A new build is installed and waits for the reader to accept it.
+    pub update_ready: RwSignal<bool>,
+    registration: StoredValue<Option<send_wrapper::SendWrapper<ServiceWorkerRegistration>>>,
+}
+
+impl OfflineState {
+    pub fn provide() -> Self {
+        let online = web_sys::window()
+            .map(|w| w.navigator().on_line())
+            .unwrap_or(true);
+        let state = OfflineState {
+            online: RwSignal::new(online),
+            update_ready: RwSignal::new(false),
+            registration: StoredValue::new(None),
+        };
+        // Listeners for the page's whole life: the state is app-wide.
+        std::mem::forget(window_event_listener(ev::online, move |_| {
+            state.online.set(true)
+        }));
+        std::mem::forget(window_event_listener(ev::offline, move |_| {
+            state.online.set(false)
+        }));
+        state.register();
+        provide_context(state);
+        state
+    }
+
+    pub fn get() -> Self {
+        expect_context::<OfflineState>()
+    }
+
+    fn register(self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let navigator = window.navigator();
+        // Absent on insecure origins (plain http other than localhost): the app works online.
+        if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+            return;
+        }
+        let container = navigator.service_worker();
+        let base = browser::base();
+        let options = web_sys::RegistrationOptions::new();
+        options.set_scope(&format!("{base}/"));
+        let promise = container.register_with_options(&format!("{base}/sw.js"), &options);
+        leptos::task::spawn_local(async move {
+            let Ok(registration) = wasm_bindgen_futures::JsFuture::from(promise).await else {
+                return;
+            };
+            let registration: ServiceWorkerRegistration = registration.unchecked_into();
+            self.watch(&registration);
+            self.registration
+                .set_value(Some(send_wrapper::SendWrapper::new(registration)));
+        });
+        // The new worker took over because the reader accepted the update: load the new
+        // build. (The first worker's claim also changes the controller: no reload then.)
+        let on_change = Closure::<dyn Fn()>::new(move || {
+            if UPDATE_ACCEPTED.load(Ordering::Relaxed) {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().reload();
+                }
+            }
+        });
+        container.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
+        on_change.forget();
+    }
+
+    /// Offers the update once a new worker is installed while another controls the page.
+    fn watch(self, registration: &ServiceWorkerRegistration) {
+        let has_controller = || {
+            web_sys::window()
+                .map(|w| w.navigator().service_worker().controller().is_some())
+                .unwrap_or(false)
+        };
+        if registration.waiting().is_some() && has_controller() {
+            self.update_ready.set(true);
+        }
+        let reg = registration.clone();
+        let on_found = Closure::<dyn Fn()>::new(move || {
+            let Some(installing) = reg.installing() else {
+                return;
+            };
+            let worker = installing.clone();
+            let on_state = Closure::<dyn Fn()>::new(move || {
+                if worker.state() == ServiceWorkerState::Installed && has_controller() {
+                    self.update_ready.set(true);
+                }
+            });
+            installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+            on_state.forget();
+        });
+        registration.set_onupdatefound(Some(on_found.as_ref().unchecked_ref()));
+        on_found.forget();
+    }
+
+    /// Asks the server whether a new build is out (cheap: the browser compares `sw.js`).
+    pub fn check_for_update(self) {
+        self.registration.with_value(|r| {
+            if let Some(r) = r {
+                let _ = r.update();
+            }
+        });
+    }
+
+    /// The reader accepted: the waiting worker takes over, then `controllerchange` reloads.
+    /// Notes are saved as they are typed, so nothing is lost.
+    pub fn apply_update(self) {
+        UPDATE_ACCEPTED.store(true, Ordering::Relaxed);
+        self.registration.with_value(|r| {
+            if let Some(waiting) = r.as_ref().and_then(|r| r.waiting()) {
+                let worker: &ServiceWorker = &waiting;
+                let _ = worker.post_message(&"liseuse:skip-waiting".into());
+            }
+        });
+    }
+}
