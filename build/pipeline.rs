@@ -8,7 +8,15 @@
 //! heading, list-item paragraph, code block) in reading order, joined by `"\n\n"`.
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
-use std::fmt::{self, Write as _};
+use std::{
+    collections::BTreeMap,
+    fmt::{self, Write as _},
+};
+
+/// Search folding, shared with the app so that queries fold like the index.
+#[path = "../src/fold.rs"]
+#[allow(dead_code)]
+pub mod fold;
 
 /// Words per minute used for the reading time shown in the library.
 pub const WORDS_PER_MINUTE: usize = 230;
@@ -769,7 +777,39 @@ pub fn render_rust(articles: &[Article]) -> String {
         out.push_str("],\n},\n");
     }
     out.push_str("];\n");
+    render_search_index(&mut out, articles);
     out
+}
+
+/// Every folded word of the article bodies, sorted, with where it occurs: (article index, start
+/// offset of the text block), once per occurrence. The app finds prefixes by binary search.
+pub fn search_index(articles: &[Article]) -> BTreeMap<String, Vec<(usize, usize)>> {
+    let mut index: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for (article, a) in articles.iter().enumerate() {
+        for_each_text_block(&a.body, &mut |runs| {
+            let Some(first) = runs.first() else { return };
+            let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+            for word in fold::words(&text) {
+                index
+                    .entry(word.folded)
+                    .or_default()
+                    .push((article, first.start));
+            }
+        });
+    }
+    index
+}
+
+fn render_search_index(out: &mut String, articles: &[Article]) {
+    out.push_str("pub static SEARCH_INDEX: &[(&str, &[(u16, u32)])] = &[\n");
+    for (word, postings) in search_index(articles) {
+        let _ = write!(out, "({word:?}, &[");
+        for (article, block) in postings {
+            let _ = write!(out, "({article},{block}),");
+        }
+        out.push_str("]),\n");
+    }
+    out.push_str("];\n");
 }
 
 fn render_blocks(out: &mut String, blocks: &[Block]) {

@@ -1,7 +1,7 @@
 // Trunk post_build hook: finishes dist/ for any static file server, offline use and a strict
 // Content-Security-Policy. It works in TRUNK_STAGING_DIR, where Trunk put the hashed files.
 //  1. CSP: a <meta http-equiv> with the hashes of the inline scripts Trunk emitted.
-//  2. One copy of the app shell per route (`lire/<slug>/index.html`, `notes/index.html`), so a
+//  2. One copy of the app shell per route (`lire/<slug>/index.html`, `notes/…`, `recherche/…`), so a
 //     reload on any URL finds a file without rewrite rules; `404.html` for hosts that serve it.
 //  3. sw.js: the service worker, with the exact list of this build's files to precache and a
 //     cache name derived from their content (an identical build keeps its cache).
@@ -44,7 +44,7 @@ if (!shell.includes('http-equiv="Content-Security-Policy"')) {
 const slugs = readdirSync(contentDir)
   .filter((name) => name.endsWith(".md"))
   .map((name) => name.slice(0, -3));
-const routes = [...slugs.map((slug) => join("lire", slug)), "notes"];
+const routes = [...slugs.map((slug) => join("lire", slug)), "notes", "recherche"];
 for (const route of routes) {
   mkdirSync(join(staging, route), { recursive: true });
   writeFileSync(join(staging, route, "index.html"), shell);

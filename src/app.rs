@@ -4,9 +4,13 @@ use crate::{
     browser,
     notes::transfer,
     offline::OfflineState,
-    pages::{library::Library, my_notes::MyNotes, not_found::NotFound, reader::Reader},
+    pages::{
+        library::Library, my_notes::MyNotes, not_found::NotFound, reader::Reader,
+        search::SearchPage,
+    },
     paths,
     state::NotesState,
+    view::{display::DisplaySettings, search_box::SearchBox, shortcuts::Shortcuts},
 };
 use leptos::{ev, prelude::*};
 use leptos_router::{
@@ -29,8 +33,11 @@ pub fn App() -> impl IntoView {
                     <A href=paths::library(base) exact=true>"Bibliothèque"</A>
                     <A href=paths::my_notes(base)>"Mes notes"</A>
                 </nav>
+                <SearchBox />
+                <DisplaySettings />
                 <NetworkStatus />
             </header>
+            <Shortcuts />
             <UpdateBanner />
             <main id="contenu" tabindex="-1">
                 <Notices />
@@ -38,6 +45,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Library />
                     <Route path=path!("/lire/:slug") view=Reader />
                     <Route path=path!("/notes") view=MyNotes />
+                    <Route path=path!("/recherche") view=SearchPage />
                 </Routes>
             </main>
         </Router>

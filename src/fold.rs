@@ -75,7 +75,19 @@ mod tests {
     #[test]
     fn words_carry_their_place() {
         let w = words("L’éthique, peut-être ? 75%");
-        let got: Vec<_> = w.iter().map(|w| (w.start, w.end, w.folded.as_str())).collect();
-        assert_eq!(got, [(0, 1, "l"), (2, 9, "ethique"), (11, 15, "peut"), (16, 20, "etre"), (23, 25, "75")]);
+        let got: Vec<_> = w
+            .iter()
+            .map(|w| (w.start, w.end, w.folded.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, 1, "l"),
+                (2, 9, "ethique"),
+                (11, 15, "peut"),
+                (16, 20, "etre"),
+                (23, 25, "75")
+            ]
+        );
     }
 }

@@ -1,14 +1,18 @@
 //! Liseuse: a reading app for French articles, with highlights and notes kept in the browser.
 //!
-//! Pure logic (`content`, `paths`, `layout`, `notes`, `notebook`) is apart from the browser
+//! Pure logic (`content`, `fold`, `search`, `paths`, `layout`, `notes`, `notebook`) is apart from the browser
 //! layer (`app`, `pages`, `view`, `state`, `storage`, `selection`, `prefs`, `offline`,
 //! `browser`), so that it is tested natively with `cargo test`.
 
 pub mod content;
+pub mod fold;
 pub mod layout;
 pub mod notebook;
 pub mod notes;
 pub mod paths;
+pub mod progress;
+pub mod search;
+pub mod settings;
 
 pub mod app;
 pub mod browser;

@@ -1,4 +1,4 @@
-//! Small preferences kept in localStorage through gloo-storage (only once storage is known to
+//! Small preferences and reading positions kept in localStorage through gloo-storage (only once storage is known to
 //! work: gloo's accessor throws where it is disabled).
 
 use crate::{notes::model::Color, storage};
@@ -18,5 +18,21 @@ pub fn set_last_color(color: Color) {
     if storage::available() {
         // A preference lost to a full storage is harmless: the default colour comes back.
         let _ = LocalStorage::set(LAST_COLOR, color);
+    }
+}
+
+/// A small value stored as JSON (reading positions); `None` when absent, unreadable or when
+/// storage is unavailable.
+pub fn get<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    if !storage::available() {
+        return None;
+    }
+    LocalStorage::get(key).ok()
+}
+
+pub fn set<T: serde::Serialize>(key: &str, value: &T) {
+    if storage::available() {
+        // Losing a reading position to a full storage is harmless.
+        let _ = LocalStorage::set(key, value);
     }
 }

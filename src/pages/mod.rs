@@ -4,3 +4,4 @@ pub mod library;
 pub mod my_notes;
 pub mod not_found;
 pub mod reader;
+pub mod search;

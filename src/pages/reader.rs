@@ -9,6 +9,8 @@ use crate::{
     offline::OfflineState,
     pages::not_found::NotFound,
     paths,
+    progress::{self, Position},
+    search,
     state::NotesState,
     view::{
         announcer::Announcer,
@@ -18,9 +20,12 @@ use crate::{
         toolbar::SelectionToolbar,
     },
 };
-use leptos::{html, prelude::*};
-use leptos_router::{components::A, hooks::use_params_map};
-use std::ops::Range;
+use leptos::{ev, html, prelude::*};
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_params_map, use_query_map},
+};
+use std::{ops::Range, time::Duration};
 
 /// The reader page for `/lire/<slug>/`.
 #[component]
@@ -122,20 +127,40 @@ fn ArticlePage(index: usize, article: &'static Article) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    // Words of a search that led here (`?q=`) are marked too.
+    let query = use_query_map();
+    let search_hits = Memo::new(move |_| {
+        let terms = search::terms(&query.read().get("q").unwrap_or_default());
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        search::matches(article.plain_text, &terms)
+            .into_iter()
+            .map(|w| Placed {
+                key: MarkKey {
+                    id: format!("q{}", w.start),
+                    color: None,
+                },
+                range: w.start..w.end,
+            })
+            .collect::<Vec<_>>()
+    });
     let marks = Memo::new(move |_| {
-        anchored.with(|all| {
+        let mut marks = anchored.with(|all| {
             all.iter()
                 .filter_map(|a| {
                     a.range.clone().map(|range| Placed {
                         key: MarkKey {
                             id: a.highlight.id.clone(),
-                            color: a.highlight.color,
+                            color: Some(a.highlight.color),
                         },
                         range,
                     })
                 })
                 .collect::<Vec<_>>()
-        })
+        });
+        search_hits.with(|hits| marks.extend(hits.iter().cloned()));
+        marks
     });
     let reader = ReaderContext {
         article,
@@ -173,7 +198,8 @@ fn ArticlePage(index: usize, article: &'static Article) -> impl IntoView {
         }
     };
 
-    // A deep link (`#h-<id>`) opens on its highlight once the marks are drawn.
+    // A deep link opens on its highlight (`#h-<id>`) once the marks are drawn, on a text block
+    // (`#t-<offset>`: search results, resuming), or on the article's notes.
     Effect::new(move |done: Option<bool>| {
         if done == Some(true) {
             return true;
@@ -181,19 +207,31 @@ fn ArticlePage(index: usize, article: &'static Article) -> impl IntoView {
         let hash = web_sys::window()
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default();
+        if hash.starts_with("#t-") || hash == "#notes-article" {
+            let id = hash[1..].to_string();
+            // After the router's own scroll of a navigation, which would undo this one.
+            set_timeout(move || scroll_to_element(&id), Duration::from_millis(80));
+            return true;
+        }
         let Some(id) = hash.strip_prefix("#h-").map(str::to_string) else {
             return true;
         };
         let placed = marks.with(|m| m.iter().any(|p| p.key.id == id));
         if placed {
             let reader = reader;
-            request_animation_frame(move || {
-                reader.focus_highlight(&id);
-                reader.open.set(Some(id));
-            });
+            set_timeout(
+                move || {
+                    reader.focus_highlight(&id);
+                    reader.open.set(Some(id));
+                },
+                Duration::from_millis(80),
+            );
         }
         placed
     });
+
+    track_progress(article, reader.body);
+    reader_keys(index, reader);
 
     view! {
         <div class="reader-layout">
@@ -282,4 +320,151 @@ fn Comments(article: &'static Article) -> impl IntoView {
             </section>
         }
     })
+}
+
+fn scroll_to_element(id: &str) {
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    else {
+        return;
+    };
+    el.scroll_into_view_with_bool(true);
+    if let Some(el) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&el) {
+        // A text block becomes focusable for this, so keyboard and screen reader land there.
+        if el.tag_name() != "TEXTAREA" && el.tab_index() < 0 {
+            el.set_tab_index(-1);
+        }
+        let _ = el.focus();
+    }
+}
+
+/// Keeps the reading position: the text block at the top of the view, and how far the reader
+/// got, by block offset, so it survives a change of text size.
+fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
+    let key = StoredValue::new(progress::key(article.slug));
+    let saved = RwSignal::new(
+        key.with_value(|k| crate::prefs::get::<Position>(k))
+            .unwrap_or_default(),
+    );
+    let scheduled = RwSignal::new(false);
+    let measure = move || {
+        scheduled.set(false);
+        let Some(body) = body.get_untracked() else {
+            return;
+        };
+        let Ok(blocks) = body.query_selector_all("[data-b]") else {
+            return;
+        };
+        let height = web_sys::window()
+            .and_then(|w| w.inner_height().ok())
+            .and_then(|h| h.as_f64())
+            .unwrap_or(0.0);
+        let mut top_block = None;
+        let mut last_block = None;
+        let mut visible_end = article.text_len as usize;
+        for i in 0..blocks.length() {
+            let Some(el) = blocks
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            else {
+                continue;
+            };
+            let offset: usize = el
+                .get_attribute("data-b")
+                .and_then(|b| b.parse().ok())
+                .unwrap_or(0);
+            let rect = el.get_bounding_client_rect();
+            last_block = Some(offset);
+            if top_block.is_none() && rect.bottom() > 0.0 {
+                top_block = Some(offset);
+            }
+            if rect.top() > height {
+                visible_end = offset;
+                break;
+            }
+        }
+        // Past the end of the text (comments on screen): the whole text has been read.
+        let Some(block) = top_block.or(last_block) else {
+            return;
+        };
+        let next = saved.get_untracked().advance(block, visible_end);
+        if next != saved.get_untracked() {
+            saved.set(next);
+            key.with_value(|k| crate::prefs::set(k, &next));
+        }
+    };
+    let on_scroll = window_event_listener(ev::scroll, move |_| {
+        if !scheduled.get_untracked() {
+            scheduled.set(true);
+            request_animation_frame(measure);
+        }
+    });
+    on_cleanup(move || on_scroll.remove());
+    // The first screenful counts as seen once the article is drawn.
+    request_animation_frame(measure);
+}
+
+/// `[` and `]` move between highlights, `n` opens the note of the current one, `←` and `→`
+/// go to the previous or next article.
+fn reader_keys(index: usize, reader: ReaderContext) {
+    let navigate = use_navigate();
+    let base = browser::base();
+    let keys = window_event_listener(ev::keydown, move |event| {
+        if browser::is_typing(&event) || event.shift_key() {
+            return;
+        }
+        let key = event.key();
+        let current = current_highlight(&reader);
+        let ids: Vec<String> = reader.anchored.with_untracked(|all| {
+            all.iter()
+                .filter(|a| a.range.is_some())
+                .map(|a| a.highlight.id.clone())
+                .collect()
+        });
+        let position = current
+            .as_ref()
+            .and_then(|c| ids.iter().position(|i| i == c));
+        match key.as_str() {
+            "]" | "[" if !ids.is_empty() => {
+                event.prevent_default();
+                let next = match (key.as_str(), position) {
+                    ("]", Some(p)) => (p + 1).min(ids.len() - 1),
+                    ("]", None) => 0,
+                    (_, Some(p)) => p.saturating_sub(1),
+                    (_, None) => ids.len() - 1,
+                };
+                reader.focus_highlight(&ids[next]);
+            }
+            "n" => {
+                if let Some(id) = current {
+                    event.prevent_default();
+                    reader.open.set(Some(id));
+                }
+            }
+            "ArrowLeft" | "ArrowRight" => {
+                let target = if key == "ArrowLeft" {
+                    index.checked_sub(1).and_then(|i| ARTICLES.get(i))
+                } else {
+                    ARTICLES.get(index + 1)
+                };
+                if let Some(target) = target {
+                    event.prevent_default();
+                    navigate(&paths::article(base, target.slug), Default::default());
+                }
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+}
+
+/// The highlight the reader is on: the focused mark, else the one whose panel is open.
+fn current_highlight(reader: &ReaderContext) -> Option<String> {
+    let focused = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|el| el.closest("mark[data-id]").ok().flatten())
+        .and_then(|m| m.get_attribute("data-id"));
+    focused.or_else(|| reader.open.get_untracked())
 }

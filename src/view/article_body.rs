@@ -10,11 +10,11 @@ use crate::{
 };
 use leptos::prelude::*;
 
-/// A highlight as the body draws it.
+/// A mark as the body draws it: a highlight (`color`), or a search hit (`None`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkKey {
     pub id: String,
-    pub color: Color,
+    pub color: Option<Color>,
 }
 
 pub type Marks = Memo<Vec<Placed<MarkKey>>>;
@@ -30,15 +30,31 @@ pub fn Blocks(
 }
 
 fn block(block: &'static Block, marks: Option<Marks>) -> AnyView {
+    // In the article body, each text block is addressable by its offset: `#t-<offset>` (search
+    // results, resuming) and `data-b` (reading progress).
+    let anchor = |runs: &'static [Run]| {
+        marks
+            .is_some()
+            .then(|| runs.first().map(|r| r.start))
+            .flatten()
+    };
+    let id = |runs| anchor(runs).map(|b| format!("t-{b}"));
     match block {
-        Block::Paragraph(runs) => view! { <p>{text(runs, marks)}</p> }.into_any(),
+        Block::Paragraph(runs) => {
+            view! { <p id=id(runs) data-b=anchor(runs)>{text(runs, marks)}</p> }.into_any()
+        }
         Block::Heading(level, runs) => match level {
             // The article title is the page's h1: body headings start one level below.
-            1 | 2 => view! { <h2>{text(runs, marks)}</h2> }.into_any(),
-            3 => view! { <h3>{text(runs, marks)}</h3> }.into_any(),
-            _ => view! { <h4>{text(runs, marks)}</h4> }.into_any(),
+            1 | 2 => {
+                view! { <h2 id=id(runs) data-b=anchor(runs)>{text(runs, marks)}</h2> }.into_any()
+            }
+            3 => view! { <h3 id=id(runs) data-b=anchor(runs)>{text(runs, marks)}</h3> }.into_any(),
+            _ => view! { <h4 id=id(runs) data-b=anchor(runs)>{text(runs, marks)}</h4> }.into_any(),
         },
-        Block::Code(runs) => view! { <pre><code>{text(runs, marks)}</code></pre> }.into_any(),
+        Block::Code(runs) => {
+            view! { <pre id=id(runs) data-b=anchor(runs)><code>{text(runs, marks)}</code></pre> }
+                .into_any()
+        }
         Block::Quote(inner) => {
             view! { <blockquote><Blocks blocks=inner marks=marks /></blockquote> }.into_any()
         }
@@ -85,10 +101,14 @@ fn run(run: &'static Run, placed: &[Placed<MarkKey>]) -> AnyView {
                 view! { <span data-o=segment.start>{segment.text.to_string()}</span> }.into_any();
             // Innermost mark last: wrap from the inside out.
             for key in segment.covering.iter().rev() {
+                let Some(color) = key.color else {
+                    view = view! { <mark class="search-hit">{view}</mark> }.into_any();
+                    continue;
+                };
                 let first = placed
                     .iter()
                     .any(|p| p.key.id == key.id && p.range.start == segment.start);
-                let class = format!("hl hl-{}", key.color.as_str());
+                let class = format!("hl hl-{}", color.as_str());
                 let id = first.then(|| format!("h-{}", key.id));
                 view = view! {
                     <mark

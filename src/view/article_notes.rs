@@ -22,9 +22,11 @@ pub fn ArticleNotes() -> impl IntoView {
     view! {
         <aside class="article-notes" aria-labelledby="article-notes-title">
             <h2 id="article-notes-title">"Mes notes sur cet article"</h2>
-            <label class="field-label" for="article-note">"Notes sur l’article"</label>
+            <label class="field-label" for="notes-article">"Notes sur l’article"</label>
+            // A textarea prints badly: its text is printed from here instead.
+            <p class="print-note">{move || article_note.get()}</p>
             <textarea
-                id="article-note"
+                id="notes-article"
                 prop:value=move || article_note.get()
                 on:input=move |ev| notes.edit(slug, Edit::ArticleNote(event_target_value(&ev)))
             ></textarea>

@@ -3,5 +3,8 @@
 pub mod announcer;
 pub mod article_body;
 pub mod article_notes;
+pub mod display;
 pub mod highlight_panel;
+pub mod search_box;
+pub mod shortcuts;
 pub mod toolbar;

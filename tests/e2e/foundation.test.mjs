@@ -34,7 +34,8 @@ test("the library lists every article as a titled link with summary and reading 
     await page.getByRole("link", { name: squash(article.title), exact: true }).waitFor();
     assert.equal(await link.getAttribute("href"), `/lire/${article.slug}/`);
     assert.ok((await card.locator(".card-summary").innerText()).length > 20);
-    assert.match(await card.locator(".card-meta").innerText(), /^\d+\u00a0min de lecture$/);
+    assert.match(await card.locator(".card-meta span").first().innerText(), /^\d+\u00a0min de lecture$/);
+    assert.equal(await card.locator(".card-meta .progress").innerText(), "Non lu");
   }
   // A header with the app's name and a link to the library.
   await page.getByRole("link", { name: "Bibliothèque", exact: true }).waitFor();

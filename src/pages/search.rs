@@ -1,0 +1,109 @@
+//! Search results (`/recherche/?q=`): titles, passages and the reader's own notes, best first,
+//! each with a snippet where the words found are marked.
+
+use crate::{
+    browser, paths,
+    search::{self, Found, Hit, Snippet},
+    state::NotesState,
+};
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_query_map};
+
+/// How many results are shown.
+const LIMIT: usize = 30;
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    browser::set_title("Recherche");
+    let notes = NotesState::get();
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let hits = Memo::new(move |_| {
+        let q = q.get();
+        notes
+            .notebook
+            .with(|n| search::search(&q, &n.records, LIMIT))
+    });
+    let base = browser::base();
+    view! {
+        <section class="search-page" aria-labelledby="search-title">
+            <h1 id="search-title">"Recherche"</h1>
+            <p role="status" class="muted">
+                {move || {
+                    let n = hits.with(Vec::len);
+                    match (q.with(|q| q.trim().is_empty()), n) {
+                        (true, _) => "Tapez un mot dans « Rechercher » (touche /).".to_string(),
+                        (false, 0) => format!("Aucun résultat pour « {} ».", q.get()),
+                        (false, 1) => format!("1 résultat pour « {} ».", q.get()),
+                        (false, n) => format!("{n} résultats pour « {} ».", q.get()),
+                    }
+                }}
+            </p>
+            <ol class="results">
+                {move || {
+                    hits.get()
+                        .into_iter()
+                        .map(|hit| result(base, &q.get(), hit))
+                        .collect_view()
+                }}
+            </ol>
+        </section>
+    }
+}
+
+fn result(base: &'static str, q: &str, hit: Hit) -> impl IntoView {
+    let slug = hit.article.slug;
+    let article = paths::article(base, slug);
+    let (href, kind) = match &hit.found {
+        Found::Passage { block } => (
+            format!("{article}?q={}#t-{block}", encode(q)),
+            "Dans le texte",
+        ),
+        Found::Title => (article.clone(), "Titre"),
+        Found::Note { id: Some(id) } => (format!("{article}#h-{id}"), "Dans vos notes"),
+        Found::Note { id: None } => (
+            format!("{article}#notes-article"),
+            "Dans vos notes sur l’article",
+        ),
+    };
+    view! {
+        <li class="result">
+            <p class="result-kind muted">{kind}</p>
+            <h2 class="result-title">
+                <A href=href>{hit.article.title}</A>
+            </h2>
+            <p class="snippet">{snippet(hit.snippet)}</p>
+        </li>
+    }
+}
+
+/// The snippet as text with `<mark>`s from its ranges: always text, never HTML.
+pub fn snippet(s: Snippet) -> impl IntoView {
+    let chars: Vec<char> = s.text.chars().collect();
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    for r in s.marks {
+        if r.start < at || r.end > chars.len() {
+            continue;
+        }
+        pieces.push((chars[at..r.start].iter().collect::<String>(), false));
+        pieces.push((chars[r.clone()].iter().collect::<String>(), true));
+        at = r.end;
+    }
+    pieces.push((chars[at..].iter().collect::<String>(), false));
+    pieces
+        .into_iter()
+        .map(|(text, marked)| {
+            if marked {
+                view! { <mark class="search-hit">{text}</mark> }.into_any()
+            } else {
+                text.into_any()
+            }
+        })
+        .collect_view()
+}
+
+/// Percent-encodes a query for a URL.
+pub fn encode(q: &str) -> String {
+    js_sys::encode_uri_component(q).into()
+}

@@ -1,0 +1,75 @@
+//! Reading progress of an article, kept by text block (not by pixels), so it survives a change
+//! of text size or width: the block at the top of the view (to resume there) and the furthest
+//! point read. Offsets are in chars of the plain text, like highlights.
+
+use serde::{Deserialize, Serialize};
+
+pub fn key(slug: &str) -> String {
+    format!("liseuse:progress:{slug}")
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    /// Start offset of the text block at the top of the view.
+    pub block: usize,
+    /// The furthest offset that has been on screen.
+    pub furthest: usize,
+}
+
+impl Position {
+    /// The position after the reader scrolled to `block`, with text visible up to `visible_end`.
+    pub fn advance(self, block: usize, visible_end: usize) -> Position {
+        Position {
+            block,
+            furthest: self.furthest.max(visible_end),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Unread,
+    /// Percentage read, 1 to 99.
+    Started(u8),
+    Read,
+}
+
+/// Read once the end is (almost) reached: the last lines may never reach the top.
+pub fn status(position: Option<&Position>, text_len: usize) -> Status {
+    let Some(p) = position else {
+        return Status::Unread;
+    };
+    if text_len == 0 || p.furthest * 100 >= text_len * 97 {
+        return Status::Read;
+    }
+    let percent = (p.furthest * 100 / text_len).clamp(1, 99) as u8;
+    Status::Started(percent)
+}
+
+impl Status {
+    pub fn label_fr(self) -> String {
+        match self {
+            Status::Unread => "Non lu".into(),
+            Status::Started(p) => format!("Lu à {p}\u{a0}%"),
+            Status::Read => "Lu".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_follows_the_furthest_point() {
+        assert_eq!(status(None, 1000), Status::Unread);
+        let p = Position::default().advance(0, 350);
+        assert_eq!(status(Some(&p), 1000), Status::Started(35));
+        // Scrolling back up keeps the furthest point.
+        let back = p.advance(0, 100);
+        assert_eq!(back.furthest, 350);
+        assert_eq!(status(Some(&p.advance(900, 980)), 1000), Status::Read);
+        assert_eq!(status(Some(&Position::default()), 1000), Status::Started(1));
+        assert_eq!(Status::Started(35).label_fr(), "Lu à 35\u{a0}%");
+    }
+}

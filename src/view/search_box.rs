@@ -1,0 +1,70 @@
+//! The header's search box: typing shows results as you go (`/recherche/?q=`); `/` focuses it.
+
+use crate::{browser, pages::search::encode, paths};
+use leptos::{ev, html, prelude::*};
+use leptos_router::{
+    hooks::{use_location, use_navigate, use_query_map},
+    NavigateOptions,
+};
+
+#[component]
+pub fn SearchBox() -> impl IntoView {
+    let base = browser::base();
+    let input = NodeRef::<html::Input>::new();
+    let location = use_location();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let on_search_page = Memo::new(move |_| location.pathname.get() == paths::search(base, ""));
+    // On the results page, the box shows the query of the URL.
+    let value = move || {
+        if on_search_page.get() {
+            query.read().get("q").unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    let go = move |q: String| {
+        let replace = on_search_page.get_untracked();
+        navigate(
+            &format!("{}?q={}", paths::search(base, ""), encode(&q)),
+            NavigateOptions {
+                replace,
+                ..Default::default()
+            },
+        );
+    };
+    let go_input = go.clone();
+
+    let keys = window_event_listener(ev::keydown, move |event| {
+        if event.key() == "/" && !browser::is_typing(&event) {
+            if let Some(input) = input.get_untracked() {
+                event.prevent_default();
+                let _ = input.focus();
+            }
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    view! {
+        <form
+            class="search-box"
+            role="search"
+            on:submit=move |ev: web_sys::SubmitEvent| {
+                ev.prevent_default();
+                if let Some(i) = input.get_untracked() {
+                    go(i.value());
+                }
+            }
+        >
+            <input
+                type="search"
+                node_ref=input
+                aria-label="Rechercher"
+                placeholder="Rechercher"
+                aria-keyshortcuts="/"
+                prop:value=value
+                on:input=move |ev| go_input(event_target_value(&ev))
+            />
+        </form>
+    }
+}

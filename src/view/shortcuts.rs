@@ -1,0 +1,55 @@
+//! The list of keyboard shortcuts, shown by `?`. Shortcuts never fire while typing in a field.
+
+use crate::browser;
+use leptos::{ev, html, prelude::*};
+
+const SHORTCUTS: &[(&str, &str)] = &[
+    ("/", "Aller à la recherche"),
+    ("h", "Surligner la sélection"),
+    ("n", "Écrire une note sur le surlignage courant"),
+    ("[ et ]", "Surlignage précédent ou suivant"),
+    ("← et →", "Article précédent ou suivant"),
+    ("Entrée", "Ouvrir le surlignage sélectionné"),
+    ("Échap", "Fermer un panneau"),
+    ("?", "Afficher ou masquer cette aide"),
+];
+
+#[component]
+pub fn Shortcuts() -> impl IntoView {
+    let open = RwSignal::new(false);
+    let close_button = NodeRef::<html::Button>::new();
+    let keys = window_event_listener(ev::keydown, move |event| {
+        if event.key() == "?" && !browser::is_typing(&event) {
+            event.prevent_default();
+            open.update(|o| *o = !*o);
+        } else if event.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || keys.remove());
+    Effect::new(move |_| {
+        if open.get() {
+            request_animation_frame(move || {
+                if let Some(b) = close_button.get_untracked() {
+                    let _ = b.focus();
+                }
+            });
+        }
+    });
+    view! {
+        <Show when=move || open.get()>
+            <div class="shortcuts" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title">
+                <h2 id="shortcuts-title">"Raccourcis clavier"</h2>
+                <dl>
+                    {SHORTCUTS
+                        .iter()
+                        .map(|(key, what)| view! { <dt><kbd>{*key}</kbd></dt><dd>{*what}</dd> })
+                        .collect_view()}
+                </dl>
+                <button type="button" class="btn" node_ref=close_button on:click=move |_| open.set(false)>
+                    "Fermer"
+                </button>
+            </div>
+        </Show>
+    }
+}

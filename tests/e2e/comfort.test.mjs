@@ -1,0 +1,261 @@
+// Reading comfort, search and accessibility: display settings, progress, search, keyboard,
+// axe-core (WCAG 2.2 AA) in every theme, print.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import AxeBuilder from "@axe-core/playwright";
+import { launch, serveDist, newPage, appReady, contentArticles, squash } from "./harness.mjs";
+
+const articles = contentArticles();
+let browser, server;
+
+before(async () => {
+  browser = await launch();
+  server = await serveDist();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function selectText(page, text) {
+  await page.evaluate((text) => {
+    const walker = document.createTreeWalker(document.querySelector(".article-body"), NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    let all = "";
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      nodes.push([n, all.length]);
+      all += n.data;
+    }
+    const at = all.indexOf(text);
+    if (at < 0) throw new Error(`not found: ${text}`);
+    const point = (o, end) => {
+      for (const [n, b] of nodes) if (o < b + n.data.length || (end && o === b + n.data.length)) return [n, o - b];
+    };
+    const r = document.createRange();
+    r.setStart(...point(at, false));
+    r.setEnd(...point(at + text.length, true));
+    getSelection().removeAllRanges();
+    getSelection().addRange(r);
+  }, text);
+  await page.getByRole("toolbar", { name: "Surligner la sélection" }).waitFor();
+}
+
+async function openDisplay(page) {
+  await page.getByRole("button", { name: "Affichage" }).click();
+  await page.getByRole("region", { name: "Affichage" }).waitFor();
+}
+
+test("display settings persist across reloads and apply before the first paint", async () => {
+  const page = await newPage(browser);
+  // Record the theme at the moment <body> appears, before anything can be painted.
+  await page.addInitScript(() => {
+    new MutationObserver((_, obs) => {
+      if (document.body) {
+        window.__themeAtBody = document.documentElement.getAttribute("data-theme");
+        window.__sizeAtBody = document.documentElement.getAttribute("data-size");
+        obs.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  const url = `${server.url}lire/${articles[2].slug}/`;
+  await page.goto(url);
+  await appReady(page);
+  const fontSize = () => page.locator(".article-body p").first().evaluate((p) => parseFloat(getComputedStyle(p).fontSize));
+  const before = await fontSize();
+  await openDisplay(page);
+  await page.getByLabel("Sombre").check();
+  await page.getByLabel("Très grande").check();
+  await page.getByLabel("Sans empattements").check();
+  await page.getByLabel("Étroite").check();
+  await page.getByLabel("Aéré").check();
+  await page.reload();
+  await appReady(page);
+  assert.equal(await page.evaluate(() => window.__themeAtBody), "sombre");
+  assert.equal(await page.evaluate(() => window.__sizeAtBody), "5");
+  const style = await page.locator(".article-body p").first().evaluate((p) => {
+    const s = getComputedStyle(p);
+    return { bg: getComputedStyle(document.body).backgroundColor, family: s.fontFamily, leading: parseFloat(s.lineHeight) / parseFloat(s.fontSize), width: p.getBoundingClientRect().width / parseFloat(s.fontSize) };
+  });
+  assert.equal(style.bg, "rgb(22, 21, 19)");
+  assert.match(style.family, /system-ui|sans-serif/);
+  assert.ok(style.leading > 1.9, `line spacing ${style.leading}`);
+  assert.ok((await fontSize()) > before, "text is larger");
+  await openDisplay(page);
+  assert.equal(await page.getByLabel("Sombre").isChecked(), true);
+  await page.getByLabel("Sépia").check();
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(244, 236, 216)");
+  assert.deepEqual(page.problems(), []);
+});
+
+test("with no setting, the theme follows the system's colour scheme", async () => {
+  const context = await browser.newContext({ colorScheme: "dark" });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await appReady(page);
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(22, 21, 19)");
+  await context.close();
+});
+
+test("the reading position is kept by paragraph and offered as « Reprendre »", async () => {
+  const page = await newPage(browser, { viewport: { width: 1000, height: 700 } });
+  const article = articles[2]; // the longest
+  await page.goto(`${server.url}lire/${article.slug}/`);
+  await appReady(page);
+  const target = page.locator(".article-body p").nth(14);
+  await target.scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, document.querySelectorAll(".article-body p")[14].getBoundingClientRect().top - 10));
+  await page.waitForTimeout(300);
+  const block = await target.getAttribute("data-b");
+  await page.getByRole("link", { name: "Bibliothèque", exact: true }).click();
+  const card = page.locator(".cards > li").nth(2);
+  assert.match(await card.locator(".progress").innerText(), /^Lu à \d+\u00a0%$/);
+  assert.equal(await page.locator(".cards > li").nth(0).locator(".progress").innerText(), "Non lu");
+  // A bigger text: the same paragraph comes back, not the same pixels.
+  await openDisplay(page);
+  await page.getByLabel("Maximale").check();
+  await card.getByRole("link", { name: `Reprendre « ${squash(article.title)} »` }).click();
+  await page.waitForTimeout(400);
+  const top = await page.locator(`.article-body [data-b="${block}"]`).evaluate((el) => el.getBoundingClientRect().top);
+  assert.ok(top >= -5 && top < 120, `resumed block at ${top}px`);
+  // Reading to the end marks it read.
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.waitForTimeout(300);
+  await page.getByRole("link", { name: "Bibliothèque", exact: true }).click();
+  assert.equal(await page.locator(".cards > li").nth(2).locator(".progress").innerText(), "Lu");
+  assert.deepEqual(page.problems(), []);
+});
+
+test("search: accents and case do not matter, notes are found, a result opens on its passage", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}lire/${articles[0].slug}/`);
+  await appReady(page);
+  await selectText(page, "Laissez-moi vous raconter une histoire");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.locator(".article-body mark").first().click();
+  await page.getByRole("textbox", { name: "Note", exact: true }).fill("Exemple d’une œuvre collective");
+  await page.keyboard.press("Escape");
+
+  await page.keyboard.press("/");
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "Rechercher");
+  for (const query of ["ethique", "ÉTHIQUE", "éthiq"]) {
+    await page.getByRole("searchbox", { name: "Rechercher" }).fill(query);
+    await page.waitForURL(/\/recherche\/\?q=/);
+    await page.locator(".result").first().waitFor();
+    const marked = await page.locator(".result mark.search-hit").allInnerTexts();
+    assert.ok(marked.length > 0 && marked.every((m) => /^[ée]thique/i.test(m)), `${query}: ${marked}`);
+  }
+  // The reader's own note, through an unaccented query.
+  await page.getByRole("searchbox", { name: "Rechercher" }).fill("oeuvre collect");
+  const note = page.locator(".result", { hasText: "Dans vos notes" });
+  await note.waitFor();
+  assert.deepEqual(await note.locator("mark.search-hit").allInnerTexts(), ["œuvre", "collective"]);
+  // A passage result opens the article scrolled to it, words marked.
+  await page.getByRole("searchbox", { name: "Rechercher" }).fill("symetrique");
+  await page.locator(".result a").first().click();
+  await page.waitForURL(/\/lire\/un-clash-avec-victor\/\?q=symetrique#t-\d+/);
+  await page.locator(".article-body mark.search-hit").first().waitFor();
+  await page.waitForTimeout(300);
+  const block = page.locator(new URL(page.url()).hash);
+  const box = await block.boundingBox();
+  assert.ok(box && box.y >= -5 && box.y < 200, `passage at ${box?.y}`);
+  assert.ok((await block.locator("mark.search-hit", { hasText: /symétrique/i }).count()) >= 1);
+  assert.deepEqual(page.problems(), []);
+});
+
+test("keyboard alone: highlight, note, save, move between highlights and articles; `?` lists it", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}lire/${articles[1].slug}/`);
+  await appReady(page);
+  await selectText(page, "de belles interventions");
+  await page.keyboard.press("h");
+  await page.getByRole("status").filter({ hasText: "Surlignage créé" }).waitFor();
+  await selectText(page, "un pur régal");
+  await page.keyboard.press("h");
+  assert.equal(await page.locator(".article-body mark.hl").count(), 2);
+  // `]` focuses the first highlight, `n` opens its note.
+  await page.keyboard.press("]");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "de belles interventions");
+  await page.keyboard.press("]");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "un pur régal");
+  await page.keyboard.press("[");
+  await page.keyboard.press("n");
+  await page.getByRole("textbox", { name: "Note", exact: true }).waitFor();
+  await page.waitForFunction(() => document.activeElement.id === "panel-note");
+  await page.keyboard.type("Au clavier");
+  // Shortcuts do not fire while typing: `h`, `[` and `n` were typed as text.
+  await page.keyboard.type(" h[n");
+  await page.keyboard.press("Tab"); // colour buttons…
+  await page.getByRole("button", { name: "Enregistrer" }).focus();
+  await page.keyboard.press("Enter");
+  await page.getByRole("status").filter({ hasText: "Note enregistrée" }).waitFor();
+  // Focus went back to the highlight, visibly.
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "de belles interventions");
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, "none");
+  await page.locator(".article-notes .note", { hasText: "Au clavier h[n" }).waitFor();
+  await page.keyboard.press("?");
+  await page.getByRole("dialog", { name: "Raccourcis clavier" }).waitFor();
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("ArrowRight");
+  await page.waitForURL(`${server.url}lire/${articles[2].slug}/`);
+  await page.keyboard.press("ArrowLeft");
+  await page.waitForURL(`${server.url}lire/${articles[1].slug}/`);
+  assert.deepEqual(page.problems(), []);
+});
+
+test("an article prints without the app around it, with its highlights and notes", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}lire/${articles[3].slug}/`);
+  await appReady(page);
+  await selectText(page, "le respect doit être la valeur socle");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.getByRole("textbox", { name: "Notes sur l’article" }).fill("Note imprimée");
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator(".site-header").isVisible(), false);
+  assert.equal(await page.locator(".article-nav").isVisible(), false);
+  assert.equal(await page.locator(".article-body mark.hl").isVisible(), true);
+  await page.locator(".print-note", { hasText: "Note imprimée" }).waitFor();
+  const pdf = await page.pdf();
+  assert.ok(pdf.length > 10000);
+  assert.deepEqual(page.problems(), []);
+});
+
+for (const theme of ["clair", "sombre", "sepia"]) {
+  test(`axe-core finds no WCAG 2.2 AA violation, theme ${theme}`, async () => {
+    const page = await newPage(browser);
+    await page.addInitScript((theme) => {
+      localStorage.setItem("liseuse:settings", JSON.stringify({ theme }));
+    }, theme);
+    const check = async (what) => {
+      const result = await new AxeBuilder({ page })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+        .analyze();
+      const found = result.violations.map((v) => `${what}: ${v.id} (${v.nodes.length}) ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+      assert.deepEqual(found, []);
+      // It really ran, contrast included (over every highlight colour on the article page).
+      assert.ok(result.passes.some((p) => p.id === "color-contrast"), `${what}: contrast not checked`);
+    };
+    await page.goto(server.url);
+    await appReady(page);
+    await check("library");
+    await page.goto(`${server.url}lire/${articles[0].slug}/`);
+    await page.locator("article h1").waitFor();
+    for (const [text, color] of [["Laissez-moi vous raconter", "Jaune"], ["restaurant japonais", "Vert"], ["la confiance se donne", "Bleu"], ["Nous ne sommes pas juges", "Rose"]]) {
+      await selectText(page, text);
+      await page.getByRole("toolbar").getByRole("button", { name: color, exact: true }).click();
+    }
+    await page.locator(".article-body mark").first().click();
+    await page.getByRole("textbox", { name: "Note", exact: true }).fill("Une note");
+    await check("article with highlights and an open note");
+    await page.keyboard.press("Escape");
+    await openDisplay(page);
+    await check("Affichage");
+    await page.getByRole("link", { name: "Mes notes" }).click();
+    await page.locator(".note-item").first().waitFor();
+    await check("Mes notes");
+    await page.getByRole("searchbox", { name: "Rechercher" }).fill("confiance");
+    await page.locator(".result").first().waitFor();
+    await check("search results");
+    assert.deepEqual(page.problems(), []);
+  });
+}
