@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import AxeBuilder from "@axe-core/playwright";
-import { launch, serveDist, newPage, appReady, contentArticles, squash } from "./harness.mjs";
+import { launch, serveDist, newPage, appReady, contentArticles, squash, selectText } from "./harness.mjs";
 
 const articles = contentArticles();
 let browser, server;
@@ -16,29 +16,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function selectText(page, text) {
-  await page.evaluate((text) => {
-    const walker = document.createTreeWalker(document.querySelector(".article-body"), NodeFilter.SHOW_TEXT);
-    const nodes = [];
-    let all = "";
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      nodes.push([n, all.length]);
-      all += n.data;
-    }
-    const at = all.indexOf(text);
-    if (at < 0) throw new Error(`not found: ${text}`);
-    const point = (o, end) => {
-      for (const [n, b] of nodes) if (o < b + n.data.length || (end && o === b + n.data.length)) return [n, o - b];
-    };
-    const r = document.createRange();
-    r.setStart(...point(at, false));
-    r.setEnd(...point(at + text.length, true));
-    getSelection().removeAllRanges();
-    getSelection().addRange(r);
-  }, text);
-  await page.getByRole("toolbar", { name: "Surligner la sélection" }).waitFor();
-}
 
 async function openDisplay(page) {
   await page.getByRole("button", { name: "Affichage" }).click();

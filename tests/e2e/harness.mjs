@@ -41,7 +41,10 @@ export async function newPage(browser, { viewport = { width: 1280, height: 900 }
     if (m.type() === "error") problems.push(`console: ${m.text()} @ ${m.location().url}`);
   });
   page.on("pageerror", (e) => problems.push(`exception: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
+  page.on("requestfailed", (r) => {
+    // A load cut short by the page's own navigation (a favicon during a reload) is no fault.
+    if (!r.failure()?.errorText.includes("ERR_ABORTED")) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
   page.problems = () => problems.filter((p) => !allow.some((re) => re.test(p)));
   return page;
 }
@@ -66,3 +69,36 @@ export function contentArticles() {
 
 /** Compares texts the way a reader sees them: any run of spaces (no-break ones too) is one. */
 export const squash = (s) => s.replace(/\s+/gu, " ").trim();
+
+/** Selects from the start of `from` to the end of `to` (searched in the article's text, across
+ * text nodes), as a reader dragging over the text would. */
+export async function selectText(page, from, to = from) {
+  await page.locator(".article-body p").first().waitFor();
+  await page.evaluate(
+    ([from, to]) => {
+      const body = document.querySelector(".article-body");
+      const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+      const nodes = [];
+      let text = "";
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        nodes.push([n, text.length]);
+        text += n.data;
+      }
+      const at = text.indexOf(from);
+      const endAt = at < 0 ? -1 : text.indexOf(to, at);
+      if (at < 0 || endAt < 0) throw new Error(`text not found: ${from} … ${to}`);
+      const point = (offset, isEnd) => {
+        for (const [n, base] of nodes) {
+          if (offset < base + n.data.length || (isEnd && offset === base + n.data.length)) return [n, offset - base];
+        }
+      };
+      const range = document.createRange();
+      range.setStart(...point(at, false));
+      range.setEnd(...point(endAt + to.length, true));
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+    },
+    [from, to],
+  );
+  await page.getByRole("toolbar", { name: "Surligner la sélection" }).waitFor();
+}

@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launch, serveDist, newPage, appReady, contentArticles, squash } from "./harness.mjs";
+import { launch, serveDist, newPage, appReady, contentArticles, squash, selectText as select } from "./harness.mjs";
 
 const articles = contentArticles();
 const slug = articles[0].slug; // « Il est temps de nous faire confiance »
@@ -19,38 +19,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Selects from the start of `from` to the end of `to` (searched in the article's text, across
- * text nodes), as a reader dragging over the text would. */
-async function select(page, from, to = from) {
-  await page.evaluate(
-    ([from, to]) => {
-      const body = document.querySelector(".article-body");
-      const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
-      const nodes = [];
-      let text = "";
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        nodes.push([n, text.length]);
-        text += n.data;
-      }
-      const at = text.indexOf(from);
-      const endAt = at < 0 ? -1 : text.indexOf(to, at);
-      if (at < 0 || endAt < 0) throw new Error(`text not found: ${from} … ${to}`);
-      const point = (offset, isEnd) => {
-        for (const [n, base] of nodes) {
-          if (offset < base + n.data.length || (isEnd && offset === base + n.data.length)) return [n, offset - base];
-        }
-      };
-      const range = document.createRange();
-      range.setStart(...point(at, false));
-      range.setEnd(...point(endAt + to.length, true));
-      getSelection().removeAllRanges();
-      getSelection().addRange(range);
-    },
-    [from, to],
-  );
-  await page.getByRole("toolbar", { name: "Surligner la sélection" }).waitFor();
-}
 
 /** The text of each highlight, by id, as drawn. */
 async function marked(page) {

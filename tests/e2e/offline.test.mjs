@@ -6,7 +6,7 @@ import { existsSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { chromium } from "playwright-core";
-import { launch, serveDist, appReady, contentArticles, squash, ROOT, CHROMIUM, CHROMIUM_ARGS } from "./harness.mjs";
+import { launch, serveDist, appReady, contentArticles, squash, selectText as select, ROOT, CHROMIUM, CHROMIUM_ARGS } from "./harness.mjs";
 
 const articles = contentArticles();
 const updateDist = join(ROOT, "target", "dist-update");
@@ -49,25 +49,6 @@ async function controlled(page) {
       await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
     }
   });
-}
-
-async function select(page, text) {
-  await page.evaluate((text) => {
-    const walker = document.createTreeWalker(document.querySelector(".article-body"), NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const at = n.data.indexOf(text);
-      if (at >= 0) {
-        const r = document.createRange();
-        r.setStart(n, at);
-        r.setEnd(n, at + text.length);
-        getSelection().removeAllRanges();
-        getSelection().addRange(r);
-        return;
-      }
-    }
-    throw new Error(`not found: ${text}`);
-  }, text);
-  await page.getByRole("toolbar", { name: "Surligner la sélection" }).waitFor();
 }
 
 for (const prefix of ["/", "/liseuse/"]) {
