@@ -5,7 +5,7 @@ PORT ?= 8080
 # Build for a sub-path with e.g. `make build PUBLIC_URL=/liseuse/`.
 PUBLIC_URL ?= /
 
-.PHONY: setup serve build build-sub build-update test check unit e2e clean
+.PHONY: setup serve build build-sub build-update test check unit e2e bench bench-quick clean
 
 setup:
 	scripts/setup.sh
@@ -32,7 +32,7 @@ build-update:
 ## Install what is missing (Chromium included), then run every check and test.
 test:
 	scripts/setup.sh --with-browser
-	$(MAKE) check unit build-update build build-sub e2e
+	$(MAKE) check unit build-update build build-sub bench-quick e2e
 
 check:
 	cargo fmt --all --check
@@ -44,6 +44,15 @@ unit:
 
 e2e:
 	node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+## The benchmark (see bench/bench.mjs): prints a table, writes bench/results/*.json.
+bench: setup build
+	node bench/bench.mjs
+
+# One run of each measure, without the scale builds, so the benchmark cannot rot unnoticed; its
+# numbers are noisy, so neither they nor a failure to run stop the tests (a warning is printed).
+bench-quick:
+	node bench/bench.mjs --quick || echo "WARNING: the benchmark (bench/bench.mjs --quick) failed to run"
 
 clean:
 	rm -rf dist target node_modules

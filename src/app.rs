@@ -5,8 +5,11 @@ use crate::{
     notes::transfer,
     offline::OfflineState,
     pages::{
-        library::Library, my_notes::MyNotes, not_found::NotFound, reader::Reader,
-        search::SearchPage,
+        library::Library,
+        my_notes::MyNotes,
+        not_found::NotFound,
+        reader::Reader,
+        search::{SearchPage, SearchQuery},
     },
     paths,
     state::NotesState,
@@ -24,6 +27,7 @@ pub fn App() -> impl IntoView {
     let base = browser::base();
     NotesState::provide();
     OfflineState::provide();
+    provide_context(SearchQuery(RwSignal::new(String::new())));
     view! {
         <Router base=base>
             <a class="skip-link" href="#contenu">"Aller au contenu"</a>

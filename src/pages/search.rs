@@ -9,6 +9,10 @@ use crate::{
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};
 
+/// The query being searched, shared by the header's box and the results page.
+#[derive(Clone, Copy)]
+pub struct SearchQuery(pub RwSignal<String>);
+
 /// How many results are shown.
 const LIMIT: usize = 30;
 
@@ -17,7 +21,15 @@ pub fn SearchPage() -> impl IntoView {
     browser::set_title("Recherche");
     let notes = NotesState::get();
     let query = use_query_map();
-    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    // The box sets the query as the reader types; the URL (back, forward, reload) too.
+    let SearchQuery(typed) = expect_context::<SearchQuery>();
+    Effect::new(move |_| {
+        let from_url = query.read().get("q").unwrap_or_default();
+        if typed.get_untracked() != from_url {
+            typed.set(from_url);
+        }
+    });
+    let q = typed;
     let hits = Memo::new(move |_| {
         let q = q.get();
         notes

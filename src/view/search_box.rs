@@ -1,6 +1,10 @@
 //! The header's search box: typing shows results as you go (`/recherche/?q=`); `/` focuses it.
 
-use crate::{browser, pages::search::encode, paths};
+use crate::{
+    browser,
+    pages::search::{encode, SearchQuery},
+    paths,
+};
 use leptos::{ev, html, prelude::*};
 use leptos_router::{
     hooks::{use_location, use_navigate, use_query_map},
@@ -23,7 +27,9 @@ pub fn SearchBox() -> impl IntoView {
             String::new()
         }
     };
+    let SearchQuery(typed) = expect_context::<SearchQuery>();
     let go = move |q: String| {
+        typed.set(q.clone());
         let replace = on_search_page.get_untracked();
         navigate(
             &format!("{}?q={}", paths::search(base, ""), encode(&q)),

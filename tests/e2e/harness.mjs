@@ -54,9 +54,8 @@ export async function appReady(page) {
   await page.locator("header.site-header").waitFor({ state: "visible", timeout: 15000 });
 }
 
-/** The articles of content/, in library order, read from their front matter. */
-export function contentArticles() {
-  const dir = join(ROOT, "content");
+/** The articles of content/ (or `dir`), in library order, read from their front matter. */
+export function contentArticles(dir = join(ROOT, "content")) {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".md"))
     .map((f) => {

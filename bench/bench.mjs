@@ -1,0 +1,395 @@
+// Liseuse's benchmark: `make bench` (full) or `make bench-quick` (one run of each, for CI).
+// It serves the release dist/ on loopback and measures in headless Chromium:
+//   1. weight of a first visit to an article (raw, gzip, brotli);
+//   2. time to text, cold and warm, for each article, against a baseline made in the same run
+//      (the same article as a plain static HTML page with no script);
+//   3. "Surligner" → mark painted, and article render, with 0, 100 and 1,000 stored highlights;
+//   4. "Mes notes" with 10,000 highlights, and one filter keystroke there;
+//   5. one search query (articles and notes);
+//   6. scale: 5, 50 and 500 generated articles (build time, weight, time to text).
+// Medians of interleaved runs; results as a table and as JSON in bench/results/.
+// Times are measured in the page (performance.now), first paint after the DOM change being the
+// next animation frame, identically for Liseuse and the baseline.
+import { chromium } from "playwright-core";
+import { mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+import { execFileSync } from "node:child_process";
+import os from "node:os";
+import { serve } from "../tests/e2e/server.mjs";
+import { ROOT, CHROMIUM, CHROMIUM_ARGS, contentArticles } from "../tests/e2e/harness.mjs";
+
+const quick = process.argv.includes("--quick");
+const RUNS = quick ? 1 : 7;
+const withScale = !quick && !process.argv.includes("--no-scale");
+const dist = join(ROOT, "dist");
+const tmp = join(ROOT, "bench", "tmp");
+rmSync(tmp, { recursive: true, force: true });
+mkdirSync(tmp, { recursive: true });
+
+/** In-page promises give up after this long, so a broken measure fails instead of hanging. */
+const PAGE_TIMEOUT_MS = 30000;
+const step = (what) => process.stderr.write(`bench: ${what}\n`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const chromiumVersion = browser.version();
+
+// Records, in the page, when the first paragraph of the article text is painted.
+const TEXT_PROBE = () => {
+  window.__textAt = null;
+  new MutationObserver((_, obs) => {
+    if (document.querySelector("article p")) {
+      obs.disconnect();
+      requestAnimationFrame(() => (window.__textAt = performance.now()));
+    }
+  }).observe(document, { childList: true, subtree: true });
+};
+
+async function timeToText(context, url) {
+  const page = await context.newPage();
+  await page.addInitScript(TEXT_PROBE);
+  await page.goto(url);
+  await page.waitForFunction(() => window.__textAt !== null, null, { timeout: 30000 });
+  const t = await page.evaluate(() => window.__textAt);
+  await page.close();
+  return t;
+}
+
+/** A static copy of an article as Liseuse renders it, with its stylesheet and no script. */
+async function makeBaselines(server, articles) {
+  const page = await browser.newPage();
+  const css = readFileSync(join(dist, "index.html"), "utf8").match(/href="\/(main-[0-9a-f]+\.css)"/)[1];
+  for (const a of articles) {
+    await page.goto(`${server.url}lire/${a.slug}/`);
+    await page.locator("article .article-body p").first().waitFor();
+    const html = await page.locator("article").evaluate((el) => el.outerHTML);
+    writeFileSync(
+      join(dist, "__baseline", `${a.slug}.html`),
+      `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${a.slug}</title><link rel="stylesheet" href="/${css}"></head><body><main>${html}</main></body></html>`,
+    );
+  }
+  await page.close();
+}
+
+async function weightOfFirstVisit(url) {
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  const page = await context.newPage();
+  const files = [];
+  page.on("response", async (r) => {
+    try {
+      const body = await r.body();
+      files.push({
+        url: new URL(r.url()).pathname,
+        raw: body.length,
+        gzip: gzipSync(body, { level: 9 }).length,
+        brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+      });
+    } catch {
+      // Redirects have no body.
+    }
+  });
+  await page.goto(url, { waitUntil: "networkidle" });
+  await page.locator("article p").first().waitFor();
+  await context.close();
+  const total = (k) => files.reduce((s, f) => s + f[k], 0);
+  return { files, raw: total("raw"), gzip: total("gzip"), brotli: total("brotli") };
+}
+
+/** Stores `n` highlights spread over the article, as the app would. */
+async function seedHighlights(page, slug, n) {
+  await page.evaluate(
+    ({ slug, n }) => {
+      const text = [...document.querySelectorAll(".article-body [data-b]")].map((e) => e.textContent).join("\n\n");
+      const chars = [...text];
+      const highlights = [];
+      for (let i = 0; i < n; i++) {
+        const start = Math.floor((i / n) * (chars.length - 40));
+        const end = start + 5 + (i % 30);
+        highlights.push({
+          id: `b${i}`, article: slug, color: ["yellow", "green", "blue", "pink"][i % 4], note: `note ${i}`,
+          created: 1000 + i, updated: 1000 + i,
+          quote: { exact: chars.slice(start, end).join(""), prefix: chars.slice(Math.max(0, start - 32), start).join(""), suffix: chars.slice(end, end + 32).join("") },
+          position: { start, end },
+        });
+      }
+      localStorage.setItem(`liseuse:article:${slug}`, JSON.stringify({ schema: 2, article: slug, record: { highlights } }));
+    },
+    { slug, n },
+  );
+}
+
+async function highlightTimings(server, article, n) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.url}lire/${article.slug}/`);
+  await page.locator(".article-body p").first().waitFor();
+  await seedHighlights(page, article.slug, n);
+  const renders = [];
+  const clicks = [];
+  for (let run = 0; run < RUNS; run++) {
+    await page.addInitScript(TEXT_PROBE);
+    await page.reload();
+    await page.waitForFunction(() => window.__textAt !== null);
+    await page.waitForFunction((n) => document.querySelectorAll(".article-body mark.hl").length >= Math.min(n, 1), n);
+    renders.push(await page.evaluate(() => window.__textAt));
+    // Select a fresh passage near the end, then time « Surligner » → mark painted.
+    await page.evaluate((run) => {
+      const ps = document.querySelectorAll(".article-body p");
+      const p = ps[ps.length - 1 - (run % 3)];
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      const node = walker.nextNode();
+      const r = document.createRange();
+      r.setStart(node, 0);
+      r.setEnd(node, Math.min(node.length, 12));
+      getSelection().removeAllRanges();
+      getSelection().addRange(r);
+    }, run);
+    const button = page.getByRole("button", { name: "Surligner", exact: true });
+    await button.waitFor();
+    const before = await page.evaluate(() => document.querySelectorAll(".article-body mark.hl").length);
+    const t = await button.evaluate(
+      (b, before) =>
+        new Promise((resolve) => {
+          const start = performance.now();
+          new MutationObserver((_, obs) => {
+            if (document.querySelectorAll(".article-body mark.hl").length > before) {
+              obs.disconnect();
+              requestAnimationFrame(() => resolve(performance.now() - start));
+            }
+          }).observe(document.querySelector(".article-body"), { childList: true, subtree: true });
+          setTimeout(() => resolve(Number.NaN), 30000);
+          b.click();
+        }),
+      before,
+    );
+    clicks.push(t);
+  }
+  await context.close();
+  return { render: median(renders), surligner: median(clicks) };
+}
+
+async function notebookTimings(server, articles) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const per = Math.ceil(10000 / articles.length);
+  for (const a of articles) {
+    await page.goto(`${server.url}lire/${a.slug}/`);
+    await page.locator(".article-body p").first().waitFor();
+    await seedHighlights(page, a.slug, per);
+  }
+  const renders = [];
+  const filters = [];
+  for (let run = 0; run < RUNS; run++) {
+    await page.goto(server.url);
+    await page.locator(".cards").waitFor();
+    const t = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const start = performance.now();
+          new MutationObserver((_, obs) => {
+            if (document.querySelectorAll(".note-item").length > 0) {
+              obs.disconnect();
+              requestAnimationFrame(() => resolve(performance.now() - start));
+            }
+          }).observe(document.body, { childList: true, subtree: true });
+          setTimeout(() => resolve(Number.NaN), 30000);
+          [...document.querySelectorAll("a")].find((a) => a.textContent === "Mes notes").click();
+        }),
+    );
+    renders.push(t);
+    const f = await page.locator("#notes-filter").evaluate(
+      (input, run) =>
+        new Promise((resolve) => {
+          const start = performance.now();
+          new MutationObserver((_, obs) => {
+            obs.disconnect();
+            requestAnimationFrame(() => resolve(performance.now() - start));
+          }).observe(document.querySelector(".my-notes"), { childList: true, subtree: true });
+          setTimeout(() => resolve(Number.NaN), 30000);
+          input.value = `note ${run + 1}`;
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+        }),
+      run,
+    );
+    filters.push(f);
+  }
+  const count = await page.evaluate(() => document.querySelectorAll(".note-item").length);
+  await context.close();
+  return { highlights: per * articles.length, render: median(renders), filter: median(filters), shownAfterFilter: count };
+}
+
+async function searchTiming(server) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.url}recherche/`);
+  await page.locator("h1").waitFor();
+  const times = [];
+  for (let run = 0; run < Math.max(RUNS, 3); run++) {
+    const t = await page.getByRole("searchbox", { name: "Rechercher" }).evaluate(
+      (input, q) =>
+        new Promise((resolve) => {
+          const start = performance.now();
+          new MutationObserver((_, obs) => {
+            obs.disconnect();
+            requestAnimationFrame(() => resolve(performance.now() - start));
+          }).observe(document.querySelector("main"), { childList: true, subtree: true, characterData: true });
+          setTimeout(() => resolve(Number.NaN), 30000);
+          input.value = q;
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+        }),
+      run % 2 ? "confiance" : "ethique vente",
+    );
+    times.push(t);
+  }
+  await context.close();
+  return median(times);
+}
+
+async function timeToTextTable(server, articles) {
+  const rows = [];
+  for (const a of articles) {
+    const cold = { app: [], base: [] };
+    const warm = { app: [], base: [] };
+    const appUrl = `${server.url}lire/${a.slug}/`;
+    const baseUrl = `${server.origin}/__baseline/${a.slug}.html`;
+    for (let run = 0; run < RUNS; run++) {
+      // Interleaved: app then baseline, each in a new profile (cold), then again (warm).
+      for (const [which, url] of [["app", appUrl], ["base", baseUrl]]) {
+        const context = await browser.newContext();
+        cold[which].push(await timeToText(context, url));
+        if (which === "app") {
+          // Let the service worker finish precaching, as after a real first visit.
+          const p = await context.newPage();
+          await p.goto(appUrl);
+          await p.evaluate(async () => navigator.serviceWorker && (await navigator.serviceWorker.ready));
+          await p.close();
+        }
+        warm[which].push(await timeToText(context, url));
+        await context.close();
+      }
+    }
+    const words = readFileSync(join(ROOT, "content", `${a.slug}.md`), "utf8").split(/\s+/).length;
+    rows.push({
+      slug: a.slug,
+      words,
+      cold: { app: median(cold.app), baseline: median(cold.base), ratio: median(cold.app) / median(cold.base) },
+      warm: { app: median(warm.app), baseline: median(warm.base), ratio: median(warm.app) / median(warm.base) },
+    });
+  }
+  return rows;
+}
+
+async function measureDist(dir, articles) {
+  mkdirSync(join(dir, "__baseline"), { recursive: true });
+  const server = await serve(dir);
+  try {
+    const weight = await weightOfFirstVisit(`${server.url}lire/${articles[0].slug}/`);
+    return { server, weight };
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+const articles = contentArticles();
+mkdirSync(join(dist, "__baseline"), { recursive: true });
+const server = await serve(dist);
+const results = {
+  date: new Date().toISOString(),
+  quick,
+  runs: RUNS,
+  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, chromium: chromiumVersion, node: process.version },
+};
+try {
+  step("baselines");
+  await makeBaselines(server, articles);
+  step("weight");
+  results.weight = await weightOfFirstVisit(`${server.url}lire/${articles[0].slug}/`);
+  step("time to text");
+  results.timeToText = await timeToTextTable(server, quick ? articles.slice(0, 1) : articles);
+  const longest = [...articles].sort((a, b) => readFileSync(join(ROOT, "content", `${b.slug}.md`)).length - readFileSync(join(ROOT, "content", `${a.slug}.md`)).length)[0];
+  results.highlights = {};
+  for (const n of quick ? [0, 100] : [0, 100, 1000]) {
+    step(`highlights: ${n}`);
+    results.highlights[n] = await highlightTimings(server, longest, n);
+  }
+  results.highlights.article = longest.slug;
+  step("notebook");
+  results.notebook = await notebookTimings(server, articles);
+  step("search");
+  results.search = { articles: articles.length, median: await searchTiming(server) };
+} finally {
+  await server.close();
+  rmSync(join(dist, "__baseline"), { recursive: true, force: true });
+}
+
+if (withScale) {
+  results.scale = [];
+  for (const n of [5, 50, 500]) {
+    const dir = join(tmp, `content-${n}`);
+    execFileSync("node", [join(ROOT, "bench", "generate.mjs"), String(n), dir]);
+    const out = join(tmp, `dist-${n}`);
+    const started = Date.now();
+    execFileSync("trunk", ["build", "--release", "--dist", out], { cwd: ROOT, env: { ...process.env, LISEUSE_CONTENT_DIR: dir }, stdio: "ignore" });
+    const buildSeconds = (Date.now() - started) / 1000;
+    const generated = contentArticles(dir);
+    const { server: s, weight } = await measureDist(out, generated);
+    let ttt;
+    try {
+      const times = [];
+      for (let run = 0; run < RUNS; run++) {
+        const context = await browser.newContext();
+        times.push(await timeToText(context, `${s.url}lire/${generated[0].slug}/`));
+        await context.close();
+      }
+      ttt = median(times);
+    } finally {
+      await s.close();
+    }
+    results.scale.push({ articles: n, buildSeconds: round(buildSeconds), gzip: weight.gzip, timeToText: ttt });
+  }
+}
+await browser.close();
+
+// ---------------------------------------------------------------------------------------------
+const kb = (b) => `${round(b / 1000)} kB`;
+const ms = (t) => `${round(t)} ms`;
+const lines = [];
+const say = (s = "") => lines.push(s);
+say(`Liseuse benchmark — ${results.date} — ${RUNS} run(s) per median${quick ? " (quick mode)" : ""}`);
+say(`machine: ${results.machine.cpus} cores, ${results.machine.cpu}, Chromium ${chromiumVersion}`);
+say();
+say("1. First visit to an article: every file fetched");
+for (const f of results.weight.files) say(`   ${f.url.padEnd(44)} ${String(f.raw).padStart(8)} raw ${String(f.gzip).padStart(8)} gzip ${String(f.brotli).padStart(8)} br`);
+say(`   total: ${kb(results.weight.raw)} raw, ${kb(results.weight.gzip)} gzip, ${kb(results.weight.brotli)} brotli   (budget ≤ 200 kB gzip)`);
+say();
+say("2. Time to text (navigation → first paragraph painted), median; ratio = Liseuse ÷ static baseline");
+for (const r of results.timeToText) {
+  say(`   ${r.slug.padEnd(40)} ${String(r.words).padStart(5)} words  cold ${ms(r.cold.app)} vs ${ms(r.cold.baseline)} = ×${round(r.cold.ratio, 2)}   warm ${ms(r.warm.app)} vs ${ms(r.warm.baseline)} = ×${round(r.warm.ratio, 2)}   (budget ×1.5)`);
+}
+say();
+say(`3. Highlights in « ${results.highlights.article} »`);
+const zero = results.highlights[0];
+for (const [n, h] of Object.entries(results.highlights)) {
+  if (n === "article") continue;
+  say(`   ${String(n).padStart(5)} stored: article render ${ms(h.render)} (×${round(h.render / zero.render, 2)} of none, budget ×2)   Surligner → mark ${ms(h.surligner)} (budget 16 ms)`);
+}
+say();
+say(`4. « Mes notes » with ${results.notebook.highlights} highlights: render ${ms(results.notebook.render)} (budget 200 ms), filter keystroke ${ms(results.notebook.filter)} (budget 50 ms)`);
+say(`5. Search, ${results.search.articles} articles and notes: ${ms(results.search.median)} (budget 10 ms)`);
+if (results.scale) {
+  say("6. Scale");
+  for (const s of results.scale) say(`   ${String(s.articles).padStart(4)} articles: build ${s.buildSeconds} s, first visit ${kb(s.gzip)} gzip, time to text ${ms(s.timeToText)}`);
+}
+console.log(lines.join("\n"));
+mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
+const file = join(ROOT, "bench", "results", `${quick ? "quick" : "full"}-${results.date.slice(0, 10)}.json`);
+writeFileSync(file, JSON.stringify(results, null, 2));
+console.log(`\nwritten: ${file}`);
