@@ -390,6 +390,8 @@ if (results.scale) {
 }
 console.log(lines.join("\n"));
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
-const file = join(ROOT, "bench", "results", `${quick ? "quick" : "full"}-${results.date.slice(0, 10)}.json`);
+// The start time in the name: several runs a day (before / after a fix) all stay.
+const stamp = results.date.slice(0, 16).replace(":", "");
+const file = join(ROOT, "bench", "results", `${quick ? "quick" : "full"}-${stamp}.json`);
 writeFileSync(file, JSON.stringify(results, null, 2));
 console.log(`\nwritten: ${file}`);

@@ -57,7 +57,7 @@ pub fn search(query: &str, records: &BTreeMap<String, ArticleRecord>, limit: usi
     if terms.is_empty() {
         return Vec::new();
     }
-    let mut hits = passages(&terms);
+    let mut hits = passages(&terms, limit);
     hits.extend(titles(&terms));
     hits.extend(notes(&terms, records));
     hits.sort_by(|a, b| {
@@ -69,8 +69,9 @@ pub fn search(query: &str, records: &BTreeMap<String, ArticleRecord>, limit: usi
     hits
 }
 
-/// Text blocks holding every term, from the compile-time index.
-fn passages(terms: &[String]) -> Vec<Hit> {
+/// The best `limit` text blocks holding every term, from the compile-time index. Snippets are
+/// made only for those: they cost more than scoring.
+fn passages(terms: &[String], limit: usize) -> Vec<Hit> {
     // (article, block) → score, for blocks matching every term so far.
     let mut matching: Option<BTreeMap<(u16, u32), f64>> = None;
     for term in terms {
@@ -93,9 +94,10 @@ fn passages(terms: &[String]) -> Vec<Hit> {
                 .collect(),
         });
     }
-    matching
-        .unwrap_or_default()
-        .into_iter()
+    let mut best: Vec<((u16, u32), f64)> = matching.unwrap_or_default().into_iter().collect();
+    best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    best.truncate(limit);
+    best.into_iter()
         .filter_map(|((article, block), score)| {
             let article = ARTICLES.get(article as usize)?;
             let text = block_text(article, block as usize);
@@ -178,13 +180,15 @@ fn all_terms_score(text: &str, terms: &[String]) -> Option<f64> {
     })
 }
 
-/// The text of the block starting at `start`: up to the next block separator.
+/// The text of the block starting at `start` (chars): up to the next block separator.
 pub fn block_text(article: &Article, start: usize) -> String {
-    let rest: String = article.plain_text.chars().skip(start).collect();
-    match rest.find("\n\n") {
-        Some(end) => rest[..end].to_string(),
-        None => rest,
-    }
+    let text = article.plain_text;
+    let from = text
+        .char_indices()
+        .nth(start)
+        .map_or(text.len(), |(i, _)| i);
+    let rest = &text[from..];
+    rest[..rest.find("\n\n").unwrap_or(rest.len())].to_string()
 }
 
 /// Where the terms are in `text`: every word that one of them starts.

@@ -6,7 +6,13 @@ use crate::notes::{
     codec::{self, DecodeError},
     model::ArticleRecord,
 };
+use std::{cell::RefCell, collections::HashMap};
 use wasm_bindgen::JsCast;
+
+thread_local! {
+    /// What this tab last wrote under each key, to tell whether another tab wrote since.
+    static LAST_WRITTEN: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
 
 /// Why a write did not happen. The change stays in memory either way.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +65,8 @@ pub fn write_article(
         .map_err(|_| WriteError::Unavailable)?
     {
         None => record.clone(),
+        // Still what this tab wrote last: nothing from elsewhere to merge, no need to parse it.
+        Some(raw) if LAST_WRITTEN.with(|m| m.borrow().get(&key) == Some(&raw)) => record.clone(),
         Some(raw) => match codec::decode(&raw) {
             Ok(stored) => crate::notes::merge::merge(record, &stored.record),
             Err(DecodeError::NewerVersion { .. }) => return Err(WriteError::Protected),
@@ -69,7 +77,9 @@ pub fn write_article(
             }
         },
     };
-    set(storage, &key, &codec::encode(slug, &merged))?;
+    let encoded = codec::encode(slug, &merged);
+    set(storage, &key, &encoded)?;
+    LAST_WRITTEN.with(|m| m.borrow_mut().insert(key, encoded));
     Ok(merged)
 }
 

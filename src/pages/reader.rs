@@ -3,7 +3,7 @@ use crate::{
     content::{self, Article, ARTICLES},
     layout::Placed,
     notes::{
-        anchor::{anchor, Anchoring},
+        anchor::{Anchorer, Anchoring},
         model::Highlight,
     },
     offline::OfflineState,
@@ -74,11 +74,13 @@ impl ReaderContext {
 /// Places every live highlight of the article in its current text.
 pub fn anchor_article(article: &Article, highlights: &[Highlight]) -> Vec<Anchored> {
     let text = article.plain_text;
+    // The text is prepared once for all highlights, not once per highlight.
+    let anchorer = Anchorer::new(text);
     let mut anchored: Vec<Anchored> = highlights
         .iter()
         .filter(|h| !h.deleted)
         .map(|h| {
-            let range = match anchor(text, &h.quote, &h.position) {
+            let range = match anchorer.anchor(&h.quote, &h.position) {
                 Anchoring::Exact(r) | Anchoring::Moved(r) | Anchoring::Approximate(r) => {
                     Some(snap_to_text(text, r))
                 }
