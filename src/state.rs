@@ -8,7 +8,7 @@ use crate::{
     storage::{self, WriteError},
 };
 use leptos::prelude::*;
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, time::Duration};
 use wasm_bindgen::{closure::Closure, JsCast};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,8 @@ pub struct NotesState {
     pub notices: RwSignal<Vec<Notice>>,
     /// Articles with changes that are only in memory.
     pub unsaved: RwSignal<BTreeSet<String>>,
+    /// Articles edited since the last write, written once the page is painted.
+    pending: RwSignal<BTreeSet<String>>,
 }
 
 const UNAVAILABLE: &str = "Le stockage local de ce navigateur est désactivé ou inaccessible : \
@@ -76,8 +78,14 @@ impl NotesState {
             notebook: RwSignal::new(notebook),
             notices: RwSignal::new(notices),
             unsaved: RwSignal::new(BTreeSet::new()),
+            pending: RwSignal::new(BTreeSet::new()),
         };
         state.follow_other_tabs();
+        // Nothing typed is lost when the tab goes away before the deferred write.
+        let leaving = window_event_listener(leptos::ev::pagehide, move |_| state.flush());
+        std::mem::forget(leaving);
+        let hidden = window_event_listener(leptos::ev::visibilitychange, move |_| state.flush());
+        std::mem::forget(hidden);
         provide_context(state);
         state
     }
@@ -92,7 +100,28 @@ impl NotesState {
         let mut changed = false;
         self.notebook.update(|n| changed = n.apply(slug, edit, now));
         if changed {
-            self.persist(slug);
+            self.persist_soon(slug);
+        }
+    }
+
+    /// Stores an article right after the page has been painted, so the reader sees the change
+    /// first; several edits in the meantime make one write. Leaving the page writes at once.
+    fn persist_soon(self, slug: &str) {
+        let first = self.pending.with_untracked(|p| p.is_empty());
+        self.pending.update_untracked(|p| {
+            p.insert(slug.to_string());
+        });
+        if first {
+            set_timeout(move || self.flush(), Duration::ZERO);
+        }
+    }
+
+    /// Writes every article edited since the last write.
+    pub fn flush(self) {
+        let slugs = self.pending.with_untracked(|p| p.clone());
+        self.pending.update_untracked(BTreeSet::clear);
+        for slug in slugs {
+            self.persist(&slug);
         }
     }
 

@@ -167,8 +167,8 @@ test("a note is saved as it is typed, shown as text, and survives a reload; dele
   await note.waitFor();
   const xss = "<img src=x onerror=alert(1)> à relire";
   await note.pressSequentially(xss);
-  // Saved as typed: already in storage before « Enregistrer ».
-  assert.ok((await stored(page)).includes("onerror=alert(1)> à relire"));
+  // Saved as typed: in storage without « Enregistrer » (written right after the next paint).
+  await page.waitForFunction((k) => (localStorage.getItem(k) ?? "").includes("onerror=alert(1)> à relire"), key(slug), { timeout: 1000 });
   await page.getByRole("button", { name: "Enregistrer" }).click();
   await page.getByRole("dialog").waitFor({ state: "detached" });
   await page.reload();
