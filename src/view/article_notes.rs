@@ -18,6 +18,9 @@ pub fn ArticleNotes() -> impl IntoView {
         })
     });
     let count = Memo::new(move |_| reader.anchored.with(Vec::len));
+    // The list is drawn just after the article's text: with many highlights, the text first.
+    let drawn = RwSignal::new(false);
+    request_animation_frame(move || drawn.set(true));
 
     view! {
         <aside class="article-notes" aria-labelledby="article-notes-title">
@@ -42,7 +45,7 @@ pub fn ArticleNotes() -> impl IntoView {
             })}
             <ol class="hl-list">
                 <For
-                    each=move || reader.anchored.get()
+                    each=move || if drawn.get() { reader.anchored.get() } else { Vec::new() }
                     key=|a| (a.highlight.id.clone(), a.highlight.updated, a.range.clone())
                     let:item
                 >
