@@ -3,6 +3,7 @@
 
 use crate::{
     browser, content,
+    fold::fold,
     notes::{
         model::{ArticleRecord, Color},
         transfer::{self, ArticleMeta},
@@ -32,10 +33,11 @@ struct Group {
     note: String,
     highlights: Vec<Anchored>,
     latest: i64,
-}
-
-fn folded(s: &str) -> String {
-    s.to_lowercase()
+    /// Folded once per change of the data (not per keystroke): title, note, and each
+    /// highlight's quote and note, for the text filter (case and accents ignored).
+    folded_title: String,
+    folded_note: String,
+    folded: Vec<String>,
 }
 
 fn groups(records: &BTreeMap<String, ArticleRecord>) -> Vec<Group> {
@@ -70,9 +72,21 @@ fn groups(records: &BTreeMap<String, ArticleRecord>) -> Vec<Group> {
                 .chain(record.note.as_ref().map(|n| n.updated))
                 .max()
                 .unwrap_or(0);
+            let title = article.map_or_else(|| slug.clone(), |a| a.title.to_string());
             Some(Group {
                 slug: slug.clone(),
-                title: article.map_or_else(|| slug.clone(), |a| a.title.to_string()),
+                folded_title: fold(&title),
+                folded_note: fold(&note),
+                folded: highlights
+                    .iter()
+                    .map(|a| {
+                        fold(&format!(
+                            "{}\n{}",
+                            a.highlight.quote.exact, a.highlight.note
+                        ))
+                    })
+                    .collect(),
+                title,
                 known: article.is_some(),
                 note,
                 highlights,
@@ -95,27 +109,45 @@ pub fn MyNotes() -> impl IntoView {
 
     let all = Memo::new(move |_| notes.notebook.with(|n| groups(&n.records)));
     let shown = Memo::new(move |_| {
-        let q = folded(query.get().trim());
+        let q = fold(query.get().trim());
         let colors = colors.get();
-        let mut list: Vec<Group> = all
-            .get()
-            .into_iter()
-            .filter_map(|mut g| {
-                let title_hit = !q.is_empty() && folded(&g.title).contains(&q);
-                let note_hit = q.is_empty() || folded(&g.note).contains(&q) || title_hit;
-                g.highlights.retain(|a| {
-                    colors.contains(&a.highlight.color)
-                        && (q.is_empty()
-                            || title_hit
-                            || folded(&a.highlight.quote.exact).contains(&q)
-                            || folded(&a.highlight.note).contains(&q))
-                });
-                if !note_hit || colors.len() < Color::ALL.len() && g.highlights.is_empty() {
-                    g.note.clear();
-                }
-                (!g.highlights.is_empty() || !g.note.is_empty()).then_some(g)
-            })
-            .collect();
+        let mut list: Vec<Group> = all.with(|groups| {
+            groups
+                .iter()
+                .filter_map(|g| {
+                    let title_hit = !q.is_empty() && g.folded_title.contains(&q);
+                    let note_hit = q.is_empty() || g.folded_note.contains(&q) || title_hit;
+                    // Only what is shown is cloned.
+                    let highlights: Vec<Anchored> = g
+                        .highlights
+                        .iter()
+                        .zip(&g.folded)
+                        .filter(|(a, text)| {
+                            colors.contains(&a.highlight.color)
+                                && (q.is_empty() || title_hit || text.contains(&q))
+                        })
+                        .map(|(a, _)| a.clone())
+                        .collect();
+                    let colour_filtered = colors.len() < Color::ALL.len() && highlights.is_empty();
+                    let note = if note_hit && !colour_filtered {
+                        g.note.clone()
+                    } else {
+                        String::new()
+                    };
+                    (!highlights.is_empty() || !note.is_empty()).then(|| Group {
+                        slug: g.slug.clone(),
+                        title: g.title.clone(),
+                        known: g.known,
+                        note,
+                        highlights,
+                        latest: g.latest,
+                        folded_title: String::new(),
+                        folded_note: String::new(),
+                        folded: Vec::new(),
+                    })
+                })
+                .collect()
+        });
         match order.get() {
             Order::Newest => {
                 list.sort_by_key(|g| std::cmp::Reverse(g.latest));
@@ -246,17 +278,32 @@ pub fn MyNotes() -> impl IntoView {
             {move || (total.get() == 0 && all.with(Vec::is_empty)).then(|| view! {
                 <p class="muted">"Aucun surlignage ni note pour l’instant. Ouvrez un article, sélectionnez un passage, puis « Surligner »."</p>
             })}
-            {move || shown.get().into_iter().map(|g| group_view(base, g)).collect_view()}
+            // Keyed: a filter keystroke removes and adds items, it does not redraw them all.
+            <For
+                each=move || shown.get()
+                key=|g| (g.slug.clone(), g.note.clone())
+                children=move |g| group_view(base, g, shown)
+            />
         </section>
     }
 }
 
-fn group_view(base: &'static str, g: Group) -> impl IntoView {
+fn group_view(base: &'static str, g: Group, shown: Memo<Vec<Group>>) -> impl IntoView {
     let slug = g.slug.clone();
     let heading = if g.known {
         view! { <a href=paths::article(base, &g.slug)>{g.title.clone()}</a> }.into_any()
     } else {
         view! { <span>{format!("Article retiré de Liseuse ({})", g.title)}</span> }.into_any()
+    };
+    let group_slug = slug.clone();
+    let items = move || {
+        shown.with(|groups| {
+            groups
+                .iter()
+                .find(|g| g.slug == group_slug)
+                .map(|g| g.highlights.clone())
+                .unwrap_or_default()
+        })
     };
     view! {
         <section class="note-group" aria-label=g.title.clone()>
@@ -268,26 +315,32 @@ fn group_view(base: &'static str, g: Group) -> impl IntoView {
                 </div>
             })}
             <ul class="hl-list">
-                {g.highlights.into_iter().map(|a| {
-                    let h = a.highlight;
-                    let href = format!("{}#h-{}", paths::article(base, &slug), h.id);
-                    let orphan = a.range.is_none();
-                    view! {
-                        <li class=format!("note-item sw-{}", h.color.as_str()) data-id=h.id.clone()>
-                            <blockquote>{h.quote.exact.clone()}</blockquote>
-                            {orphan.then(|| view! {
-                                <p class="orphan">"Orphelin : ce passage n’a pas été retrouvé dans le texte actuel. Il est conservé avec sa note."</p>
-                            })}
-                            {(!h.note.is_empty()).then(|| view! { <p class="note">{h.note.clone()}</p> })}
-                            <p class="muted">
-                                {h.color.label_fr()}
-                                {(!orphan).then(|| view! { " · " <a href=href>"Ouvrir dans l’article"</a> })}
-                            </p>
-                        </li>
-                    }
-                }).collect_view()}
+                <For
+                    each=items
+                    key=|a| (a.highlight.id.clone(), a.highlight.updated, a.range.is_none())
+                    children=move |a| note_item(base, &slug, a)
+                />
             </ul>
         </section>
+    }
+}
+
+fn note_item(base: &'static str, slug: &str, a: Anchored) -> impl IntoView {
+    let h = a.highlight;
+    let href = format!("{}#h-{}", paths::article(base, slug), h.id);
+    let orphan = a.range.is_none();
+    view! {
+        <li class=format!("note-item sw-{}", h.color.as_str()) data-id=h.id.clone()>
+            <blockquote>{h.quote.exact.clone()}</blockquote>
+            {orphan.then(|| view! {
+                <p class="orphan">"Orphelin : ce passage n’a pas été retrouvé dans le texte actuel. Il est conservé avec sa note."</p>
+            })}
+            {(!h.note.is_empty()).then(|| view! { <p class="note">{h.note.clone()}</p> })}
+            <p class="muted">
+                {h.color.label_fr()}
+                {(!orphan).then(|| view! { " · " <a href=href>"Ouvrir dans l’article"</a> })}
+            </p>
+        </li>
     }
 }
 
