@@ -17,6 +17,9 @@ use leptos::{prelude::*, task::spawn_local};
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 
+/// Highlights shown at first, and added by "Afficher … de plus".
+const PAGE: usize = 300;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Order {
     Newest,
@@ -108,7 +111,8 @@ pub fn MyNotes() -> impl IntoView {
     let import_message = RwSignal::new(None::<(bool, String)>);
 
     let all = Memo::new(move |_| notes.notebook.with(|n| groups(&n.records)));
-    let shown = Memo::new(move |_| {
+    // Everything that matches the filters, in order; `shown` is its first `limit` highlights.
+    let matching = Memo::new(move |_| {
         let q = fold(query.get().trim());
         let colors = colors.get();
         let mut list: Vec<Group> = all.with(|groups| {
@@ -161,6 +165,30 @@ pub fn MyNotes() -> impl IntoView {
             }
         }
         list
+    });
+    // A page at a time: a reader scans a few hundred quotes, and the page stays quick with
+    // ten thousand.
+    let limit = RwSignal::new(PAGE);
+    let shown = Memo::new(move |_| {
+        let mut left = limit.get();
+        matching.with(|groups| {
+            groups
+                .iter()
+                .filter_map(|g| {
+                    if left == 0 {
+                        return None;
+                    }
+                    let mut g = g.clone();
+                    g.highlights.truncate(left);
+                    left -= g.highlights.len();
+                    Some(g)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let hidden = Memo::new(move |_| {
+        let count = |groups: &Vec<Group>| groups.iter().map(|g| g.highlights.len()).sum::<usize>();
+        matching.with(count) - shown.with(count)
     });
     let total =
         Memo::new(move |_| all.with(|g| g.iter().map(|g| g.highlights.len()).sum::<usize>()));
@@ -246,7 +274,10 @@ pub fn MyNotes() -> impl IntoView {
                     type="search"
                     placeholder="Un mot d’un passage ou d’une note"
                     prop:value=move || query.get()
-                    on:input=move |ev| query.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        limit.set(PAGE);
+                        query.set(event_target_value(&ev));
+                    }
                 />
                 <div class="row" role="group" aria-label="Couleurs">
                     {Color::ALL.iter().map(|&c| view! {
@@ -284,6 +315,14 @@ pub fn MyNotes() -> impl IntoView {
                 key=|g| (g.slug.clone(), g.note.clone())
                 children=move |g| group_view(base, g, shown)
             />
+            {move || {
+                let hidden = hidden.get();
+                (hidden > 0).then(|| view! {
+                    <button type="button" class="btn" on:click=move |_| limit.update(|l| *l += PAGE)>
+                        {format!("Afficher {} de plus ({hidden} restants)", hidden.min(PAGE))}
+                    </button>
+                })
+            }}
         </section>
     }
 }

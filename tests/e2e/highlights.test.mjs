@@ -417,3 +417,32 @@ test("a highlight whose passage is gone is shown as orphaned in « Mes notes »,
   assert.equal(await stored(page), record);
   assert.deepEqual(page.problems(), []);
 });
+
+test("« Mes notes » shows a page of highlights at a time, and more on request", async () => {
+  const page = await newPage(browser);
+  await openArticle(page);
+  await page.evaluate((slug) => {
+    const text = [...document.querySelectorAll(".article-body [data-b]")].map((e) => e.textContent).join("\n\n");
+    const chars = [...text];
+    const highlights = Array.from({ length: 350 }, (_, i) => {
+      const start = i * 10;
+      return {
+        id: `p${i}`, article: slug, color: "yellow", note: `n${i}`, created: i, updated: i,
+        quote: { exact: chars.slice(start, start + 8).join(""), prefix: "", suffix: "" },
+        position: { start, end: start + 8 },
+      };
+    });
+    localStorage.setItem(`liseuse:article:${slug}`, JSON.stringify({ schema: 2, article: slug, record: { highlights } }));
+  }, slug);
+  await page.goto(`${server.url}notes/`);
+  await appReady(page);
+  await page.locator(".note-item").first().waitFor();
+  assert.equal(await page.locator(".note-item").count(), 300);
+  await page.getByRole("button", { name: "Afficher 50 de plus (50 restants)" }).click();
+  assert.equal(await page.locator(".note-item").count(), 350);
+  assert.equal(await page.getByRole("button", { name: /de plus/ }).count(), 0);
+  // The filter searches all of them, not only the page shown.
+  await page.getByLabel("Filtrer").fill("n349");
+  assert.equal(await page.locator(".note-item").count(), 1);
+  assert.deepEqual(page.problems(), []);
+});
