@@ -148,6 +148,7 @@ test("keyboard alone: highlight, note, save, move between highlights and article
   await page.getByRole("status").filter({ hasText: "Surlignage créé" }).waitFor();
   await selectText(page, "un pur régal");
   await page.keyboard.press("h");
+  await page.locator(".article-body mark.hl", { hasText: "un pur régal" }).waitFor();
   assert.equal(await page.locator(".article-body mark.hl").count(), 2);
   // `]` focuses the first highlight, `n` opens its note.
   await page.keyboard.press("]");

@@ -104,6 +104,7 @@ test("a highlight across paragraphs, and overlapping or adjacent ones, stay dist
   // Across the end of paragraph 1 and the start of paragraph 2.
   await select(page, "Et pourtant", "La confiance en quoi");
   await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.getByRole("toolbar").waitFor({ state: "detached" });
   let marks = await marked(page);
   const across = Object.keys(marks)[0];
   assert.equal(await page.locator(`.article-body mark[data-id="${across}"]`).count(), 2);
@@ -112,8 +113,10 @@ test("a highlight across paragraphs, and overlapping or adjacent ones, stay dist
   // Overlap: "sans même vous connaitre" inside a longer highlight.
   await select(page, "Sans même vous connaitre, sans même savoir pourquoi");
   await page.getByRole("toolbar").getByRole("button", { name: "Vert", exact: true }).click();
+  await page.getByRole("toolbar").waitFor({ state: "detached" });
   await select(page, "sans même savoir pourquoi vous êtes là");
   await page.getByRole("toolbar").getByRole("button", { name: "Rose", exact: true }).click();
+  await page.getByRole("toolbar").waitFor({ state: "detached" });
   marks = await marked(page);
   const texts = Object.values(marks).sort();
   assert.ok(texts.includes("Sans même vous connaitre, sans même savoir pourquoi"), texts.join(" | "));
@@ -124,8 +127,10 @@ test("a highlight across paragraphs, and overlapping or adjacent ones, stay dist
   // Adjacent: two highlights that touch do not merge, and the first ends where it should.
   await select(page, "Cela peut vous sembler artifici");
   await page.getByRole("toolbar").getByRole("button", { name: "Bleu", exact: true }).click();
+  await page.getByRole("toolbar").waitFor({ state: "detached" });
   await select(page, "el. C’est pourtant");
   await page.getByRole("toolbar").getByRole("button", { name: "Jaune", exact: true }).click();
+  await page.getByRole("toolbar").waitFor({ state: "detached" });
   marks = await marked(page);
   assert.ok(Object.values(marks).includes("Cela peut vous sembler artifici"), Object.values(marks).join(" | "));
   assert.ok(Object.values(marks).includes("el. C’est pourtant"), Object.values(marks).join(" | "));
