@@ -342,6 +342,7 @@ if (withScale) {
     const generated = contentArticles(dir);
     const { server: s, weight } = await measureDist(out, generated);
     let ttt;
+    let search;
     try {
       const times = [];
       for (let run = 0; run < RUNS; run++) {
@@ -350,10 +351,11 @@ if (withScale) {
         await context.close();
       }
       ttt = median(times);
+      search = await searchTiming(s);
     } finally {
       await s.close();
     }
-    results.scale.push({ articles: n, buildSeconds: round(buildSeconds), gzip: weight.gzip, timeToText: ttt });
+    results.scale.push({ articles: n, buildSeconds: round(buildSeconds), gzip: weight.gzip, timeToText: ttt, search });
   }
 }
 await browser.close();
@@ -386,7 +388,7 @@ say(`4. « Mes notes » with ${results.notebook.highlights} highlights: render $
 say(`5. Search, ${results.search.articles} articles and notes: ${ms(results.search.median)} (budget 10 ms)`);
 if (results.scale) {
   say("6. Scale");
-  for (const s of results.scale) say(`   ${String(s.articles).padStart(4)} articles: build ${s.buildSeconds} s, first visit ${kb(s.gzip)} gzip, time to text ${ms(s.timeToText)}`);
+  for (const s of results.scale) say(`   ${String(s.articles).padStart(4)} articles: build ${s.buildSeconds} s, first visit ${kb(s.gzip)} gzip, time to text ${ms(s.timeToText)}, search ${ms(s.search)} (budget 50 ms at 500)`);
 }
 console.log(lines.join("\n"));
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
