@@ -1,5 +1,7 @@
 // Trunk post_build hook: finishes dist/ for any static file server, offline use and a strict
 // Content-Security-Policy. It works in TRUNK_STAGING_DIR, where Trunk put the hashed files.
+//  0. The content files the build script wrote (build/emit.rs: `content/<version>/…`), copied
+//     from its OUT_DIR, which cargo names when asked again (a no-op build, about a second).
 //  1. CSP: a <meta http-equiv> with the hashes of the inline scripts Trunk emitted.
 //  2. One copy of the app shell per route (`lire/<slug>/index.html`, `notes/…`, `recherche/…`), so a
 //     reload on any URL finds a file without rewrite rules; `404.html` for hosts that serve it.
@@ -7,7 +9,8 @@
 //     cache name derived from their content (an identical build keeps its cache).
 // The slugs are the names of content/*.md (the build checks each matches its front matter);
 // LISEUSE_CONTENT_DIR points the build and this hook at another folder (benchmarks, tests).
-import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync, cpSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { join, relative, sep } from "node:path";
 import { createHash } from "node:crypto";
 
@@ -17,6 +20,24 @@ if (!staging) {
   process.exit(1);
 }
 const contentDir = process.env.LISEUSE_CONTENT_DIR || "content";
+
+// 0. Content files.
+function buildScriptOutDir() {
+  const args = ["build", "--target", "wasm32-unknown-unknown", "--bin", "liseuse", "--message-format=json"];
+  if (process.env.TRUNK_PROFILE === "release") args.push("--release");
+  const messages = execFileSync("cargo", args, { encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "inherit"] });
+  for (const line of messages.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const m = JSON.parse(line);
+    if (m.reason === "build-script-executed" && /[#/]liseuse[@#]|^liseuse /.test(m.package_id)) return m.out_dir;
+  }
+  console.error("post-build: cargo did not name liseuse's build script output");
+  process.exit(1);
+}
+const site = join(buildScriptOutDir(), "site");
+const [version] = readdirSync(join(site, "content"));
+rmSync(join(staging, "content"), { recursive: true, force: true });
+cpSync(join(site, "content"), join(staging, "content"), { recursive: true });
 
 // 1. Content-Security-Policy.
 let shell = readFileSync(join(staging, "index.html"), "utf8");
@@ -45,9 +66,35 @@ const slugs = readdirSync(contentDir)
   .filter((name) => name.endsWith(".md"))
   .map((name) => name.slice(0, -3));
 const routes = [...slugs.map((slug) => join("lire", slug)), "notes", "recherche"];
+// An article's page carries a static copy of the reader page (build/emit.rs), painted before
+// the app starts; the header here is the app's header as it first renders (src/app.rs).
+// Links are relative to the page's <base href>.
+const STATIC_HEADER =
+  '<a class="skip-link" href="#contenu">Aller au contenu</a>' +
+  '<header class="site-header"><a class="brand" href="./">Liseuse</a>' +
+  '<nav aria-label="Navigation principale"><a href="./">Bibliothèque</a><a href="notes/">Mes notes</a></nav>' +
+  '<form class="search-box" role="search"><input type="search" aria-label="Rechercher" placeholder="Rechercher" aria-keyshortcuts="/"></form>' +
+  '<div class="display-settings"><button type="button" class="header-button" aria-expanded="false" aria-controls="affichage">Affichage</button></div>' +
+  '<p class="network-status" role="status"></p></header>';
+function articlePage(slug) {
+  const main = readFileSync(join(site, "prerender", `${slug}.html`), "utf8");
+  const copy = `<div id="prerender">${STATIC_HEADER}<main id="contenu" tabindex="-1">${main}</main></div>`;
+  const title = main.match(/<h1 id="article-title">([^<]*)<\/h1>/)?.[1] ?? "";
+  // The app fetches the article as soon as it starts: ask for it while the wasm downloads.
+  const preload = `<link rel="preload" href="content/${version}/a/${slug}.json" as="fetch" crossorigin />`;
+  const page = shell
+    .replace(/<title>Liseuse<\/title>/, () => `<title>${title} · Liseuse</title>\n    ${preload}`)
+    .replace(/<body>/, () => `<body>${copy}`);
+  if (page === shell) {
+    console.error("post-build: no <body> in index.html to put the article in");
+    process.exit(1);
+  }
+  return page;
+}
 for (const route of routes) {
   mkdirSync(join(staging, route), { recursive: true });
-  writeFileSync(join(staging, route, "index.html"), shell);
+  const slug = route.startsWith("lire") ? route.split(sep).pop() : null;
+  writeFileSync(join(staging, route, "index.html"), slug ? articlePage(slug) : shell);
 }
 writeFileSync(join(staging, "404.html"), shell);
 

@@ -2,6 +2,7 @@
 
 use crate::{
     browser,
+    catalog::{Catalog, Load},
     notes::transfer,
     offline::OfflineState,
     pages::{
@@ -12,7 +13,7 @@ use crate::{
         search::{SearchPage, SearchQuery},
     },
     paths,
-    state::NotesState,
+    state::{NotesState, Notice},
     view::{display::DisplaySettings, search_box::SearchBox, shortcuts::Shortcuts},
 };
 use leptos::{ev, prelude::*};
@@ -25,6 +26,7 @@ use std::time::Duration;
 #[component]
 pub fn App() -> impl IntoView {
     let base = browser::base();
+    Catalog::provide();
     NotesState::provide();
     OfflineState::provide();
     provide_context(SearchQuery(RwSignal::new(String::new())));
@@ -77,7 +79,7 @@ fn Notices() -> impl IntoView {
                         .map(|(i, notice)| {
                             view! {
                                 <div class="notice">
-                                    <p>{notice.text.clone()}</p>
+                                    <p>{notice_text(&notice)}</p>
                                     <div class="row">
                                         {notice.offers_export().then(|| view! {
                                             <button type="button" class="btn" on:click=export>
@@ -95,6 +97,24 @@ fn Notices() -> impl IntoView {
                 </div>
             }
         })
+    }
+}
+
+/// A notice's text, after the title of the article it is about ("un article" until the
+/// library is loaded, or if it no longer has that article).
+fn notice_text(notice: &Notice) -> impl IntoView + use<> {
+    let slug = notice.slug.clone();
+    let text = notice.text.clone();
+    let catalog = Catalog::get();
+    move || match &slug {
+        None => text.clone(),
+        Some(slug) => {
+            let title = match catalog.library() {
+                Load::Ready(library) => library.find(slug).map(|(_, a)| a.title.as_str()),
+                _ => None,
+            };
+            format!("Notes de « {} » : {text}", title.unwrap_or("un article"))
+        }
     }
 }
 

@@ -19,6 +19,18 @@ pub fn base() -> &'static str {
     })
 }
 
+/// Removes the static copy of the page the build put in an article's HTML (see
+/// `build/emit.rs`), which shows the text until the app has drawn the same page; CSS hides
+/// the app while the copy is there. Called once the reader page is drawn, or has failed.
+pub fn end_prerender() {
+    if let Some(copy) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("prerender"))
+    {
+        copy.remove();
+    }
+}
+
 /// Sets the tab's title: "<page> · Liseuse".
 pub fn set_title(page: &str) {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {

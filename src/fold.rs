@@ -24,6 +24,15 @@ pub fn fold_char(c: char, out: &mut String) {
     out.push_str(folded);
 }
 
+/// The part of the search index a folded word is in: its first letter or digit, `_` for
+/// anything else. The build splits the index this way; a query fetches only its words' parts.
+pub fn shard_key(folded_word: &str) -> char {
+    match folded_word.chars().next() {
+        Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit() => c,
+        _ => '_',
+    }
+}
+
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     text.chars().for_each(|c| fold_char(c, &mut out));

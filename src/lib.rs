@@ -16,6 +16,7 @@ pub mod settings;
 
 pub mod app;
 pub mod browser;
+pub mod catalog;
 pub mod offline;
 pub mod pages;
 pub mod prefs;

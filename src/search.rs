@@ -1,10 +1,11 @@
 //! Search across titles, article text and the reader's own notes: case- and accent-insensitive
 //! (see `fold`), every query word matching a word's start (prefix search while typing), all
-//! query words required. The articles' index is built at compile time (`SEARCH_INDEX`); notes
-//! are searched as they are, in the browser. Pure: tested natively.
+//! query words required. The articles' index is built at compile time and split by first
+//! letter (`s/<key>.json`, see `build/emit.rs`); notes are searched as they are. Pure: the
+//! caller hands over what is loaded, and is told what is missing.
 
 use crate::{
-    content::{Article, ARTICLES, SEARCH_INDEX},
+    content::{Article, Library},
     fold::{self, Word},
     notes::model::ArticleRecord,
 };
@@ -29,10 +30,60 @@ pub enum Found {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
-    pub article: &'static Article,
+    pub slug: String,
+    pub title: String,
     pub found: Found,
     pub score: f64,
     pub snippet: Snippet,
+}
+
+/// One part of the articles' index: folded words, sorted, each with where it occurs
+/// (article index in the library, start offset of the text block), once per occurrence.
+#[derive(Debug, Default, PartialEq)]
+pub struct Shard {
+    words: Vec<(String, Vec<(u16, u32)>)>,
+}
+
+impl Shard {
+    /// Reads `[["word",[article,block,article,block,…]],…]`.
+    pub fn parse(json: &str) -> Result<Shard, String> {
+        let raw: Vec<(String, Vec<u32>)> = serde_json::from_str(json)
+            .map_err(|e| format!("index de recherche illisible ({e})"))?;
+        let mut words = Vec::with_capacity(raw.len());
+        for (word, flat) in raw {
+            if flat.len() % 2 != 0 {
+                return Err("index de recherche incohérent".into());
+            }
+            let postings = flat.chunks_exact(2).map(|p| (p[0] as u16, p[1])).collect();
+            words.push((word, postings));
+        }
+        if !words.windows(2).all(|w| w[0].0 < w[1].0) {
+            return Err("index de recherche incohérent (ordre)".into());
+        }
+        Ok(Shard { words })
+    }
+}
+
+/// What a search can use: the parts loaded so far.
+pub trait Corpus {
+    fn library(&self) -> &Library;
+    fn shard(&self, key: char) -> Option<&Shard>;
+    fn article(&self, slug: &str) -> Option<&Article>;
+}
+
+/// A file the search needs and the caller has not loaded yet.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Needed {
+    Shard(char),
+    Article(String),
+}
+
+/// The hits found with what was loaded, and what to load for the rest; once everything
+/// needed is loaded, `missing` is empty and `hits` complete.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    pub hits: Vec<Hit>,
+    pub missing: Vec<Needed>,
 }
 
 /// Query words, folded. Empty words are dropped.
@@ -52,37 +103,62 @@ fn word_score(word: &str, term: &str) -> Option<f64> {
 }
 
 /// The best hits, best first, at most `limit`.
-pub fn search(query: &str, records: &BTreeMap<String, ArticleRecord>, limit: usize) -> Vec<Hit> {
+pub fn search(
+    query: &str,
+    corpus: &impl Corpus,
+    records: &BTreeMap<String, ArticleRecord>,
+    limit: usize,
+) -> Outcome {
     let terms = terms(query);
     if terms.is_empty() {
-        return Vec::new();
+        return Outcome::default();
     }
-    let mut hits = passages(&terms, limit);
-    hits.extend(titles(&terms));
-    hits.extend(notes(&terms, records));
-    hits.sort_by(|a, b| {
+    let mut outcome = passages(&terms, corpus, limit);
+    outcome.hits.extend(titles(&terms, corpus.library()));
+    outcome
+        .hits
+        .extend(notes(&terms, corpus.library(), records));
+    outcome.hits.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
-            .then_with(|| a.article.slug.cmp(b.article.slug))
+            .then_with(|| a.slug.cmp(&b.slug))
     });
-    hits.truncate(limit);
-    hits
+    outcome.hits.truncate(limit);
+    outcome
 }
 
-/// The best `limit` text blocks holding every term, from the compile-time index. Snippets are
-/// made only for those: they cost more than scoring.
-fn passages(terms: &[String], limit: usize) -> Vec<Hit> {
+/// The best `limit` text blocks holding every term. Snippets are made only for those: they
+/// cost more than scoring.
+fn passages(terms: &[String], corpus: &impl Corpus, limit: usize) -> Outcome {
+    let mut missing: Vec<Needed> = terms
+        .iter()
+        .map(|t| fold::shard_key(t))
+        .filter(|&key| corpus.shard(key).is_none())
+        .map(Needed::Shard)
+        .collect();
+    missing.sort();
+    missing.dedup();
+    if !missing.is_empty() {
+        return Outcome {
+            hits: Vec::new(),
+            missing,
+        };
+    }
     // (article, block) → score, for blocks matching every term so far.
     let mut matching: Option<BTreeMap<(u16, u32), f64>> = None;
     for term in terms {
-        let from = SEARCH_INDEX.partition_point(|(word, _)| *word < term.as_str());
+        let Some(shard) = corpus.shard(fold::shard_key(term)) else {
+            continue;
+        };
+        let words = &shard.words;
+        let from = words.partition_point(|(word, _)| word.as_str() < term.as_str());
         let mut scores: BTreeMap<(u16, u32), f64> = BTreeMap::new();
-        for (word, postings) in SEARCH_INDEX[from..]
+        for (word, postings) in words[from..]
             .iter()
             .take_while(|(word, _)| word.starts_with(term.as_str()))
         {
             let score = word_score(word, term).unwrap_or(0.0);
-            for &(article, block) in *postings {
+            for &(article, block) in postings {
                 *scores.entry((article, block)).or_default() += score;
             }
         }
@@ -97,52 +173,73 @@ fn passages(terms: &[String], limit: usize) -> Vec<Hit> {
     let mut best: Vec<((u16, u32), f64)> = matching.unwrap_or_default().into_iter().collect();
     best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     best.truncate(limit);
-    best.into_iter()
-        .filter_map(|((article, block), score)| {
-            let article = ARTICLES.get(article as usize)?;
-            let text = block_text(article, block as usize);
-            Some(Hit {
-                article,
-                found: Found::Passage {
-                    block: block as usize,
-                },
-                score,
-                snippet: snippet(&text, terms),
-            })
-        })
-        .collect()
+    let mut outcome = Outcome::default();
+    for ((article, block), score) in best {
+        let Some(meta) = corpus.library().articles.get(article as usize) else {
+            continue;
+        };
+        let Some(loaded) = corpus.article(&meta.slug) else {
+            let needed = Needed::Article(meta.slug.clone());
+            if !outcome.missing.contains(&needed) {
+                outcome.missing.push(needed);
+            }
+            continue;
+        };
+        outcome.hits.push(Hit {
+            slug: meta.slug.clone(),
+            title: meta.title.clone(),
+            found: Found::Passage {
+                block: block as usize,
+            },
+            score,
+            snippet: snippet(&block_text(loaded, block as usize), terms),
+        });
+    }
+    outcome
 }
 
-fn titles(terms: &[String]) -> Vec<Hit> {
-    ARTICLES
+fn titles(terms: &[String], library: &Library) -> Vec<Hit> {
+    library
+        .articles
         .iter()
         .filter_map(|article| {
-            let score = all_terms_score(article.title, terms)?;
+            let score = all_terms_score(&article.title, terms)?;
             Some(Hit {
-                article,
+                slug: article.slug.clone(),
+                title: article.title.clone(),
                 found: Found::Title,
                 // A title hit ranks above passages with the same words.
                 score: score * 3.0,
-                snippet: snippet(article.summary, terms),
+                snippet: snippet(&article.summary, terms),
             })
         })
         .collect()
 }
 
-fn notes(terms: &[String], records: &BTreeMap<String, ArticleRecord>) -> Vec<Hit> {
+fn notes(
+    terms: &[String],
+    library: &Library,
+    records: &BTreeMap<String, ArticleRecord>,
+) -> Vec<Hit> {
     let mut hits = Vec::new();
     for (slug, record) in records {
-        let Some(article) = ARTICLES.iter().find(|a| a.slug == slug) else {
+        let Some((_, article)) = library.find(slug) else {
             continue;
+        };
+        let hit = |found, score, snippet| Hit {
+            slug: article.slug.clone(),
+            title: article.title.clone(),
+            found,
+            score,
+            snippet,
         };
         if let Some(note) = &record.note {
             if let Some(score) = all_terms_score(&note.text, terms) {
-                hits.push(Hit {
-                    article,
-                    found: Found::Note { id: None },
-                    score: score * 1.5,
-                    snippet: snippet(&note.text, terms),
-                });
+                hits.push(hit(
+                    Found::Note { id: None },
+                    score * 1.5,
+                    snippet(&note.text, terms),
+                ));
             }
         }
         for h in record.live() {
@@ -154,14 +251,13 @@ fn notes(terms: &[String], records: &BTreeMap<String, ArticleRecord>) -> Vec<Hit
                 } else {
                     &h.quote.exact
                 };
-                hits.push(Hit {
-                    article,
-                    found: Found::Note {
+                hits.push(hit(
+                    Found::Note {
                         id: Some(h.id.clone()),
                     },
-                    score: score * 1.5,
-                    snippet: snippet(shown, terms),
-                });
+                    score * 1.5,
+                    snippet(shown, terms),
+                ));
             }
         }
     }
@@ -182,7 +278,7 @@ fn all_terms_score(text: &str, terms: &[String]) -> Option<f64> {
 
 /// The text of the block starting at `start` (chars): up to the next block separator.
 pub fn block_text(article: &Article, start: usize) -> String {
-    let text = article.plain_text;
+    let text = &article.plain_text;
     let from = text
         .char_indices()
         .nth(start)
@@ -234,10 +330,53 @@ pub fn snippet(text: &str, terms: &[String]) -> Snippet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notes::model::{new_highlight, Color};
+    use crate::{
+        content::bundled,
+        notes::model::{new_highlight, Color},
+    };
 
     fn no_notes() -> BTreeMap<String, ArticleRecord> {
         BTreeMap::new()
+    }
+
+    /// Everything built, loaded.
+    struct Bundled;
+
+    impl Corpus for Bundled {
+        fn library(&self) -> &Library {
+            bundled::library()
+        }
+        fn shard(&self, key: char) -> Option<&Shard> {
+            use std::sync::OnceLock;
+            static SHARDS: OnceLock<BTreeMap<char, Shard>> = OnceLock::new();
+            SHARDS
+                .get_or_init(|| {
+                    crate::content::BUNDLED
+                        .iter()
+                        .filter_map(|(path, text)| {
+                            let key = path.strip_prefix("s/")?.strip_suffix(".json")?;
+                            Some((key.chars().next()?, Shard::parse(text).unwrap()))
+                        })
+                        .collect()
+                })
+                .get(&key)
+        }
+        fn article(&self, slug: &str) -> Option<&Article> {
+            bundled::articles().iter().find(|a| a.meta.slug == slug)
+        }
+    }
+
+    fn search(query: &str, records: &BTreeMap<String, ArticleRecord>, limit: usize) -> Vec<Hit> {
+        let outcome = super::search(query, &Bundled, records, limit);
+        assert_eq!(outcome.missing, vec![], "everything is loaded");
+        outcome.hits
+    }
+
+    fn article_of(hit: &Hit) -> &'static Article {
+        bundled::articles()
+            .iter()
+            .find(|a| a.meta.slug == hit.slug)
+            .unwrap()
     }
 
     #[test]
@@ -245,9 +384,7 @@ mod tests {
         for query in ["ethique", "ÉTHIQUE", "éthique", "Ethiq"] {
             let hits = search(query, &no_notes(), 50);
             assert!(!hits.is_empty(), "{query}");
-            assert!(hits
-                .iter()
-                .any(|h| h.article.slug == "un-clash-avec-victor"));
+            assert!(hits.iter().any(|h| h.slug == "un-clash-avec-victor"));
             for h in &hits {
                 let marked: Vec<String> = h
                     .snippet
@@ -280,7 +417,7 @@ mod tests {
         assert!(!hits.is_empty());
         for h in &hits {
             let text = match h.found {
-                Found::Passage { block } => block_text(h.article, block),
+                Found::Passage { block } => block_text(article_of(h), block),
                 _ => h.snippet.text.clone(),
             };
             let folded = fold::fold(&text);
@@ -300,24 +437,24 @@ mod tests {
     fn titles_rank_above_passages() {
         let hits = search("imposture", &no_notes(), 10);
         assert_eq!(hits[0].found, Found::Title);
-        assert_eq!(hits[0].article.slug, "social-selling-l-imposture-2-0");
+        assert_eq!(hits[0].slug, "social-selling-l-imposture-2-0");
     }
 
     #[test]
     fn the_readers_notes_are_found() {
-        let article = &ARTICLES[0];
+        let article = &bundled::articles()[0];
         let mut h = new_highlight(
             "h1".into(),
-            article.slug.into(),
+            article.meta.slug.clone(),
             Color::Rose,
-            article.plain_text,
+            &article.plain_text,
             0,
             10,
             1,
         );
         h.note = "Penser à l’Œuvre de Covey".into();
         let records = BTreeMap::from([(
-            article.slug.to_string(),
+            article.meta.slug.clone(),
             ArticleRecord {
                 highlights: vec![h],
                 ..Default::default()
@@ -347,5 +484,49 @@ mod tests {
             .take(s.marks[0].len())
             .collect();
         assert_eq!(marked, "éthique");
+    }
+
+    #[test]
+    fn a_search_says_what_it_still_needs() {
+        /// The library, and the index only if `shards`; no article loaded.
+        struct Partial {
+            shards: bool,
+        }
+        impl Corpus for Partial {
+            fn library(&self) -> &Library {
+                bundled::library()
+            }
+            fn shard(&self, key: char) -> Option<&Shard> {
+                self.shards.then(|| Bundled.shard(key)).flatten()
+            }
+            fn article(&self, _: &str) -> Option<&Article> {
+                None
+            }
+        }
+        let outcome = super::search("vente ÉTHIQUE", &Partial { shards: false }, &no_notes(), 10);
+        assert_eq!(
+            outcome.missing,
+            vec![Needed::Shard('e'), Needed::Shard('v')]
+        );
+        let outcome = super::search("confiance", &Partial { shards: true }, &no_notes(), 10);
+        assert!(!outcome.missing.is_empty());
+        assert!(outcome
+            .missing
+            .iter()
+            .all(|n| matches!(n, Needed::Article(_))));
+        // Meanwhile titles are found, passages wait for their article's text.
+        assert!(outcome.hits.iter().all(|h| h.found == Found::Title));
+        assert!(!outcome.hits.is_empty());
+    }
+
+    #[test]
+    fn a_damaged_shard_is_refused() {
+        assert!(Shard::parse("[[\"a\",[1]]]").is_err());
+        assert!(Shard::parse("[[\"b\",[]],[\"a\",[]]]").is_err());
+        assert!(Shard::parse("{").is_err());
+        assert_eq!(
+            Shard::parse("[[\"a\",[1,2]]]").unwrap().words,
+            vec![("a".to_string(), vec![(1, 2)])]
+        );
     }
 }

@@ -2,7 +2,6 @@
 //! changes from other tabs merged in, and the notices that tell the reader when storage fails.
 
 use crate::{
-    content,
     notebook::{Edit, Notebook, Problem},
     notes::{codec, model::ArticleRecord},
     storage::{self, WriteError},
@@ -22,6 +21,8 @@ pub enum NoticeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
     pub kind: NoticeKind,
+    /// The article the notice is about: its title is shown before `text` (see `app`).
+    pub slug: Option<String>,
     pub text: String,
 }
 
@@ -60,6 +61,7 @@ impl NotesState {
             None => {
                 notices.push(Notice {
                     kind: NoticeKind::StorageUnavailable,
+                    slug: None,
                     text: UNAVAILABLE.into(),
                 });
                 Notebook::default()
@@ -200,7 +202,11 @@ impl NotesState {
     fn notify(self, kind: NoticeKind, text: String) {
         self.notices.update(|list| {
             if !list.iter().any(|n| n.kind == kind && n.text == text) {
-                list.push(Notice { kind, text });
+                list.push(Notice {
+                    kind,
+                    slug: None,
+                    text,
+                });
             }
         });
     }
@@ -246,30 +252,22 @@ fn problem_notice(store: &web_sys::Storage, problem: Problem) -> Notice {
             raw,
             message,
         } => {
-            let title = slug
-                .as_deref()
-                .and_then(content::find)
-                .map(|(_, a)| a.title)
-                .unwrap_or("un article");
             let aside = storage::set_aside(store, &key, &raw)
                 .map(|aside| format!(" Copie intacte : « {aside} »."))
                 .unwrap_or_default();
             Notice {
                 kind: NoticeKind::Corrupt,
-                text: format!("Notes de « {title} » : {message}{aside}"),
+                slug,
+                text: format!("{message}{aside}"),
             }
         }
-        Problem::Newer { slug, message, .. } => {
-            let title = content::find(&slug)
-                .map(|(_, a)| a.title)
-                .unwrap_or("un article");
-            Notice {
-                kind: NoticeKind::Newer,
-                text: format!(
-                    "Notes de « {title} » : {message} Les modifications faites ici sur cet \
-                     article restent dans cet onglet."
-                ),
-            }
-        }
+        Problem::Newer { slug, message, .. } => Notice {
+            kind: NoticeKind::Newer,
+            slug: Some(slug),
+            text: format!(
+                "{message} Les modifications faites ici sur cet article restent dans cet \
+                     onglet."
+            ),
+        },
     }
 }

@@ -1,6 +1,7 @@
 use crate::{
     browser,
-    content::{self, ARTICLES},
+    catalog::{Catalog, Load},
+    content::{self, ArticleMeta},
     offline::OfflineState,
     paths, prefs,
     progress::{self, Position, Status},
@@ -13,47 +14,60 @@ use leptos_router::components::A;
 pub fn Library() -> impl IntoView {
     browser::set_title("");
     OfflineState::get().check_for_update();
-    let base = browser::base();
-    let cards = ARTICLES
-        .iter()
-        .map(|article| {
-            let position = prefs::get::<Position>(&progress::key(article.slug));
-            let status = progress::status(position.as_ref(), article.text_len as usize);
-            let resume = match (status, position) {
-                (Status::Started(_), Some(p)) => Some(view! {
-                    <A
-                        href=format!("{}#t-{}", paths::article(base, article.slug), p.block)
-                        attr:class="resume"
-                        attr:aria-label=format!("Reprendre « {} »", article.title)
-                    >
-                        "Reprendre"
-                    </A>
-                }),
-                _ => None,
-            };
-            view! {
-                <li class="card">
-                    <h2 class="card-title">
-                        <A href=paths::article(base, article.slug)>{article.title}</A>
-                    </h2>
-                    <p class="card-summary">{article.summary}</p>
-                    <p class="card-meta">
-                        <span>{content::reading_time_label(article.reading_minutes)}</span>
-                        <span class=format!("progress progress-{}", match status {
-                            Status::Unread => "unread",
-                            Status::Started(_) => "started",
-                            Status::Read => "read",
-                        })>{status.label_fr()}</span>
-                        {resume}
-                    </p>
-                </li>
-            }
-        })
-        .collect_view();
+    let catalog = Catalog::get();
+    let cards = move || {
+        match catalog.library() {
+        Load::Ready(library) => library.articles.iter().map(card).collect_view().into_any(),
+        Load::Loading => view! { <li class="loading muted" role="status">"Chargement…"</li> }.into_any(),
+        Load::Failed(error) => view! {
+            <li class="notice" role="alert">
+                <p>{error.message()}</p>
+                <button type="button" class="btn" on:click=move |_| catalog.retry()>"Réessayer"</button>
+            </li>
+        }
+        .into_any(),
+    }
+    };
     view! {
         <section class="library" aria-labelledby="library-title">
             <h1 id="library-title">"Bibliothèque"</h1>
             <ul class="cards">{cards}</ul>
         </section>
+    }
+}
+
+fn card(article: &'static ArticleMeta) -> impl IntoView {
+    let base = browser::base();
+    let slug = article.slug.as_str();
+    let position = prefs::get::<Position>(&progress::key(slug));
+    let status = progress::status(position.as_ref(), article.text_len as usize);
+    let resume = match (status, position) {
+        (Status::Started(_), Some(p)) => Some(view! {
+            <A
+                href=format!("{}#t-{}", paths::article(base, slug), p.block)
+                attr:class="resume"
+                attr:aria-label=format!("Reprendre « {} »", article.title)
+            >
+                "Reprendre"
+            </A>
+        }),
+        _ => None,
+    };
+    view! {
+        <li class="card">
+            <h2 class="card-title">
+                <A href=paths::article(base, slug)>{article.title.as_str()}</A>
+            </h2>
+            <p class="card-summary">{article.summary.as_str()}</p>
+            <p class="card-meta">
+                <span>{content::reading_time_label(article.reading_minutes)}</span>
+                <span class=format!("progress progress-{}", match status {
+                    Status::Unread => "unread",
+                    Status::Started(_) => "started",
+                    Status::Read => "read",
+                })>{status.label_fr()}</span>
+                {resume}
+            </p>
+        </li>
     }
 }

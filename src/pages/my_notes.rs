@@ -2,7 +2,9 @@
 //! colour and text, sorted newest first or in reading order; export and import.
 
 use crate::{
-    browser, content,
+    browser,
+    catalog::{Catalog, Load},
+    content::{Article, Library},
     fold::fold,
     notes::{
         model::{ArticleRecord, Color},
@@ -31,8 +33,10 @@ enum Order {
 struct Group {
     slug: String,
     title: String,
-    /// `None` when the article is no longer in the app.
+    /// False when the article is no longer in the app.
     known: bool,
+    /// Place in the library (reading order between articles).
+    place: usize,
     note: String,
     highlights: Vec<Anchored>,
     latest: i64,
@@ -43,23 +47,36 @@ struct Group {
     folded: Vec<String>,
 }
 
-fn groups(records: &BTreeMap<String, ArticleRecord>) -> Vec<Group> {
+/// `library` is `None` while it loads; `article` gives the articles loaded so far (their
+/// highlights are placed once the text is there).
+fn groups(
+    records: &BTreeMap<String, ArticleRecord>,
+    library: Option<&Library>,
+    article: impl Fn(&str) -> Option<&'static Article>,
+) -> Vec<Group> {
     records
         .iter()
         .filter_map(|(slug, record)| {
-            let article = content::find(slug).map(|(_, a)| a);
-            let highlights = match article {
+            let meta = library.and_then(|l| l.find(slug));
+            let known = library.is_none() || meta.is_some();
+            let loaded = if known { article(slug) } else { None };
+            let highlights = match loaded {
                 Some(a) => anchor_article(a, &record.highlights),
-                // An article gone from the app: its highlights can't be placed, but are kept.
-                None => record
-                    .highlights
-                    .iter()
-                    .filter(|h| !h.deleted)
-                    .map(|h| Anchored {
-                        highlight: h.clone(),
-                        range: None,
-                    })
-                    .collect(),
+                // Its text not loaded (yet): where it was stored, in the meantime. An article
+                // gone from the app: its highlights can't be placed, but are kept.
+                None => {
+                    let mut list: Vec<Anchored> = record
+                        .highlights
+                        .iter()
+                        .filter(|h| !h.deleted)
+                        .map(|h| Anchored {
+                            highlight: h.clone(),
+                            range: known.then(|| h.position.start..h.position.end),
+                        })
+                        .collect();
+                    list.sort_by_key(|a| a.range.as_ref().map(|r| r.start));
+                    list
+                }
             };
             let note = record
                 .note
@@ -75,7 +92,7 @@ fn groups(records: &BTreeMap<String, ArticleRecord>) -> Vec<Group> {
                 .chain(record.note.as_ref().map(|n| n.updated))
                 .max()
                 .unwrap_or(0);
-            let title = article.map_or_else(|| slug.clone(), |a| a.title.to_string());
+            let title = meta.map_or_else(|| slug.clone(), |(_, a)| a.title.clone());
             Some(Group {
                 slug: slug.clone(),
                 folded_title: fold(&title),
@@ -90,7 +107,8 @@ fn groups(records: &BTreeMap<String, ArticleRecord>) -> Vec<Group> {
                     })
                     .collect(),
                 title,
-                known: article.is_some(),
+                known,
+                place: meta.map_or(usize::MAX, |(i, _)| i),
                 note,
                 highlights,
                 latest,
@@ -110,7 +128,26 @@ pub fn MyNotes() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let import_message = RwSignal::new(None::<(bool, String)>);
 
-    let all = Memo::new(move |_| notes.notebook.with(|n| groups(&n.records)));
+    let catalog = Catalog::get();
+    // The titles come from the library: nothing is shown before it is loaded (or has failed,
+    // and the slugs stand in).
+    let library = Memo::new(move |_| match catalog.library() {
+        Load::Ready(library) => Some(Some(library)),
+        Load::Loading => None,
+        Load::Failed(_) => Some(None),
+    });
+    let all = Memo::new(move |_| {
+        let Some(library) = library.get() else {
+            return Vec::new();
+        };
+        let article = |slug: &str| match catalog.article(slug) {
+            Load::Ready(article) => Some(article),
+            _ => None,
+        };
+        notes
+            .notebook
+            .with(|n| groups(&n.records, library, article))
+    });
     // Everything that matches the filters, in order; `shown` is its first `limit` highlights.
     let matching = Memo::new(move |_| {
         let q = fold(query.get().trim());
@@ -142,6 +179,7 @@ pub fn MyNotes() -> impl IntoView {
                         slug: g.slug.clone(),
                         title: g.title.clone(),
                         known: g.known,
+                        place: g.place,
                         note,
                         highlights,
                         latest: g.latest,
@@ -160,9 +198,7 @@ pub fn MyNotes() -> impl IntoView {
                         .sort_by_key(|a| std::cmp::Reverse(a.highlight.updated));
                 }
             }
-            Order::Reading => {
-                list.sort_by_key(|g| content::find(&g.slug).map_or(usize::MAX, |(i, _)| i))
-            }
+            Order::Reading => list.sort_by_key(|g| g.place),
         }
         list
     });
@@ -194,14 +230,19 @@ pub fn MyNotes() -> impl IntoView {
         Memo::new(move |_| all.with(|g| g.iter().map(|g| g.highlights.len()).sum::<usize>()));
 
     let export_markdown = move |_| {
-        let metas: Vec<ArticleMeta> = content::ARTICLES
-            .iter()
-            .map(|a| ArticleMeta {
-                slug: a.slug.to_string(),
-                title: a.title.to_string(),
-                url: absolute_url(&paths::article(base, a.slug)),
-            })
-            .collect();
+        // Articles the library does not know (yet) are exported under their slug.
+        let metas: Vec<ArticleMeta> = match catalog.library() {
+            Load::Ready(library) => library
+                .articles
+                .iter()
+                .map(|a| ArticleMeta {
+                    slug: a.slug.clone(),
+                    title: a.title.clone(),
+                    url: absolute_url(&paths::article(base, &a.slug)),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let text = notes
             .notebook
             .with_untracked(|n| transfer::export_markdown(&metas, &n.records, &today_label()));
@@ -306,13 +347,19 @@ pub fn MyNotes() -> impl IntoView {
                     <option value="newest" selected=move || order.get() == Order::Newest>"Plus récents d’abord"</option>
                 </select>
             </div>
-            {move || (total.get() == 0 && all.with(Vec::is_empty)).then(|| view! {
-                <p class="muted">"Aucun surlignage ni note pour l’instant. Ouvrez un article, sélectionnez un passage, puis « Surligner »."</p>
-            })}
+            {move || {
+                if library.with(Option::is_none) {
+                    Some(view! { <p class="muted" role="status">"Chargement…"</p> }.into_any())
+                } else {
+                    (total.get() == 0 && all.with(Vec::is_empty)).then(|| view! {
+                        <p class="muted">"Aucun surlignage ni note pour l’instant. Ouvrez un article, sélectionnez un passage, puis « Surligner »."</p>
+                    }.into_any())
+                }
+            }}
             // Keyed: a filter keystroke removes and adds items, it does not redraw them all.
             <For
                 each=move || shown.get()
-                key=|g| (g.slug.clone(), g.note.clone())
+                key=|g| (g.slug.clone(), g.title.clone(), g.note.clone())
                 children=move |g| group_view(base, g, shown)
             />
             {move || {

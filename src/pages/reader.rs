@@ -1,6 +1,7 @@
 use crate::{
     browser,
-    content::{self, Article, ARTICLES},
+    catalog::{Catalog, Load, LoadError},
+    content::{self, Article, Neighbour},
     layout::Placed,
     notes::{
         anchor::{Anchorer, Anchoring},
@@ -32,10 +33,57 @@ use std::{ops::Range, time::Duration};
 pub fn Reader() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
-    move || match content::find(&slug.get()) {
-        Some((index, article)) => view! { <ArticlePage index article /> }.into_any(),
-        None => view! { <NotFound /> }.into_any(),
+    let catalog = Catalog::get();
+    // What to show. Going from one article to the next, the page stays on the previous one
+    // until the next is loaded (a few milliseconds, from the worker's cache) rather than
+    // flashing "Chargement…".
+    let shown = Memo::new(move |previous: Option<&Shown>| {
+        let slug = slug.get();
+        match catalog.article(&slug) {
+            Load::Ready(article) => Shown::Article(article),
+            Load::Loading => match previous {
+                Some(Shown::Article(a)) => Shown::Article(a),
+                _ => Shown::Loading,
+            },
+            Load::Failed(LoadError::NotFound) => Shown::NotFound,
+            // Offline, an article the library does not have is not a connection problem.
+            Load::Failed(error) => match catalog.library() {
+                Load::Ready(library) if library.find(&slug).is_none() => Shown::NotFound,
+                Load::Loading => Shown::Loading,
+                _ => Shown::Failed(error),
+            },
+        }
+    });
+    // Once the outcome is known, the page's static copy gives way.
+    Effect::new(move |_| {
+        if shown.get() != Shown::Loading {
+            browser::end_prerender();
+        }
+    });
+    move || match shown.get() {
+        Shown::Article(article) => view! { <ArticlePage article /> }.into_any(),
+        Shown::Loading => {
+            view! { <p class="loading muted" role="status">"Chargement…"</p> }.into_any()
+        }
+        Shown::NotFound => view! { <NotFound /> }.into_any(),
+        Shown::Failed(error) => view! {
+            <div class="notice" role="alert">
+                <p>{error.message()}</p>
+                <button type="button" class="btn" on:click=move |_| catalog.retry()>
+                    "Réessayer"
+                </button>
+            </div>
+        }
+        .into_any(),
     }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Shown {
+    Article(&'static Article),
+    Loading,
+    NotFound,
+    Failed(LoadError),
 }
 
 /// A live highlight and where it sits in the current text (`None`: orphaned).
@@ -73,7 +121,7 @@ impl ReaderContext {
 
 /// Places every live highlight of the article in its current text.
 pub fn anchor_article(article: &Article, highlights: &[Highlight]) -> Vec<Anchored> {
-    let text = article.plain_text;
+    let text = article.plain_text.as_str();
     // The text is prepared once for all highlights, not once per highlight.
     let anchorer = Anchorer::new(text);
     let mut anchored: Vec<Anchored> = highlights
@@ -114,17 +162,22 @@ fn snap_to_text(text: &str, range: Range<usize>) -> Range<usize> {
 }
 
 #[component]
-fn ArticlePage(index: usize, article: &'static Article) -> impl IntoView {
-    browser::set_title(article.title);
+fn ArticlePage(article: &'static Article) -> impl IntoView {
+    let meta = &article.meta;
+    browser::set_title(&meta.title);
     OfflineState::get().check_for_update();
     let base = browser::base();
-    let previous = index.checked_sub(1).and_then(|i| ARTICLES.get(i));
-    let next = ARTICLES.get(index + 1);
+    let (previous, next) = (article.previous.as_ref(), article.next.as_ref());
     let notes = NotesState::get();
+    // The neighbours are one key away (← →): have them ready.
+    let catalog = Catalog::get();
+    for n in previous.iter().chain(next.iter()) {
+        catalog.article(&n.slug);
+    }
 
     let anchored = Memo::new(move |_| {
         notes.notebook.with(|n| {
-            n.record(article.slug)
+            n.record(&meta.slug)
                 .map(|r| anchor_article(article, &r.highlights))
                 .unwrap_or_default()
         })
@@ -136,7 +189,7 @@ fn ArticlePage(index: usize, article: &'static Article) -> impl IntoView {
         if terms.is_empty() {
             return Vec::new();
         }
-        search::matches(article.plain_text, &terms)
+        search::matches(&article.plain_text, &terms)
             .into_iter()
             .map(|w| Placed {
                 key: MarkKey {
@@ -233,18 +286,18 @@ fn ArticlePage(index: usize, article: &'static Article) -> impl IntoView {
     });
 
     track_progress(article, reader.body);
-    reader_keys(index, reader);
+    reader_keys(previous, next, reader);
 
     view! {
         <div class="reader-layout">
             <div class="reader-main">
                 <article class="reader" lang="fr" aria-labelledby="article-title">
                     <header class="article-header">
-                        <h1 id="article-title">{article.title}</h1>
+                        <h1 id="article-title">{meta.title.as_str()}</h1>
                         <p class="article-meta">
-                            {article.author.map(|a| view! { <span class="author">{a}</span> })}
-                            {article.date.map(|d| view! { <span class="date">{d}</span> })}
-                            <span>{content::reading_time_label(article.reading_minutes)}</span>
+                            {meta.author.as_deref().map(|a| view! { <span class="author">{a}</span> })}
+                            {meta.date.as_deref().map(|d| view! { <span class="date">{d}</span> })}
+                            <span>{content::reading_time_label(meta.reading_minutes)}</span>
                         </p>
                     </header>
                     <div
@@ -253,14 +306,14 @@ fn ArticlePage(index: usize, article: &'static Article) -> impl IntoView {
                         on:click=on_click
                         on:keydown=on_keydown
                     >
-                        <Blocks blocks=article.body marks=Some(marks) />
+                        <Blocks blocks=&article.body marks=Some(marks) />
                     </div>
                     {(!article.about.is_empty())
                         .then(|| {
                             view! {
                                 <aside class="about" aria-labelledby="about-title">
                                     <h2 id="about-title">"À propos de l’auteur"</h2>
-                                    <Blocks blocks=article.about />
+                                    <Blocks blocks=&article.about />
                                 </aside>
                             }
                         })}
@@ -270,9 +323,9 @@ fn ArticlePage(index: usize, article: &'static Article) -> impl IntoView {
                     {previous
                         .map(|p| {
                             view! {
-                                <A href=paths::article(base, p.slug) attr:class="prev" attr:rel="prev">
+                                <A href=paths::article(base, &p.slug) attr:class="prev" attr:rel="prev">
                                     <span class="nav-label">"Article précédent"</span>
-                                    <span class="nav-title">{p.title}</span>
+                                    <span class="nav-title">{p.title.as_str()}</span>
                                 </A>
                             }
                         })}
@@ -282,9 +335,9 @@ fn ArticlePage(index: usize, article: &'static Article) -> impl IntoView {
                     {next
                         .map(|n| {
                             view! {
-                                <A href=paths::article(base, n.slug) attr:class="next" attr:rel="next">
+                                <A href=paths::article(base, &n.slug) attr:class="next" attr:rel="next">
                                     <span class="nav-label">"Article suivant"</span>
-                                    <span class="nav-title">{n.title}</span>
+                                    <span class="nav-title">{n.title.as_str()}</span>
                                 </A>
                             }
                         })}
@@ -312,8 +365,8 @@ fn Comments(article: &'static Article) -> impl IntoView {
                             view! {
                                 <li class="comment">
                                     {(!c.byline.is_empty())
-                                        .then(|| view! { <p class="byline">{c.byline}</p> })}
-                                    <Blocks blocks=c.blocks />
+                                        .then(|| view! { <p class="byline">{c.byline.as_str()}</p> })}
+                                    <Blocks blocks=&c.blocks />
                                 </li>
                             }
                         })
@@ -344,17 +397,20 @@ fn scroll_to_element(id: &str) {
 /// Keeps the reading position: the text block at the top of the view, and how far the reader
 /// got, by block offset, so it survives a change of text size.
 fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
-    let key = StoredValue::new(progress::key(article.slug));
+    let key = StoredValue::new(progress::key(&article.meta.slug));
     let saved = RwSignal::new(
         key.with_value(|k| crate::prefs::get::<Position>(k))
             .unwrap_or_default(),
     );
     let scheduled = RwSignal::new(false);
     let measure = move || {
-        scheduled.set(false);
-        let Some(body) = body.get_untracked() else {
+        // A frame may come after the page is gone (the reader went on to another article).
+        let (Some(Some(body)), Some(before)) =
+            (body.try_get_untracked(), saved.try_get_untracked())
+        else {
             return;
         };
+        scheduled.set(false);
         let Ok(blocks) = body.query_selector_all("[data-b]") else {
             return;
         };
@@ -364,7 +420,7 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
             .unwrap_or(0.0);
         let mut top_block = None;
         let mut last_block = None;
-        let mut visible_end = article.text_len as usize;
+        let mut visible_end = article.meta.text_len as usize;
         for i in 0..blocks.length() {
             let Some(el) = blocks
                 .item(i)
@@ -390,8 +446,8 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
         let Some(block) = top_block.or(last_block) else {
             return;
         };
-        let next = saved.get_untracked().advance(block, visible_end);
-        if next != saved.get_untracked() {
+        let next = before.advance(block, visible_end);
+        if next != before {
             saved.set(next);
             key.with_value(|k| crate::prefs::set(k, &next));
         }
@@ -409,7 +465,11 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
 
 /// `[` and `]` move between highlights, `n` opens the note of the current one, `←` and `→`
 /// go to the previous or next article.
-fn reader_keys(index: usize, reader: ReaderContext) {
+fn reader_keys(
+    previous: Option<&'static Neighbour>,
+    next: Option<&'static Neighbour>,
+    reader: ReaderContext,
+) {
     let navigate = use_navigate();
     let base = browser::base();
     let keys = window_event_listener(ev::keydown, move |event| {
@@ -445,14 +505,10 @@ fn reader_keys(index: usize, reader: ReaderContext) {
                 }
             }
             "ArrowLeft" | "ArrowRight" => {
-                let target = if key == "ArrowLeft" {
-                    index.checked_sub(1).and_then(|i| ARTICLES.get(i))
-                } else {
-                    ARTICLES.get(index + 1)
-                };
+                let target = if key == "ArrowLeft" { previous } else { next };
                 if let Some(target) = target {
                     event.prevent_default();
-                    navigate(&paths::article(base, target.slug), Default::default());
+                    navigate(&paths::article(base, &target.slug), Default::default());
                 }
             }
             _ => {}

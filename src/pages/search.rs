@@ -2,7 +2,9 @@
 //! each with a snippet where the words found are marked.
 
 use crate::{
-    browser, paths,
+    browser,
+    catalog::{Catalog, Load},
+    paths,
     search::{self, Found, Hit, Snippet},
     state::NotesState,
 };
@@ -30,11 +32,37 @@ pub fn SearchPage() -> impl IntoView {
         }
     });
     let q = typed;
-    let hits = Memo::new(move |_| {
+    let catalog = Catalog::get();
+    // With what is loaded; the parts of the index and the articles a query needs are fetched,
+    // and the search runs again when they arrive.
+    let outcome = Memo::new(move |_| {
         let q = q.get();
-        notes
-            .notebook
-            .with(|n| search::search(&q, &n.records, LIMIT))
+        let corpus = catalog.corpus()?;
+        Some(
+            notes
+                .notebook
+                .with(|n| search::search(&q, &corpus, &n.records, LIMIT)),
+        )
+    });
+    Effect::new(move |_| {
+        outcome.with(|o| {
+            if let Some(o) = o {
+                catalog.request(&o.missing);
+            }
+        })
+    });
+    // Results are shown once complete, so they do not reorder as parts arrive.
+    let ready =
+        Memo::new(move |_| outcome.with(|o| o.as_ref().is_some_and(|o| o.missing.is_empty())));
+    let hits = Memo::new(move |previous: Option<&Vec<Hit>>| {
+        match outcome.with(|o| {
+            o.as_ref()
+                .filter(|o| o.missing.is_empty())
+                .map(|o| o.hits.clone())
+        }) {
+            Some(hits) => hits,
+            None => previous.cloned().unwrap_or_default(),
+        }
     });
     let base = browser::base();
     view! {
@@ -45,6 +73,15 @@ pub fn SearchPage() -> impl IntoView {
                     let n = hits.with(Vec::len);
                     match (q.with(|q| q.trim().is_empty()), n) {
                         (true, _) => "Tapez un mot dans « Rechercher » (touche /).".to_string(),
+                        (false, _) if !ready.get() => {
+                            let failure = match catalog.library() {
+                                Load::Failed(e) => Some(e),
+                                _ => outcome.with(|o| {
+                                    o.as_ref().and_then(|o| catalog.failure(&o.missing))
+                                }),
+                            };
+                            failure.map_or_else(|| "Recherche…".to_string(), |e| e.message())
+                        }
                         (false, 0) => format!("Aucun résultat pour « {} ».", q.get()),
                         (false, 1) => format!("1 résultat pour « {} ».", q.get()),
                         (false, n) => format!("{n} résultats pour « {} ».", q.get()),
@@ -64,8 +101,7 @@ pub fn SearchPage() -> impl IntoView {
 }
 
 fn result(base: &'static str, q: &str, hit: Hit) -> impl IntoView {
-    let slug = hit.article.slug;
-    let article = paths::article(base, slug);
+    let article = paths::article(base, &hit.slug);
     let (href, kind) = match &hit.found {
         Found::Passage { block } => (
             format!("{article}?q={}#t-{block}", encode(q)),
@@ -82,7 +118,7 @@ fn result(base: &'static str, q: &str, hit: Hit) -> impl IntoView {
         <li class="result">
             <p class="result-kind muted">{kind}</p>
             <h2 class="result-title">
-                <A href=href>{hit.article.title}</A>
+                <A href=href>{hit.title}</A>
             </h2>
             <p class="snippet">{snippet(hit.snippet)}</p>
         </li>

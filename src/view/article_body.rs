@@ -94,7 +94,7 @@ fn text(runs: &'static [Run], marks: Option<Marks>) -> AnyView {
 }
 
 fn run(run: &'static Run, placed: &[Placed<MarkKey>]) -> AnyView {
-    let pieces = segments(run.text, run.start as usize, placed)
+    let pieces = segments(&run.text, run.start as usize, placed)
         .into_iter()
         .map(|segment| {
             let mut view =
@@ -135,7 +135,7 @@ fn run(run: &'static Run, placed: &[Placed<MarkKey>]) -> AnyView {
     if run.strong {
         view = view! { <strong>{view}</strong> }.into_any();
     }
-    if let Some(href) = run.link {
+    if let Some(href) = run.link.as_deref() {
         view = view! { <a href=href rel="noopener noreferrer">{view}</a> }.into_any();
     }
     view

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub fn ArticleNotes() -> impl IntoView {
     let reader = expect_context::<ReaderContext>();
     let notes = NotesState::get();
-    let slug = reader.article.slug;
+    let slug = reader.article.meta.slug.as_str();
     let article_note = Memo::new(move |_| {
         notes.notebook.with(|n| {
             n.record(slug)

@@ -7,7 +7,7 @@ use leptos::{html, prelude::*};
 pub fn HighlightPanel() -> impl IntoView {
     let reader = expect_context::<ReaderContext>();
     let notes = NotesState::get();
-    let slug = reader.article.slug;
+    let slug = reader.article.meta.slug.as_str();
     let textarea = NodeRef::<html::Textarea>::new();
 
     // The open highlight, if it still exists (another tab may delete it).

@@ -23,7 +23,7 @@ pub fn SelectionToolbar() -> impl IntoView {
         let selected = reader
             .body
             .get_untracked()
-            .and_then(|body| selection::current(&body, reader.article.plain_text));
+            .and_then(|body| selection::current(&body, &reader.article.plain_text));
         current.set(selected);
     };
     browser::on_document_event("selectionchange", move |_| read_selection());
@@ -38,14 +38,14 @@ pub fn SelectionToolbar() -> impl IntoView {
         let id = make_id(now, browser::random_u64());
         let h = new_highlight(
             id.clone(),
-            reader.article.slug.to_string(),
+            reader.article.meta.slug.clone(),
             color,
-            reader.article.plain_text,
+            &reader.article.plain_text,
             sel.start,
             sel.end,
             now,
         );
-        notes.edit(reader.article.slug, Edit::Add(h));
+        notes.edit(reader.article.meta.slug.as_str(), Edit::Add(h));
         last_color.set(color);
         prefs::set_last_color(color);
         selection::clear();

@@ -49,9 +49,16 @@ export async function newPage(browser, { viewport = { width: 1280, height: 900 }
   return page;
 }
 
-/** Waits until the app has mounted (the header is rendered by the wasm). */
+/**
+ * Waits until the app has mounted (the header is rendered by the wasm) and, on an article's
+ * page, has taken over from the page's static copy (`#prerender`).
+ */
 export async function appReady(page) {
-  await page.locator("header.site-header").waitFor({ state: "visible", timeout: 15000 });
+  await page.waitForFunction(
+    () => !document.getElementById("prerender") && document.querySelector("header.site-header"),
+    null,
+    { timeout: 15000 },
+  );
 }
 
 /** The articles of content/ (or `dir`), in library order, read from their front matter. */

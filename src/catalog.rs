@@ -1,0 +1,249 @@
+//! The content as the app loads it: the library, articles and parts of the search index are
+//! fetched from `content/<version>/` when a page first needs them (the service worker keeps
+//! them for offline reading), parsed once, and kept for the life of the page. Views read them
+//! through signals, so a page renders again when what it waits for arrives.
+
+use crate::{
+    browser,
+    content::{Article, Library, CONTENT_VERSION},
+    search::{Corpus, Needed, Shard},
+};
+use leptos::{prelude::*, task::spawn_local};
+use std::collections::{HashMap, HashSet};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Why a file could not be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    /// The server has no such file (an article that does not exist).
+    NotFound,
+    /// No network, and no copy kept for offline reading.
+    Offline,
+    /// Anything else, said in French.
+    Broken(String),
+}
+
+impl LoadError {
+    pub fn message(&self) -> String {
+        match self {
+            LoadError::NotFound => "Ce contenu n’existe pas.".into(),
+            LoadError::Offline => "Pas de connexion, et ce contenu n’a pas encore été \
+                                   enregistré pour la lecture hors ligne."
+                .into(),
+            LoadError::Broken(why) => format!("Ce contenu n’a pas pu être chargé : {why}."),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load<T> {
+    Loading,
+    Ready(T),
+    Failed(LoadError),
+}
+
+type Loaded<T> = Result<&'static T, LoadError>;
+
+/// Everything fetched so far. Parsed files are leaked on purpose: each is loaded at most once
+/// per page life and lives as long as the page, and `&'static` lets views hold them freely.
+#[derive(Clone, Copy)]
+pub struct Catalog {
+    library: RwSignal<Option<Loaded<Library>>>,
+    articles: RwSignal<HashMap<String, Loaded<Article>>>,
+    shards: RwSignal<HashMap<char, Loaded<Shard>>>,
+    /// Files asked for (by path), so each is fetched once at a time.
+    requested: StoredValue<HashSet<String>>,
+}
+
+impl Catalog {
+    pub fn provide() -> Self {
+        let catalog = Catalog {
+            library: RwSignal::new(None),
+            articles: RwSignal::new(HashMap::new()),
+            shards: RwSignal::new(HashMap::new()),
+            requested: StoredValue::new(HashSet::new()),
+        };
+        provide_context(catalog);
+        catalog
+    }
+
+    pub fn get() -> Self {
+        expect_context()
+    }
+
+    /// The library (tracked); asks for it on first use.
+    pub fn library(&self) -> Load<&'static Library> {
+        match self.library.get() {
+            Some(loaded) => loaded.into(),
+            None => {
+                self.fetch("library.json", Library::parse, |this, parsed| {
+                    this.library.set(Some(parsed))
+                });
+                Load::Loading
+            }
+        }
+    }
+
+    /// An article (tracked); asks for it on first use.
+    pub fn article(&self, slug: &str) -> Load<&'static Article> {
+        if let Some(loaded) = self.articles.with(|a| a.get(slug).cloned()) {
+            return loaded.into();
+        }
+        let key = slug.to_string();
+        self.fetch(
+            &format!("a/{slug}.json"),
+            Article::parse,
+            move |this, parsed| {
+                this.articles.update(|a| {
+                    a.insert(key, parsed);
+                })
+            },
+        );
+        Load::Loading
+    }
+
+    /// Asks for what a search reported missing.
+    pub fn request(&self, needed: &[Needed]) {
+        for n in needed {
+            match n {
+                Needed::Article(slug) => {
+                    self.article(slug);
+                }
+                Needed::Shard(key) => {
+                    let key = *key;
+                    if self.shards.with_untracked(|s| s.contains_key(&key)) {
+                        continue;
+                    }
+                    self.fetch(
+                        &format!("s/{key}.json"),
+                        Shard::parse,
+                        move |this, parsed| {
+                            this.shards.update(|s| {
+                                s.insert(key, parsed);
+                            })
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// Why one of these could not be loaded, if one could not (tracked).
+    pub fn failure(&self, needed: &[Needed]) -> Option<LoadError> {
+        needed.iter().find_map(|n| match n {
+            Needed::Article(slug) => self
+                .articles
+                .with(|a| a.get(slug).and_then(|r| r.as_ref().err().cloned())),
+            Needed::Shard(key) => self
+                .shards
+                .with(|s| s.get(key).and_then(|r| r.as_ref().err().cloned())),
+        })
+    }
+
+    /// What a search can use now (tracked): `None` until the library is loaded.
+    pub fn corpus(&self) -> Option<Snapshot> {
+        let Load::Ready(library) = self.library() else {
+            return None;
+        };
+        Some(Snapshot {
+            library,
+            shards: self.shards.with(|s| {
+                s.iter()
+                    .filter_map(|(k, v)| Some((*k, *v.as_ref().ok()?)))
+                    .collect()
+            }),
+            articles: self.articles.with(|a| {
+                a.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), *v.as_ref().ok()?)))
+                    .collect()
+            }),
+        })
+    }
+
+    /// Forgets a failure, so the next read asks again (e.g. back online).
+    pub fn retry(&self) {
+        self.requested.update_value(|r| r.clear());
+        if self.library.with_untracked(|l| matches!(l, Some(Err(_)))) {
+            self.library.set(None);
+        }
+        self.articles.update(|a| a.retain(|_, v| v.is_ok()));
+        self.shards.update(|s| s.retain(|_, v| v.is_ok()));
+    }
+
+    fn fetch<T: 'static>(
+        &self,
+        path: &str,
+        parse: fn(&str) -> Result<T, String>,
+        store: impl FnOnce(Catalog, Loaded<T>) + 'static,
+    ) {
+        let fresh = self
+            .requested
+            .try_update_value(|r| r.insert(path.to_string()))
+            .unwrap_or(false);
+        if !fresh {
+            return;
+        }
+        let url = format!("{}/content/{CONTENT_VERSION}/{path}", browser::base());
+        let this = *self;
+        spawn_local(async move {
+            let loaded = fetch_text(&url).await.and_then(|text| {
+                parse(&text)
+                    .map(|value| &*Box::leak(Box::new(value)))
+                    .map_err(LoadError::Broken)
+            });
+            store(this, loaded);
+        });
+    }
+}
+
+impl<T> From<Loaded<T>> for Load<&'static T> {
+    fn from(loaded: Loaded<T>) -> Self {
+        match loaded {
+            Ok(value) => Load::Ready(value),
+            Err(e) => Load::Failed(e),
+        }
+    }
+}
+
+/// The loaded part of the content, for a search.
+pub struct Snapshot {
+    library: &'static Library,
+    shards: HashMap<char, &'static Shard>,
+    articles: HashMap<String, &'static Article>,
+}
+
+impl Corpus for Snapshot {
+    fn library(&self) -> &Library {
+        self.library
+    }
+    fn shard(&self, key: char) -> Option<&Shard> {
+        self.shards.get(&key).copied()
+    }
+    fn article(&self, slug: &str) -> Option<&Article> {
+        self.articles.get(slug).copied()
+    }
+}
+
+async fn fetch_text(url: &str) -> Result<String, LoadError> {
+    let window = web_sys::window().ok_or_else(|| LoadError::Broken("pas de fenêtre".into()))?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|_| LoadError::Offline)?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| LoadError::Broken("réponse inattendue".into()))?;
+    match response.status() {
+        200 => {}
+        404 => return Err(LoadError::NotFound),
+        status => return Err(LoadError::Broken(format!("le serveur a répondu {status}"))),
+    }
+    let text = response
+        .text()
+        .map_err(|_| LoadError::Broken("réponse illisible".into()))?;
+    JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| LoadError::Offline)
+}
