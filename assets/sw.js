@@ -56,8 +56,18 @@ async function navigate(request) {
   }
 }
 
+// This build's content folder (`content/<version>/`): every file of it is precached, so a file
+// of it that is not in the list does not exist (an unknown article), online or not.
+const CONTENT = PRECACHE.find((path) => path.startsWith("content/"))?.split("/").slice(0, 2).join("/") + "/";
+const PRECACHED = new Set(PRECACHE.map(url));
+
 // A file: precached, or from the network as is (errors are never cached).
 async function asset(request) {
   const cached = await caches.match(request, { cacheName: CACHE });
-  return cached ?? fetch(request);
+  if (cached) return cached;
+  const path = request.url.slice(scope.href.length).split(/[?#]/)[0];
+  if (path.startsWith(CONTENT) && !PRECACHED.has(url(path))) {
+    return new Response("", { status: 404, statusText: "Not Found" });
+  }
+  return fetch(request);
 }

@@ -245,5 +245,5 @@ async fn fetch_text(url: &str) -> Result<String, LoadError> {
         .await
         .ok()
         .and_then(|t| t.as_string())
-        .ok_or_else(|| LoadError::Offline)
+        .ok_or(LoadError::Offline)
 }

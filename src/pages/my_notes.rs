@@ -71,7 +71,7 @@ fn groups(
                         .filter(|h| !h.deleted)
                         .map(|h| Anchored {
                             highlight: h.clone(),
-                            range: known.then(|| h.position.start..h.position.end),
+                            range: known.then_some(h.position.start..h.position.end),
                         })
                         .collect();
                     list.sort_by_key(|a| a.range.as_ref().map(|r| r.start));
