@@ -43,14 +43,19 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-// A page: its precached shell; online, an unknown page is the server's answer (a real 404);
+// A page: its precached shell; an article's page (not precached: see post-build.mjs) from the
+// network, kept for next time; online, an unknown page is the server's answer (a real 404);
 // offline, any page of the app falls back to the shell, which routes in the browser.
 async function navigate(request) {
   const cache = await caches.open(CACHE);
   const cached = await cache.match(request, { ignoreSearch: true });
   if (cached) return cached;
   try {
-    return await fetch(request);
+    const response = await fetch(request);
+    const page = new URL(request.url);
+    page.search = "";
+    if (response.ok && page.href.startsWith(url("lire/"))) await cache.put(page.href, response.clone());
+    return response;
   } catch (offline) {
     return (await cache.match(SHELL)) ?? Response.error();
   }

@@ -263,7 +263,7 @@ async function searchTiming(server) {
   await page.goto(`${server.url}recherche/`);
   await page.locator("h1").waitFor();
   const times = [];
-  for (let run = 0; run < Math.max(RUNS, 3); run++) {
+  for (let run = 0; run < Math.max(RUNS, 3) + 2; run++) {
     const t = await page.getByRole("searchbox", { name: "Rechercher" }).evaluate(
       (input, q) =>
         new Promise((resolve) => {
@@ -286,7 +286,9 @@ async function searchTiming(server) {
     times.push(t);
   }
   await context.close();
-  return median(times);
+  // The first two queries fetch the parts of the index and the articles they need; after
+  // that, a query is answered from what is loaded (the budget's case).
+  return { first: times[0], median: median(times.slice(2)) };
 }
 
 async function timeToTextTable(server, articles) {
@@ -368,7 +370,7 @@ try {
   step("notebook");
   results.notebook = await notebookTimings(server, articles);
   step("search");
-  results.search = { articles: articles.length, median: await searchTiming(server) };
+  results.search = { articles: articles.length, ...(await searchTiming(server)) };
 } finally {
   await server.close();
   rmSync(join(dist, "__baseline"), { recursive: true, force: true });
@@ -434,10 +436,10 @@ for (const [n, h] of Object.entries(results.highlights)) {
 }
 say();
 say(`4. « Mes notes » with ${results.notebook.highlights} highlights: render ${ms(results.notebook.render)} (budget 200 ms), filter keystroke ${ms(results.notebook.filter)} (budget 50 ms)`);
-say(`5. Search, ${results.search.articles} articles and notes: ${ms(results.search.median)} (budget 10 ms)`);
+say(`5. Search, ${results.search.articles} articles and notes: ${ms(results.search.median)} (budget 10 ms); first query, fetching the index parts and articles it needs: ${ms(results.search.first)}`);
 if (results.scale) {
   say("6. Scale");
-  for (const s of results.scale) say(`   ${String(s.articles).padStart(4)} articles: build ${s.buildSeconds} s, first visit ${kb(s.gzip)} gzip (offline copy ${kb(s.offlineGzip)}), time to text ${ms(s.timeToText)}, app ready ${ms(s.ready)}, search ${ms(s.search)} (budget 50 ms at 500)`);
+  for (const s of results.scale) say(`   ${String(s.articles).padStart(4)} articles: build ${s.buildSeconds} s, first visit ${kb(s.gzip)} gzip (offline copy ${kb(s.offlineGzip)}), time to text ${ms(s.timeToText)}, app ready ${ms(s.ready)}, search ${ms(s.search.median)} (budget 50 ms at 500; first query ${ms(s.search.first)})`);
 }
 console.log(lines.join("\n"));
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });

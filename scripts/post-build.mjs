@@ -114,8 +114,13 @@ for (const path of built) {
   digest.update(path).update("\0").update(readFileSync(join(staging, path))).update("\0");
 }
 const cacheName = `liseuse-${digest.digest("hex").slice(0, 16)}`;
-// Requested URLs: a folder's index.html is asked for as the folder.
-const precache = built.map((path) => (path === "index.html" ? "./" : path.replace(/(^|\/)index\.html$/, "$1")));
+// Requested URLs: a folder's index.html is asked for as the folder. The articles' own pages
+// (their static copy) are not precached: offline, the app shell shows any article from its
+// precached file, so the offline copy holds each article once; a page visited online is kept
+// by the worker as it goes (assets/sw.js).
+const precache = built
+  .filter((path) => !path.startsWith("lire/"))
+  .map((path) => (path === "index.html" ? "./" : path.replace(/(^|\/)index\.html$/, "$1")));
 const worker = readFileSync("assets/sw.js", "utf8")
   .replace('"__LISEUSE_CACHE__"', JSON.stringify(cacheName))
   .replace("__LISEUSE_PRECACHE__", JSON.stringify(precache, null, 2));

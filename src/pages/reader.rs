@@ -169,11 +169,6 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
     let base = browser::base();
     let (previous, next) = (article.previous.as_ref(), article.next.as_ref());
     let notes = NotesState::get();
-    // The neighbours are one key away (← →): have them ready.
-    let catalog = Catalog::get();
-    for n in previous.iter().chain(next.iter()) {
-        catalog.article(&n.slug);
-    }
 
     let anchored = Memo::new(move |_| {
         notes.notebook.with(|n| {
@@ -472,8 +467,15 @@ fn reader_keys(
 ) {
     let navigate = use_navigate();
     let base = browser::base();
+    let params = use_params_map();
     let keys = window_event_listener(ev::keydown, move |event| {
         if browser::is_typing(&event) || event.shift_key() {
+            return;
+        }
+        // Already on the way to another article (this one stays on screen until that one is
+        // loaded): its keys would act on the wrong article.
+        let route = params.with_untracked(|p| p.get("slug"));
+        if route.as_deref() != Some(reader.article.meta.slug.as_str()) {
             return;
         }
         let key = event.key();

@@ -176,6 +176,8 @@ test("keyboard alone: highlight, note, save, move between highlights and article
   await page.keyboard.press("Escape");
   await page.keyboard.press("ArrowRight");
   await page.waitForURL(`${server.url}lire/${articles[2].slug}/`);
+  // Once it is shown (until then ← and → are off: see prerender.test.mjs).
+  await page.locator("article h1", { hasText: squash(articles[2].title).slice(0, 20) }).waitFor();
   await page.keyboard.press("ArrowLeft");
   await page.waitForURL(`${server.url}lire/${articles[1].slug}/`);
   assert.deepEqual(page.problems(), []);

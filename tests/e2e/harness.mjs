@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: Debian's Chromium driven by playwright-core, against the
 // release dist/ served on loopback by a plain static server (tests/e2e/server.mjs).
 import { chromium } from "playwright-core";
+import { before, after } from "node:test";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +20,23 @@ export const CHROMIUM_ARGS = [
 
 export async function launch() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * One browser and one server of a dist folder for a whole test file, started before its tests
+ * and closed after them: `const env = sharedBrowserAndServer();` then `env.browser`, `env.server`.
+ */
+export function sharedBrowserAndServer(options) {
+  const env = {};
+  before(async () => {
+    env.browser = await launch();
+    env.server = await serveDist(options);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }
 
 /** Serves a built dist folder (default: dist/) under `prefix`. */

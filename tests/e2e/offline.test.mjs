@@ -116,9 +116,16 @@ test("the service worker precaches exactly the build's files, under a content-de
   const precache = JSON.parse(worker.match(/const PRECACHE = (\[[\s\S]*?\]);/)[1]);
   const cache = worker.match(/const CACHE = "(liseuse-[0-9a-f]{16})"/)[1];
   assert.ok(cache);
-  for (const path of ["./", "notes/", "manifest.webmanifest", "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png", ...articles.map((a) => `lire/${a.slug}/`)]) {
+  const content = precache.find((p) => /^content\/[0-9a-f]{16}\/library\.json$/.test(p))?.replace("library.json", "");
+  assert.ok(content, "library.json not precached");
+  const everyArticle = articles.map((a) => `${content}a/${a.slug}.json`);
+  for (const path of ["./", "notes/", "recherche/", "manifest.webmanifest", "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png", ...everyArticle]) {
     assert.ok(precache.includes(path), `${path} not precached`);
   }
+  // Every part of the search index; but not the articles' own pages: offline, the app shell
+  // shows any article from its file, so each article is downloaded once.
+  assert.ok(precache.some((p) => p.startsWith(`${content}s/`)));
+  assert.deepEqual(precache.filter((p) => p.startsWith("lire/")), []);
   for (const path of precache) {
     const file = path.endsWith("/") ? join(ROOT, "dist", path, "index.html") : join(ROOT, "dist", path);
     assert.ok(existsSync(file), `${path} precached but not in dist/`);

@@ -1,48 +1,39 @@
 // Static first paint: each article's page carries its text as HTML (build/emit.rs), painted
 // before the app starts; the app then draws the same page and takes over without moving a line.
 // And the wasm carries no article: the text is fetched, so the app weighs the same at 5 or 500.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { launch, serveDist, newPage, appReady, contentArticles, squash, ROOT } from "./harness.mjs";
+import { sharedBrowserAndServer, newPage, appReady, contentArticles, squash, ROOT } from "./harness.mjs";
 
 const articles = contentArticles();
-let browser, server;
-
-before(async () => {
-  browser = await launch();
-  server = await serveDist();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = sharedBrowserAndServer();
 
 test("an article's page holds its text before any script runs, and reads without JavaScript", async () => {
   for (const article of articles) {
-    const html = await (await fetch(`${server.url}lire/${article.slug}/`)).text();
+    const html = await (await fetch(`${env.server.url}lire/${article.slug}/`)).text();
     assert.match(html, /<div id="prerender">/);
     const title = html.match(/<title>([^<]*)<\/title>/)[1];
     assert.equal(squash(title), squash(`${article.title} · Liseuse`));
   }
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await env.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   const article = articles[2];
-  await page.goto(`${server.url}lire/${article.slug}/`);
+  await page.goto(`${env.server.url}lire/${article.slug}/`);
   assert.equal(squash(await page.locator("article h1").innerText()), squash(article.title));
   assert.ok((await page.locator("article .article-body p").count()) >= 5);
   // Links work as plain links, under the page's base.
   assert.equal(
     await page.getByRole("link", { name: "Retour à la bibliothèque" }).evaluate((a) => a.href),
-    server.url,
+    env.server.url,
   );
   await context.close();
 });
 
 for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
   test(`the app takes over the static copy without moving a line (${viewport.width} px)`, async () => {
-    const page = await newPage(browser, { viewport });
+    const page = await newPage(env.browser, { viewport });
     // Where every text block and the header are in the static copy, before the app starts.
     await page.addInitScript(() => {
       const boxes = (root) =>
@@ -56,7 +47,7 @@ for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 
       });
     });
     const article = articles[3];
-    await page.goto(`${server.url}lire/${article.slug}/`);
+    await page.goto(`${env.server.url}lire/${article.slug}/`);
     await appReady(page);
     const before = await page.evaluate(() => window.__static);
     const afterwards = await page.evaluate(() => window.__boxes(document.body));
@@ -68,9 +59,9 @@ for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 
 }
 
 test("the static copy gives way even when the article cannot be loaded", async () => {
-  const page = await newPage(browser, { allow: [/content\/.*\/a\//, /Failed to load resource/] });
+  const page = await newPage(env.browser, { allow: [/content\/.*\/a\//, /Failed to load resource/] });
   await page.route("**/content/*/a/*.json", (route) => route.abort());
-  await page.goto(`${server.url}lire/${articles[0].slug}/`);
+  await page.goto(`${env.server.url}lire/${articles[0].slug}/`);
   await appReady(page);
   await page.getByRole("alert").filter({ hasText: "pas encore été enregistré" }).waitFor();
   await page.getByRole("button", { name: "Réessayer" }).waitFor();
@@ -93,4 +84,33 @@ test("the wasm holds no article text: articles are files fetched when read", asy
     assert.equal(bytes.includes(utf8(sentence)), false, `${article.slug}: « ${sentence} » is in the wasm`);
     assert.equal(bytes.includes(utf8(json.meta.title)), false, `${article.slug}: its title is in the wasm`);
   }
+});
+
+test("going to the next article, the current one stays until the next is loaded, and its keys are off", async () => {
+  const page = await newPage(env.browser);
+  // The second article: ← from it would go to the first.
+  const [, first, second] = articles;
+  await page.goto(`${env.server.url}lire/${first.slug}/`);
+  await appReady(page);
+  // The next article's file takes a while to come.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route(`**/a/${second.slug}.json`, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.keyboard.press("ArrowRight");
+  await page.waitForURL(`${env.server.url}lire/${second.slug}/`);
+  // No blank "Chargement…" in between: the page still shows the first article…
+  assert.equal(squash(await page.locator("article h1").innerText()), squash(first.title));
+  assert.equal(await page.getByText("Chargement…").count(), 0);
+  // …whose keys do nothing now (← would go back from the first article, not the second).
+  await page.keyboard.press("ArrowLeft");
+  await page.waitForTimeout(100);
+  assert.equal(page.url(), `${env.server.url}lire/${second.slug}/`);
+  release();
+  await page.locator("article h1", { hasText: squash(second.title).slice(0, 20) }).waitFor();
+  await page.keyboard.press("ArrowLeft");
+  await page.waitForURL(`${env.server.url}lire/${first.slug}/`);
+  assert.deepEqual(page.problems(), []);
 });
