@@ -31,6 +31,13 @@ pub fn end_prerender() {
     }
 }
 
+/// Runs `f` once the next frame has been painted (a task queued from the frame's callback).
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    leptos::prelude::request_animation_frame(move || {
+        leptos::prelude::set_timeout(f, std::time::Duration::ZERO)
+    });
+}
+
 /// Sets the tab's title: "<page> · Liseuse".
 pub fn set_title(page: &str) {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {

@@ -15,7 +15,7 @@ use crate::{
     state::NotesState,
     view::{
         announcer::Announcer,
-        article_body::{Blocks, MarkKey},
+        article_body::{marks_by_block, Blocks, MarkKey},
         article_notes::ArticleNotes,
         highlight_panel::HighlightPanel,
         toolbar::SelectionToolbar,
@@ -124,13 +124,14 @@ pub fn anchor_article(article: &Article, highlights: &[Highlight]) -> Vec<Anchor
     let text = article.plain_text.as_str();
     // The text is prepared once for all highlights, not once per highlight.
     let anchorer = Anchorer::new(text);
+    let chars: Vec<char> = text.chars().collect();
     let mut anchored: Vec<Anchored> = highlights
         .iter()
         .filter(|h| !h.deleted)
         .map(|h| {
             let range = match anchorer.anchor(&h.quote, &h.position) {
                 Anchoring::Exact(r) | Anchoring::Moved(r) | Anchoring::Approximate(r) => {
-                    Some(snap_to_text(text, r))
+                    Some(snap_to_text(&chars, r))
                 }
                 Anchoring::Orphan => None,
             };
@@ -151,8 +152,8 @@ pub fn anchor_article(article: &Article, highlights: &[Highlight]) -> Vec<Anchor
 }
 
 /// Keeps a range off the separators between blocks, so its first char is in a rendered run.
-fn snap_to_text(text: &str, range: Range<usize>) -> Range<usize> {
-    let chars: Vec<char> = text.chars().skip(range.start).take(range.len()).collect();
+fn snap_to_text(text: &[char], range: Range<usize>) -> Range<usize> {
+    let chars = &text[range.start.min(text.len())..range.end.min(text.len())];
     let lead = chars.iter().take_while(|c| c.is_whitespace()).count();
     let trail = chars.iter().rev().take_while(|c| c.is_whitespace()).count();
     if lead == chars.len() {
@@ -301,7 +302,7 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
                         on:click=on_click
                         on:keydown=on_keydown
                     >
-                        <Blocks blocks=&article.body marks=Some(marks) />
+                        <Blocks blocks=&article.body marks=Some(marks_by_block(&article.body, marks)) />
                     </div>
                     {(!article.about.is_empty())
                         .then(|| {
@@ -454,8 +455,9 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
         }
     });
     on_cleanup(move || on_scroll.remove());
-    // The first screenful counts as seen once the article is drawn.
-    request_animation_frame(measure);
+    // The first screenful counts as seen once the article is painted (measuring reads the
+    // layout: not before the first paint).
+    browser::after_paint(measure);
 }
 
 /// `[` and `]` move between highlights, `n` opens the note of the current one, `←` and `→`

@@ -4,11 +4,12 @@
 //! offsets (see `selection`).
 
 use crate::{
-    content::{Block, Run},
+    content::{for_each_text_block, Block, Run},
     layout::{segments, Placed},
     notes::model::Color,
 };
 use leptos::prelude::*;
+use std::collections::HashMap;
 
 /// A mark as the body draws it: a highlight (`color`), or a search hit (`None`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,17 +20,46 @@ pub struct MarkKey {
 
 pub type Marks = Memo<Vec<Placed<MarkKey>>>;
 
+/// The marks of each text block, by the block's start offset: each block looks up its own
+/// rather than scanning all of them (with a thousand highlights, on every change).
+pub type MarksByBlock = Memo<HashMap<usize, Vec<Placed<MarkKey>>>>;
+
+/// Sorts `marks` into the text blocks of `blocks` they touch.
+pub fn marks_by_block(blocks: &'static [Block], marks: Marks) -> MarksByBlock {
+    let mut ranges = Vec::new();
+    for_each_text_block(blocks, &mut |runs| {
+        if let (Some(first), Some(last)) = (runs.first(), runs.last()) {
+            ranges.push((first.start as usize, last.end() as usize));
+        }
+    });
+    Memo::new(move |_| {
+        marks.with(|all| {
+            let mut by_block: HashMap<usize, Vec<Placed<MarkKey>>> = HashMap::new();
+            for placed in all {
+                let from = ranges.partition_point(|&(_, end)| end <= placed.range.start);
+                for &(start, _) in ranges[from..]
+                    .iter()
+                    .take_while(|&&(start, _)| start < placed.range.end)
+                {
+                    by_block.entry(start).or_default().push(placed.clone());
+                }
+            }
+            by_block
+        })
+    })
+}
+
 #[component]
 pub fn Blocks(
     blocks: &'static [Block],
     /// The article's placed highlights; `None` for text that is not highlightable.
     #[prop(default = None)]
-    marks: Option<Marks>,
+    marks: Option<MarksByBlock>,
 ) -> impl IntoView {
     blocks.iter().map(|b| block(b, marks)).collect_view()
 }
 
-fn block(block: &'static Block, marks: Option<Marks>) -> AnyView {
+fn block(block: &'static Block, marks: Option<MarksByBlock>) -> AnyView {
     // In the article body, each text block is addressable by its offset: `#t-<offset>` (search
     // results, resuming) and `data-b` (reading progress).
     let anchor = |runs: &'static [Run]| {
@@ -74,21 +104,16 @@ fn block(block: &'static Block, marks: Option<Marks>) -> AnyView {
 
 /// A text block's runs. With highlights, the block re-renders only when the highlights that
 /// touch it change: a memo per block keeps the others untouched.
-fn text(runs: &'static [Run], marks: Option<Marks>) -> AnyView {
+fn text(runs: &'static [Run], marks: Option<MarksByBlock>) -> AnyView {
     let Some(marks) = marks else {
         return runs.iter().map(|r| run(r, &[])).collect_view().into_any();
     };
-    let (Some(first), Some(last)) = (runs.first(), runs.last()) else {
+    let Some(first) = runs.first() else {
         return ().into_any();
     };
-    let (start, end) = (first.start as usize, last.end() as usize);
+    let start = first.start as usize;
     let here = Memo::new(move |_| {
-        marks.with(|all| {
-            all.iter()
-                .filter(|p| p.range.start < end && p.range.end > start)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+        marks.with(|by_block| by_block.get(&start).cloned().unwrap_or_default())
     });
     (move || here.with(|placed| runs.iter().map(|r| run(r, placed)).collect_view())).into_any()
 }

@@ -1,7 +1,7 @@
 //! The side panel of an article: the reader's note on the whole article, and the article's
 //! highlights in reading order with their notes; choosing one scrolls to it.
 
-use crate::{notebook::Edit, pages::reader::ReaderContext, state::NotesState};
+use crate::{browser, notebook::Edit, pages::reader::ReaderContext, state::NotesState};
 use leptos::prelude::*;
 
 #[component]
@@ -18,9 +18,17 @@ pub fn ArticleNotes() -> impl IntoView {
         })
     });
     let count = Memo::new(move |_| reader.anchored.with(Vec::len));
-    // The list is drawn just after the article's text: with many highlights, the text first.
-    let drawn = RwSignal::new(false);
-    request_animation_frame(move || drawn.set(true));
+    // The list follows the highlights just after the text and its marks are painted (it is
+    // beside or below the text): with a thousand highlights, redrawing it would delay them.
+    let listed = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        reader.anchored.track();
+        browser::after_paint(move || {
+            if let Some(all) = reader.anchored.try_get_untracked() {
+                listed.try_set(all);
+            }
+        });
+    });
 
     view! {
         <aside class="article-notes" aria-labelledby="article-notes-title">
@@ -45,7 +53,7 @@ pub fn ArticleNotes() -> impl IntoView {
             })}
             <ol class="hl-list">
                 <For
-                    each=move || if drawn.get() { reader.anchored.get() } else { Vec::new() }
+                    each=move || listed.get()
                     key=|a| (a.highlight.id.clone(), a.highlight.updated, a.range.clone())
                     let:item
                 >
