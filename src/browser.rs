@@ -31,6 +31,21 @@ pub fn end_prerender() {
     }
 }
 
+/// Whether the page holds the static copy of an article (see `end_prerender`).
+pub fn has_prerender() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("prerender"))
+        .is_some()
+}
+
+/// Whether the page is on screen (a background tab paints no frame).
+pub fn is_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
+}
+
 /// Runs `f` once the next frame has been painted (a task queued from the frame's callback).
 pub fn after_paint(f: impl FnOnce() + 'static) {
     leptos::prelude::request_animation_frame(move || {
