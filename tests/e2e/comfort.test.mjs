@@ -1,21 +1,12 @@
 // Reading comfort, search and accessibility: display settings, progress, search, keyboard,
 // axe-core (WCAG 2.2 AA) in every theme, print.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import AxeBuilder from "@axe-core/playwright";
-import { launch, serveDist, newPage, appReady, contentArticles, squash, selectText } from "./harness.mjs";
+import { sharedBrowserAndServer, newPage, appReady, contentArticles, squash, selectText } from "./harness.mjs";
 
 const articles = contentArticles();
-let browser, server;
-
-before(async () => {
-  browser = await launch();
-  server = await serveDist();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = sharedBrowserAndServer();
 
 async function openDisplay(page) {
   await page.getByRole("button", { name: "Affichage" }).click();
@@ -23,7 +14,7 @@ async function openDisplay(page) {
 }
 
 test("display settings persist across reloads and apply before the first paint", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   // Record the theme at the moment <body> appears, before anything can be painted.
   await page.addInitScript(() => {
     new MutationObserver((_, obs) => {
@@ -34,7 +25,7 @@ test("display settings persist across reloads and apply before the first paint",
       }
     }).observe(document, { childList: true, subtree: true });
   });
-  const url = `${server.url}lire/${articles[2].slug}/`;
+  const url = `${env.server.url}lire/${articles[2].slug}/`;
   await page.goto(url);
   await appReady(page);
   const fontSize = () => page.locator(".article-body p").first().evaluate((p) => parseFloat(getComputedStyle(p).fontSize));
@@ -65,18 +56,18 @@ test("display settings persist across reloads and apply before the first paint",
 });
 
 test("with no setting, the theme follows the system's colour scheme", async () => {
-  const context = await browser.newContext({ colorScheme: "dark" });
+  const context = await env.browser.newContext({ colorScheme: "dark" });
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await appReady(page);
   assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(22, 21, 19)");
   await context.close();
 });
 
 test("the reading position is kept by paragraph and offered as « Reprendre »", async () => {
-  const page = await newPage(browser, { viewport: { width: 1000, height: 700 } });
+  const page = await newPage(env.browser, { viewport: { width: 1000, height: 700 } });
   const article = articles[2]; // the longest
-  await page.goto(`${server.url}lire/${article.slug}/`);
+  await page.goto(`${env.server.url}lire/${article.slug}/`);
   await appReady(page);
   const target = page.locator(".article-body p").nth(14);
   await target.scrollIntoViewIfNeeded();
@@ -103,8 +94,8 @@ test("the reading position is kept by paragraph and offered as « Reprendre »",
 });
 
 test("search: accents and case do not matter, notes are found, a result opens on its passage", async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}lire/${articles[0].slug}/`);
+  const page = await newPage(env.browser);
+  await page.goto(`${env.server.url}lire/${articles[0].slug}/`);
   await appReady(page);
   await selectText(page, "Laissez-moi vous raconter une histoire");
   await page.getByRole("button", { name: "Surligner", exact: true }).click();
@@ -140,8 +131,8 @@ test("search: accents and case do not matter, notes are found, a result opens on
 });
 
 test("keyboard alone: highlight, note, save, move between highlights and articles; `?` lists it", async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}lire/${articles[1].slug}/`);
+  const page = await newPage(env.browser);
+  await page.goto(`${env.server.url}lire/${articles[1].slug}/`);
   await appReady(page);
   await selectText(page, "de belles interventions");
   await page.keyboard.press("h");
@@ -175,17 +166,17 @@ test("keyboard alone: highlight, note, save, move between highlights and article
   await page.getByRole("dialog", { name: "Raccourcis clavier" }).waitFor();
   await page.keyboard.press("Escape");
   await page.keyboard.press("ArrowRight");
-  await page.waitForURL(`${server.url}lire/${articles[2].slug}/`);
+  await page.waitForURL(`${env.server.url}lire/${articles[2].slug}/`);
   // Once it is shown (until then ← and → are off: see prerender.test.mjs).
   await page.locator("article h1", { hasText: squash(articles[2].title).slice(0, 20) }).waitFor();
   await page.keyboard.press("ArrowLeft");
-  await page.waitForURL(`${server.url}lire/${articles[1].slug}/`);
+  await page.waitForURL(`${env.server.url}lire/${articles[1].slug}/`);
   assert.deepEqual(page.problems(), []);
 });
 
 test("an article prints without the app around it, with its highlights and notes", async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}lire/${articles[3].slug}/`);
+  const page = await newPage(env.browser);
+  await page.goto(`${env.server.url}lire/${articles[3].slug}/`);
   await appReady(page);
   await selectText(page, "le respect doit être la valeur socle");
   await page.getByRole("button", { name: "Surligner", exact: true }).click();
@@ -202,7 +193,7 @@ test("an article prints without the app around it, with its highlights and notes
 
 for (const theme of ["clair", "sombre", "sepia"]) {
   test(`axe-core finds no WCAG 2.2 AA violation, theme ${theme}`, async () => {
-    const page = await newPage(browser);
+    const page = await newPage(env.browser);
     await page.addInitScript((theme) => {
       localStorage.setItem("liseuse:settings", JSON.stringify({ theme }));
     }, theme);
@@ -215,10 +206,10 @@ for (const theme of ["clair", "sombre", "sepia"]) {
       // It really ran, contrast included (over every highlight colour on the article page).
       assert.ok(result.passes.some((p) => p.id === "color-contrast"), `${what}: contrast not checked`);
     };
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await appReady(page);
     await check("library");
-    await page.goto(`${server.url}lire/${articles[0].slug}/`);
+    await page.goto(`${env.server.url}lire/${articles[0].slug}/`);
     await page.locator("article h1").waitFor();
     for (const [text, color] of [["Laissez-moi vous raconter", "Jaune"], ["restaurant japonais", "Vert"], ["la confiance se donne", "Bleu"], ["Nous ne sommes pas juges", "Rose"]]) {
       await selectText(page, text);

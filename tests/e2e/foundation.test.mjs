@@ -1,26 +1,17 @@
 // Foundation: library, reader, previous/next, reloads, 404, typography, sub-path hosting.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { launch, serveDist, newPage, appReady, contentArticles, squash, ROOT } from "./harness.mjs";
+import { sharedBrowserAndServer, serveDist, newPage, appReady, contentArticles, squash, ROOT } from "./harness.mjs";
 
 const articles = contentArticles();
-let browser, server;
-
-before(async () => {
-  browser = await launch();
-  server = await serveDist();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = sharedBrowserAndServer();
 
 test("the library lists every article as a titled link with summary and reading time", async () => {
   assert.equal(articles.length, 5);
-  const page = await newPage(browser);
-  await page.goto(server.url);
+  const page = await newPage(env.browser);
+  await page.goto(env.server.url);
   await appReady(page);
   assert.equal(await page.locator("html").getAttribute("lang"), "fr");
   assert.equal(await page.title(), "Liseuse");
@@ -44,45 +35,45 @@ test("the library lists every article as a titled link with summary and reading 
 });
 
 test("each article opens from the library, with its title as h1, and links back", async () => {
-  const page = await newPage(browser);
-  await page.goto(server.url);
+  const page = await newPage(env.browser);
+  await page.goto(env.server.url);
   await appReady(page);
   for (const article of articles) {
     await page.getByRole("link", { name: squash(article.title), exact: true }).click();
-    await page.waitForURL(`${server.url}lire/${article.slug}/`);
+    await page.waitForURL(`${env.server.url}lire/${article.slug}/`);
     const h1 = page.locator("article h1");
     assert.equal(squash(await h1.innerText()), squash(article.title));
     assert.equal(await page.locator("article").count(), 1);
     assert.ok((await page.locator("article .article-body p").count()) >= 5);
     assert.equal(squash(await page.title()), squash(`${article.title} · Liseuse`));
     await page.getByRole("link", { name: "Retour à la bibliothèque" }).click();
-    await page.waitForURL(server.url);
+    await page.waitForURL(env.server.url);
     await page.locator(".cards").waitFor();
   }
   assert.deepEqual(page.problems(), []);
 });
 
 test("previous and next follow the library order", async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}lire/${articles[0].slug}/`);
+  const page = await newPage(env.browser);
+  await page.goto(`${env.server.url}lire/${articles[0].slug}/`);
   await appReady(page);
   const nav = page.getByRole("navigation", { name: "Articles voisins" });
   assert.equal(await nav.getByRole("link", { name: /Article précédent/ }).count(), 0);
   for (let i = 1; i < articles.length; i++) {
     await nav.getByRole("link", { name: /Article suivant/ }).click();
-    await page.waitForURL(`${server.url}lire/${articles[i].slug}/`);
+    await page.waitForURL(`${env.server.url}lire/${articles[i].slug}/`);
     assert.equal(squash(await page.locator("article h1").innerText()), squash(articles[i].title));
   }
   assert.equal(await nav.getByRole("link", { name: /Article suivant/ }).count(), 0);
   await nav.getByRole("link", { name: /Article précédent/ }).click();
-  await page.waitForURL(`${server.url}lire/${articles.at(-2).slug}/`);
+  await page.waitForURL(`${env.server.url}lire/${articles.at(-2).slug}/`);
   assert.deepEqual(page.problems(), []);
 });
 
 test("reloading an article's URL works on a plain static server", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   for (const article of articles) {
-    const response = await page.goto(`${server.url}lire/${article.slug}/`);
+    const response = await page.goto(`${env.server.url}lire/${article.slug}/`);
     assert.equal(response.status(), 200);
     await appReady(page);
     assert.equal(squash(await page.locator("article h1").innerText()), squash(article.title));
@@ -91,14 +82,14 @@ test("reloading an article's URL works on a plain static server", async () => {
     assert.equal(squash(await page.locator("article h1").innerText()), squash(article.title));
   }
   // Without the trailing slash the server redirects to the route's folder.
-  await page.goto(`${server.url}lire/${articles[1].slug}`);
+  await page.goto(`${env.server.url}lire/${articles[1].slug}`);
   await page.locator("article h1").waitFor();
   assert.deepEqual(page.problems(), []);
 });
 
 test("an unknown article shows the app's 404 page", async () => {
-  const page = await newPage(browser, { allow: [/status of 404/] });
-  const response = await page.goto(`${server.url}lire/article-inconnu/`);
+  const page = await newPage(env.browser, { allow: [/status of 404/] });
+  const response = await page.goto(`${env.server.url}lire/article-inconnu/`);
   assert.equal(response.status(), 404);
   await appReady(page);
   await page.getByRole("heading", { level: 1, name: "Page introuvable" }).waitFor();
@@ -108,8 +99,8 @@ test("an unknown article shows the app's 404 page", async () => {
 });
 
 test("the reader sets French text in a readable measure, with French spacing", async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}lire/${articles[2].slug}/`);
+  const page = await newPage(env.browser);
+  await page.goto(`${env.server.url}lire/${articles[2].slug}/`);
   await appReady(page);
   const article = page.locator("article");
   const style = await article.evaluate((el) => {
@@ -147,9 +138,9 @@ test("the reader sets French text in a readable measure, with French spacing", a
 
 test("from a 320 px phone to a wide screen, nothing overflows sideways", async () => {
   for (const width of [320, 768, 1920]) {
-    const page = await newPage(browser, { viewport: { width, height: 800 } });
+    const page = await newPage(env.browser, { viewport: { width, height: 800 } });
     for (const path of ["", `lire/${articles[2].slug}/`]) {
-      await page.goto(server.url + path);
+      await page.goto(env.server.url + path);
       await appReady(page);
       await page.locator("h1").first().waitFor();
       const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -160,9 +151,9 @@ test("from a 320 px phone to a wide screen, nothing overflows sideways", async (
 });
 
 test("comments and the author's bio stay apart from the article body", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   for (const article of articles) {
-    await page.goto(`${server.url}lire/${article.slug}/`);
+    await page.goto(`${env.server.url}lire/${article.slug}/`);
     await appReady(page);
     const body = await page.locator(".article-body").innerText();
     for (const chrome of ["Logo WordPress.com", "Connexion à %s", "Votre commentaire", "Commentaires"]) {
@@ -176,7 +167,7 @@ test("comments and the author's bio stay apart from the article body", async () 
     }
   }
   // 001 has both a bio and a reader's comment.
-  await page.goto(`${server.url}lire/${articles[1].slug}/`);
+  await page.goto(`${env.server.url}lire/${articles[1].slug}/`);
   await page.getByRole("complementary", { name: "À propos de l’auteur" }).waitFor();
   await page.getByRole("region", { name: "Commentaires" }).waitFor();
   assert.deepEqual(page.problems(), []);
@@ -187,7 +178,7 @@ test("a build for a sub-path works under it, reloads included", async () => {
   assert.ok(existsSync(join(subDist, "index.html")), "no sub-path build: run `make build-sub`");
   const sub = await serveDist({ dir: subDist, prefix: "/liseuse/" });
   try {
-    const page = await newPage(browser);
+    const page = await newPage(env.browser);
     await page.goto(sub.url);
     await appReady(page);
     const first = page.getByRole("link", { name: squash(articles[0].title), exact: true });

@@ -1,24 +1,15 @@
 // Highlights and notes in the browser: selecting, overlapping, notes kept across reloads, two
 // tabs, export/import, and every bad storage condition.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launch, serveDist, newPage, appReady, contentArticles, squash, selectText as select } from "./harness.mjs";
+import { sharedBrowserAndServer, newPage, appReady, contentArticles, squash, selectText as select } from "./harness.mjs";
 
 const articles = contentArticles();
 const slug = articles[0].slug; // « Il est temps de nous faire confiance »
 const key = (s) => `liseuse:article:${s}`;
-let browser, server, articleUrl;
-
-before(async () => {
-  browser = await launch();
-  server = await serveDist();
-  articleUrl = `${server.url}lire/${slug}/`;
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = sharedBrowserAndServer();
+const articleUrl = () => `${env.server.url}lire/${slug}/`;
 
 /** The text of each highlight, by id, as drawn. */
 async function marked(page) {
@@ -36,14 +27,14 @@ async function stored(page, s = slug) {
   return page.evaluate((k) => localStorage.getItem(k), key(s));
 }
 
-async function openArticle(page, url = articleUrl) {
+async function openArticle(page, url = articleUrl()) {
   await page.goto(url);
   await appReady(page);
   await page.locator("article h1").waitFor();
 }
 
 test("select, then « Surligner », draws a <mark> and keeps it after reload", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   await openArticle(page);
   await select(page, "le voyageur frugal Loïc Simon");
   for (const name of ["Jaune", "Vert", "Bleu", "Rose"]) {
@@ -63,7 +54,7 @@ test("select, then « Surligner », draws a <mark> and keeps it after reload", a
 });
 
 test("a colour button highlights in that colour and becomes the default; `h` highlights", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   await openArticle(page);
   await select(page, "Laissez-moi vous raconter une histoire");
   await page.getByRole("toolbar").getByRole("button", { name: "Bleu", exact: true }).click();
@@ -99,7 +90,7 @@ test("a colour button highlights in that colour and becomes the default; `h` hig
 });
 
 test("a highlight across paragraphs, and overlapping or adjacent ones, stay distinct", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   await openArticle(page);
   // Across the end of paragraph 1 and the start of paragraph 2.
   await select(page, "Et pourtant", "La confiance en quoi");
@@ -157,7 +148,7 @@ test("a highlight across paragraphs, and overlapping or adjacent ones, stay dist
 });
 
 test("a note is saved as it is typed, shown as text, and survives a reload; delete removes", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   let dialogs = 0;
   page.on("dialog", (d) => {
     dialogs++;
@@ -198,15 +189,15 @@ test("a note is saved as it is typed, shown as text, and survives a reload; dele
 });
 
 test("an article note is kept, and a deep link opens on its highlight", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   await openArticle(page);
   await page.getByRole("textbox", { name: "Notes sur l’article" }).fill("À relire avant le forum.");
   await select(page, "#TrustFirst");
   await page.getByRole("button", { name: "Surligner", exact: true }).click();
   const id = Object.keys(await marked(page))[0];
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await appReady(page);
-  await page.goto(`${articleUrl}#h-${id}`);
+  await page.goto(`${articleUrl()}#h-${id}`);
   await appReady(page);
   await page.getByRole("dialog").waitFor();
   assert.equal(await page.evaluate(() => document.activeElement.id), "panel-note");
@@ -215,10 +206,10 @@ test("an article note is kept, and a deep link opens on its highlight", async ()
 });
 
 test("two tabs: a change in one appears in the other, and edits made in both survive", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const [a, b] = [await context.newPage(), await context.newPage()];
   for (const p of [a, b]) {
-    await p.goto(articleUrl);
+    await p.goto(articleUrl());
     await p.locator("article h1").waitFor();
   }
   await select(a, "Faire confiance, vous faire confiance");
@@ -239,14 +230,14 @@ test("two tabs: a change in one appears in the other, and edits made in both sur
     await p.locator(".article-notes .note", { hasText: "note de l’onglet A" }).waitFor();
   }
   const c = await context.newPage();
-  await c.goto(articleUrl);
+  await c.goto(articleUrl());
   await c.locator(".article-body mark", { hasText: "Nous ne sommes pas juges" }).waitFor();
   await c.locator(".article-notes .note", { hasText: "note de l’onglet A" }).waitFor();
   await context.close();
 });
 
 test("export to JSON and Markdown, then import into a fresh profile restores everything", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   await openArticle(page);
   await select(page, "la confiance se donne");
   await page.getByRole("toolbar").getByRole("button", { name: "Vert", exact: true }).click();
@@ -272,8 +263,8 @@ test("export to JSON and Markdown, then import into a fresh profile restores eve
   assert.equal(data.format, "liseuse-export");
   assert.equal(data.version, 1);
 
-  const fresh = await newPage(browser);
-  await fresh.goto(`${server.url}notes/`);
+  const fresh = await newPage(env.browser);
+  await fresh.goto(`${env.server.url}notes/`);
   await appReady(fresh);
   await fresh.getByLabel("Importer").setInputFiles(file);
   await fresh.getByRole("status").getByText(/Import terminé : 2 ajouté/).waitFor();
@@ -282,12 +273,12 @@ test("export to JSON and Markdown, then import into a fresh profile restores eve
   // Importing the same file again changes nothing.
   await fresh.getByLabel("Importer").setInputFiles(file);
   await fresh.getByRole("status").getByText(/rien de nouveau/).waitFor();
-  await fresh.goto(articleUrl);
+  await fresh.goto(articleUrl());
   await fresh.locator(".article-body mark.hl-green", { hasText: "la confiance se donne" }).waitFor();
   assert.equal(await fresh.getByRole("textbox", { name: "Notes sur l’article" }).inputValue(), "Un bel article.");
 
   // A foreign or broken file is refused with a clear message, and changes nothing.
-  await fresh.goto(`${server.url}notes/`);
+  await fresh.goto(`${env.server.url}notes/`);
   const before = await fresh.evaluate(() => JSON.stringify(localStorage));
   await fresh.getByLabel("Importer").setInputFiles({ name: "x.json", mimeType: "application/json", buffer: Buffer.from('{"hello": 1}') });
   await fresh.getByRole("status").getByText(/n’est pas un export de Liseuse/).waitFor();
@@ -299,11 +290,11 @@ test("export to JSON and Markdown, then import into a fresh profile restores eve
 });
 
 test("« Mes notes » groups by article, filters by colour and text, and sorts", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   await openArticle(page);
   await select(page, "Laissez-moi vous raconter");
   await page.getByRole("toolbar").getByRole("button", { name: "Rose", exact: true }).click();
-  await openArticle(page, `${server.url}lire/${articles[3].slug}/`);
+  await openArticle(page, `${env.server.url}lire/${articles[3].slug}/`);
   await select(page, articles[3].slug === "pourquoi-trouver-de-bons-clients" ? "le respect doit être la valeur socle" : "a");
   await page.getByRole("toolbar").getByRole("button", { name: "Bleu", exact: true }).click();
   await page.getByRole("link", { name: "Mes notes" }).click();
@@ -322,7 +313,7 @@ test("« Mes notes » groups by article, filters by colour and text, and sorts",
 });
 
 test("disabled localStorage: notes work for the session, with a notice", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   await page.addInitScript(() => {
     Object.defineProperty(window, "localStorage", {
       get() {
@@ -340,7 +331,7 @@ test("disabled localStorage: notes work for the session, with a notice", async (
 });
 
 test("quota exceeded: nothing stored is lost, the change stays in memory, export is offered", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   const seeded = JSON.stringify({
     schema: 2,
     article: slug,
@@ -370,7 +361,7 @@ test("quota exceeded: nothing stored is lost, the change stays in memory, export
 });
 
 test("corrupt or newer stored data is kept aside untouched, and the rest works", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   const corrupt = "{ceci n'est pas du JSON";
   const newer = JSON.stringify({ schema: 99, article: articles[1].slug, record: { futur: true } });
   await page.addInitScript(
@@ -394,7 +385,7 @@ test("corrupt or newer stored data is kept aside untouched, and the rest works",
   await page.getByRole("button", { name: "Surligner", exact: true }).click();
   await page.locator(".article-body mark").first().waitFor();
   // The newer version's data is never overwritten, even when highlighting there.
-  await openArticle(page, `${server.url}lire/${articles[1].slug}/`);
+  await openArticle(page, `${env.server.url}lire/${articles[1].slug}/`);
   await select(page, "Vraiment, de belles interventions");
   await page.getByRole("button", { name: "Surligner", exact: true }).click();
   await page.locator(".article-body mark").first().waitFor();
@@ -403,7 +394,7 @@ test("corrupt or newer stored data is kept aside untouched, and the rest works",
 });
 
 test("a highlight whose passage is gone is shown as orphaned in « Mes notes », never deleted", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   const record = JSON.stringify({
     schema: 2,
     article: slug,
@@ -414,7 +405,7 @@ test("a highlight whose passage is gone is shown as orphaned in « Mes notes »,
     },
   });
   await page.addInitScript(([k, v]) => localStorage.getItem(k) || localStorage.setItem(k, v), [key(slug), record]);
-  await page.goto(`${server.url}notes/`);
+  await page.goto(`${env.server.url}notes/`);
   await appReady(page);
   const item = page.locator(".note-item", { hasText: "un passage qui n’existe plus" });
   await item.getByText(/Orphelin/).waitFor();
@@ -424,7 +415,7 @@ test("a highlight whose passage is gone is shown as orphaned in « Mes notes »,
 });
 
 test("« Mes notes » shows a page of highlights at a time, and more on request", async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   await openArticle(page);
   await page.evaluate((slug) => {
     const text = [...document.querySelectorAll(".article-body [data-b]")].map((e) => e.textContent).join("\n\n");
@@ -439,7 +430,7 @@ test("« Mes notes » shows a page of highlights at a time, and more on request"
     });
     localStorage.setItem(`liseuse:article:${slug}`, JSON.stringify({ schema: 2, article: slug, record: { highlights } }));
   }, slug);
-  await page.goto(`${server.url}notes/`);
+  await page.goto(`${env.server.url}notes/`);
   await appReady(page);
   await page.locator(".note-item").first().waitFor();
   assert.equal(await page.locator(".note-item").count(), 300);
