@@ -7,8 +7,8 @@
 //     reload on any URL finds a file without rewrite rules; `404.html` for hosts that serve it.
 //  3. sw.js: the service worker, with the exact list of this build's files to precache and a
 //     cache name derived from their content (an identical build keeps its cache).
-// The slugs are the names of content/*.md (the build checks each matches its front matter);
-// LISEUSE_CONTENT_DIR points the build and this hook at another folder (benchmarks, tests).
+// The articles are those the build script rendered (one `prerender/<slug>.html` each), so
+// LISEUSE_CONTENT_DIR, which points the build at another folder, reaches this hook too.
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync, cpSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join, relative, sep } from "node:path";
@@ -19,7 +19,6 @@ if (!staging) {
   console.error("post-build: TRUNK_STAGING_DIR is not set (run through `trunk build`)");
   process.exit(1);
 }
-const contentDir = process.env.LISEUSE_CONTENT_DIR || "content";
 
 // 0. Content files.
 function buildScriptOutDir() {
@@ -62,10 +61,11 @@ if (!shell.includes('http-equiv="Content-Security-Policy"')) {
 }
 
 // 2. Route shells.
-const slugs = readdirSync(contentDir)
-  .filter((name) => name.endsWith(".md"))
-  .map((name) => name.slice(0, -3));
-const routes = [...slugs.map((slug) => join("lire", slug)), "notes", "recherche"];
+const slugs = readdirSync(join(site, "prerender")).map((name) => name.replace(/\.html$/, ""));
+if (!shell.includes("<body>")) {
+  console.error("post-build: no <body> in index.html to put the articles in");
+  process.exit(1);
+}
 // An article's page carries a static copy of the reader page (build/emit.rs), painted before
 // the app starts; the header here is the app's header as it first renders (src/app.rs).
 // Links are relative to the page's <base href>.
@@ -82,19 +82,18 @@ function articlePage(slug) {
   const title = main.match(/<h1 id="article-title">([^<]*)<\/h1>/)?.[1] ?? "";
   // The app fetches the article as soon as it starts: ask for it while the wasm downloads.
   const preload = `<link rel="preload" href="content/${version}/a/${slug}.json" as="fetch" crossorigin />`;
-  const page = shell
+  return shell
     .replace(/<title>Liseuse<\/title>/, () => `<title>${title} · Liseuse</title>\n    ${preload}`)
     .replace(/<body>/, () => `<body>${copy}`);
-  if (page === shell) {
-    console.error("post-build: no <body> in index.html to put the article in");
-    process.exit(1);
-  }
-  return page;
 }
-for (const route of routes) {
+const pages = [
+  ...slugs.map((slug) => [join("lire", slug), articlePage(slug)]),
+  ["notes", shell],
+  ["recherche", shell],
+];
+for (const [route, page] of pages) {
   mkdirSync(join(staging, route), { recursive: true });
-  const slug = route.startsWith("lire") ? route.split(sep).pop() : null;
-  writeFileSync(join(staging, route, "index.html"), slug ? articlePage(slug) : shell);
+  writeFileSync(join(staging, route, "index.html"), page);
 }
 writeFileSync(join(staging, "404.html"), shell);
 
@@ -125,4 +124,4 @@ const worker = readFileSync("assets/sw.js", "utf8")
   .replace('"__LISEUSE_CACHE__"', JSON.stringify(cacheName))
   .replace("__LISEUSE_PRECACHE__", JSON.stringify(precache, null, 2));
 writeFileSync(join(staging, "sw.js"), worker);
-console.log(`post-build: CSP with ${hashes.length} script hash(es), ${routes.length} route shells, sw.js precaching ${precache.length} files as ${cacheName}`);
+console.log(`post-build: CSP with ${hashes.length} script hash(es), ${pages.length} route shells, sw.js precaching ${precache.length} files as ${cacheName}`);

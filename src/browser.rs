@@ -23,20 +23,20 @@ pub fn base() -> &'static str {
 /// `build/emit.rs`), which shows the text until the app has drawn the same page; CSS hides
 /// the app while the copy is there. Called once the reader page is drawn, or has failed.
 pub fn end_prerender() {
-    if let Some(copy) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("prerender"))
-    {
+    if let Some(copy) = prerender() {
         copy.remove();
     }
 }
 
 /// Whether the page holds the static copy of an article (see `end_prerender`).
 pub fn has_prerender() -> bool {
+    prerender().is_some()
+}
+
+fn prerender() -> Option<web_sys::Element> {
     web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("prerender"))
-        .is_some()
 }
 
 /// Whether the page is on screen (a background tab paints no frame).

@@ -87,43 +87,28 @@ impl Catalog {
 
     /// An article (tracked); asks for it on first use.
     pub fn article(&self, slug: &str) -> Load<&'static Article> {
-        if let Some(loaded) = self.articles.with(|a| a.get(slug).cloned()) {
-            return loaded.into();
-        }
-        let key = slug.to_string();
-        self.fetch(
-            &format!("a/{slug}.json"),
-            Article::parse,
-            move |this, parsed| {
-                this.articles.update(|a| {
-                    a.insert(key, parsed);
-                })
-            },
-        );
-        Load::Loading
+        let path = format!("a/{slug}.json");
+        self.load(self.articles, slug.to_string(), &path, Article::parse)
     }
 
-    /// Asks for what a search reported missing.
+    /// A part of the search index (tracked); asks for it on first use.
+    pub fn shard(&self, key: char) -> Load<&'static Shard> {
+        self.load(self.shards, key, &format!("s/{key}.json"), Shard::parse)
+    }
+
+    /// Asks for what a search reported missing (untracked: asking is not reading).
     pub fn request(&self, needed: &[Needed]) {
+        untrack(|| self.request_all(needed));
+    }
+
+    fn request_all(&self, needed: &[Needed]) {
         for n in needed {
             match n {
                 Needed::Article(slug) => {
                     self.article(slug);
                 }
                 Needed::Shard(key) => {
-                    let key = *key;
-                    if self.shards.with_untracked(|s| s.contains_key(&key)) {
-                        continue;
-                    }
-                    self.fetch(
-                        &format!("s/{key}.json"),
-                        Shard::parse,
-                        move |this, parsed| {
-                            this.shards.update(|s| {
-                                s.insert(key, parsed);
-                            })
-                        },
-                    );
+                    self.shard(*key);
                 }
             }
         }
@@ -169,6 +154,29 @@ impl Catalog {
         }
         self.articles.update(|a| a.retain(|_, v| v.is_ok()));
         self.shards.update(|s| s.retain(|_, v| v.is_ok()));
+    }
+
+    /// The file at `path`, kept in `map` under `key` once loaded.
+    fn load<K, T>(
+        &self,
+        map: RwSignal<HashMap<K, Loaded<T>>>,
+        key: K,
+        path: &str,
+        parse: fn(&str) -> Result<T, String>,
+    ) -> Load<&'static T>
+    where
+        K: Eq + std::hash::Hash + Send + Sync + 'static,
+        T: Send + Sync + 'static,
+    {
+        if let Some(loaded) = map.with(|m| m.get(&key).cloned()) {
+            return loaded.into();
+        }
+        self.fetch(path, parse, move |_, parsed| {
+            map.update(|m| {
+                m.insert(key, parsed);
+            })
+        });
+        Load::Loading
     }
 
     fn fetch<T: 'static>(

@@ -43,6 +43,11 @@ impl Anchorer {
         }
     }
 
+    /// The text, as the chars offsets count.
+    pub fn chars(&self) -> &[char] {
+        &self.chars
+    }
+
     pub fn anchor(&self, quote: &TextQuote, position: &TextPosition) -> Anchoring {
         let exact: Vec<char> = quote.exact.chars().collect();
         if exact.iter().all(|c| c.is_whitespace()) {

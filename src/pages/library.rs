@@ -5,6 +5,7 @@ use crate::{
     offline::OfflineState,
     paths, prefs,
     progress::{self, Position, Status},
+    view::loading::{LoadFailed, Loading},
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -15,23 +16,18 @@ pub fn Library() -> impl IntoView {
     browser::set_title("");
     OfflineState::get().check_for_update();
     let catalog = Catalog::get();
-    let cards = move || {
-        match catalog.library() {
-        Load::Ready(library) => library.articles.iter().map(card).collect_view().into_any(),
-        Load::Loading => view! { <li class="loading muted" role="status">"Chargement…"</li> }.into_any(),
-        Load::Failed(error) => view! {
-            <li class="notice" role="alert">
-                <p>{error.message()}</p>
-                <button type="button" class="btn" on:click=move |_| catalog.retry()>"Réessayer"</button>
-            </li>
+    let cards = move || match catalog.library() {
+        Load::Ready(library) => {
+            view! { <ul class="cards">{library.articles.iter().map(card).collect_view()}</ul> }
+                .into_any()
         }
-        .into_any(),
-    }
+        Load::Loading => view! { <Loading /> }.into_any(),
+        Load::Failed(error) => view! { <LoadFailed error /> }.into_any(),
     };
     view! {
         <section class="library" aria-labelledby="library-title">
             <h1 id="library-title">"Bibliothèque"</h1>
-            <ul class="cards">{cards}</ul>
+            {cards}
         </section>
     }
 }

@@ -14,6 +14,7 @@ use crate::{
     pages::reader::{anchor_article, Anchored},
     paths,
     state::NotesState,
+    view::loading::Loading,
 };
 use leptos::{prelude::*, task::spawn_local};
 use std::collections::BTreeMap;
@@ -349,7 +350,7 @@ pub fn MyNotes() -> impl IntoView {
             </div>
             {move || {
                 if library.with(Option::is_none) {
-                    Some(view! { <p class="muted" role="status">"Chargement…"</p> }.into_any())
+                    Some(view! { <Loading /> }.into_any())
                 } else {
                     (total.get() == 0 && all.with(Vec::is_empty)).then(|| view! {
                         <p class="muted">"Aucun surlignage ni note pour l’instant. Ouvrez un article, sélectionnez un passage, puis « Surligner »."</p>

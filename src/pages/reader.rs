@@ -1,7 +1,7 @@
 use crate::{
     browser,
     catalog::{Catalog, Load, LoadError},
-    content::{self, Article, Neighbour},
+    content::{self, Article},
     layout::Placed,
     notes::{
         anchor::{Anchorer, Anchoring},
@@ -18,6 +18,7 @@ use crate::{
         article_body::{marks_by_block, Blocks, MarkKey},
         article_notes::ArticleNotes,
         highlight_panel::HighlightPanel,
+        loading::{LoadFailed, Loading},
         toolbar::SelectionToolbar,
     },
 };
@@ -62,28 +63,30 @@ pub fn Reader() -> impl IntoView {
     });
     move || match shown.get() {
         Shown::Article(article) => view! { <ArticlePage article /> }.into_any(),
-        Shown::Loading => {
-            view! { <p class="loading muted" role="status">"Chargement…"</p> }.into_any()
-        }
+        Shown::Loading => view! { <Loading /> }.into_any(),
         Shown::NotFound => view! { <NotFound /> }.into_any(),
-        Shown::Failed(error) => view! {
-            <div class="notice" role="alert">
-                <p>{error.message()}</p>
-                <button type="button" class="btn" on:click=move |_| catalog.retry()>
-                    "Réessayer"
-                </button>
-            </div>
-        }
-        .into_any(),
+        Shown::Failed(error) => view! { <LoadFailed error /> }.into_any(),
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 enum Shown {
     Article(&'static Article),
     Loading,
     NotFound,
     Failed(LoadError),
+}
+
+/// The same article is the same loaded file: compared by address, not by its whole text.
+impl PartialEq for Shown {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Shown::Article(a), Shown::Article(b)) => std::ptr::eq(*a, *b),
+            (Shown::Loading, Shown::Loading) | (Shown::NotFound, Shown::NotFound) => true,
+            (Shown::Failed(a), Shown::Failed(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// A live highlight and where it sits in the current text (`None`: orphaned).
@@ -124,14 +127,13 @@ pub fn anchor_article(article: &Article, highlights: &[Highlight]) -> Vec<Anchor
     let text = article.plain_text.as_str();
     // The text is prepared once for all highlights, not once per highlight.
     let anchorer = Anchorer::new(text);
-    let chars: Vec<char> = text.chars().collect();
     let mut anchored: Vec<Anchored> = highlights
         .iter()
         .filter(|h| !h.deleted)
         .map(|h| {
             let range = match anchorer.anchor(&h.quote, &h.position) {
                 Anchoring::Exact(r) | Anchoring::Moved(r) | Anchoring::Approximate(r) => {
-                    Some(snap_to_text(&chars, r))
+                    Some(snap_to_text(anchorer.chars(), r))
                 }
                 Anchoring::Orphan => None,
             };
@@ -282,7 +284,7 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
     });
 
     track_progress(article, reader.body);
-    reader_keys(previous, next, reader);
+    reader_keys(reader);
 
     view! {
         <div class="reader-layout">
@@ -462,11 +464,7 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
 
 /// `[` and `]` move between highlights, `n` opens the note of the current one, `←` and `→`
 /// go to the previous or next article.
-fn reader_keys(
-    previous: Option<&'static Neighbour>,
-    next: Option<&'static Neighbour>,
-    reader: ReaderContext,
-) {
+fn reader_keys(reader: ReaderContext) {
     let navigate = use_navigate();
     let base = browser::base();
     let params = use_params_map();
@@ -509,7 +507,12 @@ fn reader_keys(
                 }
             }
             "ArrowLeft" | "ArrowRight" => {
-                let target = if key == "ArrowLeft" { previous } else { next };
+                let article = reader.article;
+                let target = if key == "ArrowLeft" {
+                    &article.previous
+                } else {
+                    &article.next
+                };
                 if let Some(target) = target {
                     event.prevent_default();
                     navigate(&paths::article(base, &target.slug), Default::default());

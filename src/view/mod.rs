@@ -5,6 +5,7 @@ pub mod article_body;
 pub mod article_notes;
 pub mod display;
 pub mod highlight_panel;
+pub mod loading;
 pub mod search_box;
 pub mod shortcuts;
 pub mod toolbar;

@@ -1,0 +1,23 @@
+//! What a page shows while the content it needs is fetched, and when it could not be.
+
+use crate::catalog::{Catalog, LoadError};
+use leptos::prelude::*;
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading muted" role="status">"Chargement…"</p> }
+}
+
+/// The reason, in French, and a way to try again (e.g. back online).
+#[component]
+pub fn LoadFailed(error: LoadError) -> impl IntoView {
+    let catalog = Catalog::get();
+    view! {
+        <div class="notice" role="alert">
+            <p>{error.message()}</p>
+            <button type="button" class="btn" on:click=move |_| catalog.retry()>
+                "Réessayer"
+            </button>
+        </div>
+    }
+}
