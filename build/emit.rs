@@ -275,7 +275,8 @@ fn runs_json(out: &mut String, runs: &[Run]) {
 // Static HTML of the reader page, the same markup the app renders with no highlight.
 
 /// The reader page's `<main>` content. Links are relative: the page's `<base href>` (the
-/// public URL) resolves them.
+/// public URL) resolves them. The note field is read-only: what is typed before the app takes
+/// over would be lost.
 fn reader_html(a: &Article, previous: Option<&Article>, next: Option<&Article>) -> String {
     let mut out = String::from(
         "<div class=\"reader-layout\"><div class=\"reader-main\"><article class=\"reader\" \
@@ -339,7 +340,7 @@ fn reader_html(a: &Article, previous: Option<&Article>, next: Option<&Article>) 
         "</nav></div><aside class=\"article-notes\" aria-labelledby=\"article-notes-title\">\
          <h2 id=\"article-notes-title\">Mes notes sur cet article</h2>\
          <label class=\"field-label\" for=\"notes-article\">Notes sur l’article</label>\
-         <p class=\"print-note\"></p><textarea id=\"notes-article\"></textarea>\
+         <p class=\"print-note\"></p><textarea id=\"notes-article\" readonly></textarea>\
          <h3 class=\"field-label\">Aucun surlignage</h3><p class=\"muted\">Sélectionnez un \
          passage du texte, puis « Surligner » (ou la touche h).</p><ol class=\"hl-list\"></ol>\
          </aside></div>",

@@ -68,12 +68,13 @@ if (!shell.includes("<body>")) {
 }
 // An article's page carries a static copy of the reader page (build/emit.rs), painted before
 // the app starts; the header here is the app's header as it first renders (src/app.rs).
-// Links are relative to the page's <base href>.
+// Links are relative to the page's <base href>; the search field is read-only until the app
+// takes over (what is typed before would be lost).
 const STATIC_HEADER =
   '<a class="skip-link" href="#contenu">Aller au contenu</a>' +
   '<header class="site-header"><a class="brand" href="./">Liseuse</a>' +
   '<nav aria-label="Navigation principale"><a href="./">Bibliothèque</a><a href="notes/">Mes notes</a></nav>' +
-  '<form class="search-box" role="search"><input type="search" aria-label="Rechercher" placeholder="Rechercher" aria-keyshortcuts="/"></form>' +
+  '<form class="search-box" role="search"><input type="search" aria-label="Rechercher" placeholder="Rechercher" aria-keyshortcuts="/" readonly></form>' +
   '<div class="display-settings"><button type="button" class="header-button" aria-expanded="false" aria-controls="affichage">Affichage</button></div>' +
   '<p class="network-status" role="status"></p></header>';
 function articlePage(slug) {

@@ -105,6 +105,9 @@ pub struct ReaderContext {
     pub open: RwSignal<Option<String>>,
     pub announcer: Announcer,
     pub body: NodeRef<html::Div>,
+    /// The route has already moved on to another article, which is loading: this page stays
+    /// on screen meanwhile, but inert (its links, keys and text would act on the wrong article).
+    pub stale: Memo<bool>,
 }
 
 impl ReaderContext {
@@ -215,12 +218,16 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
         search_hits.with(|hits| marks.extend(hits.iter().cloned()));
         marks
     });
+    let params = use_params_map();
     let reader = ReaderContext {
         article,
         anchored,
         open: RwSignal::new(None),
         announcer: Announcer::new(),
         body: NodeRef::new(),
+        stale: Memo::new(move |_| {
+            params.with(|p| p.get("slug")).as_deref() != Some(meta.slug.as_str())
+        }),
     };
     provide_context(reader);
 
@@ -287,7 +294,7 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
     reader_keys(reader);
 
     view! {
-        <div class="reader-layout">
+        <div class="reader-layout" inert=move || reader.stale.get()>
             <div class="reader-main">
                 <article class="reader" lang="fr" aria-labelledby="article-title">
                     <header class="article-header">
@@ -467,15 +474,8 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
 fn reader_keys(reader: ReaderContext) {
     let navigate = use_navigate();
     let base = browser::base();
-    let params = use_params_map();
     let keys = window_event_listener(ev::keydown, move |event| {
-        if browser::is_typing(&event) || event.shift_key() {
-            return;
-        }
-        // Already on the way to another article (this one stays on screen until that one is
-        // loaded): its keys would act on the wrong article.
-        let route = params.with_untracked(|p| p.get("slug"));
-        if route.as_deref() != Some(reader.article.meta.slug.as_str()) {
+        if browser::is_typing(&event) || event.shift_key() || reader.stale.get_untracked() {
             return;
         }
         let key = event.key();

@@ -62,6 +62,8 @@ test("previous and next follow the library order", async () => {
   for (let i = 1; i < articles.length; i++) {
     await nav.getByRole("link", { name: /Article suivant/ }).click();
     await page.waitForURL(`${env.server.url}lire/${articles[i].slug}/`);
+    // The previous article stays (inert) until this one is loaded.
+    await page.locator(".reader-layout:not([inert]) article h1").waitFor();
     assert.equal(squash(await page.locator("article h1").innerText()), squash(articles[i].title));
   }
   assert.equal(await nav.getByRole("link", { name: /Article suivant/ }).count(), 0);

@@ -194,6 +194,7 @@ test("a new build is noticed, offered, applied on request, and old caches are re
     await appReady(page);
     assert.equal(await page.evaluate(() => window.__same_page), undefined);
     await page.goto(url);
+    await appReady(page);
     await page.getByText("Mise à jour de test, ce paragraphe vient de la seconde version.").waitFor();
     assert.equal(await page.getByRole("textbox", { name: "Notes sur l’article" }).inputValue(), "En cours d’écriture");
     const caches = await page.evaluate(() => caches.keys());

@@ -23,6 +23,9 @@ test("an article's page holds its text before any script runs, and reads without
   await page.goto(`${env.server.url}lire/${article.slug}/`);
   assert.equal(squash(await page.locator("article h1").innerText()), squash(article.title));
   assert.ok((await page.locator("article .article-body p").count()) >= 5);
+  // Its fields cannot be typed in: the app would not keep what was typed there.
+  assert.ok(await page.locator("#notes-article").evaluate((f) => f.readOnly));
+  assert.ok(await page.getByRole("searchbox", { name: "Rechercher" }).evaluate((f) => f.readOnly));
   // Links work as plain links, under the page's base.
   assert.equal(
     await page.getByRole("link", { name: "Retour à la bibliothèque" }).evaluate((a) => a.href),
@@ -104,7 +107,9 @@ test("going to the next article, the current one stays until the next is loaded,
   // No blank "Chargement…" in between: the page still shows the first article…
   assert.equal(squash(await page.locator("article h1").innerText()), squash(first.title));
   assert.equal(await page.getByText("Chargement…").count(), 0);
-  // …whose keys do nothing now (← would go back from the first article, not the second).
+  // …inert (its links and text belong to the first article)…
+  assert.equal(await page.locator(".reader-layout").getAttribute("inert"), "");
+  // …and whose keys do nothing now (← would go back from the first article, not the second).
   await page.keyboard.press("ArrowLeft");
   await page.waitForTimeout(100);
   assert.equal(page.url(), `${env.server.url}lire/${second.slug}/`);
