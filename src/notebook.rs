@@ -3,6 +3,7 @@
 //! writes localStorage and hands raw strings here.
 
 use crate::notes::{
+    clock,
     codec::{self, DecodeError},
     merge::merge,
     model::{ArticleNote, ArticleRecord, Color, Highlight},
@@ -35,6 +36,19 @@ pub enum Problem {
         slug: String,
         message: String,
     },
+    /// Time stamps far in the future (a clock gone wrong, a doctored file): taken as unknown,
+    /// so that the reader's edits are not reverted by them (see `notes::clock`).
+    FutureDates { slug: String, count: usize },
+}
+
+/// What merging another tab's write into memory found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Absorbed {
+    /// Memory changed: the view must follow.
+    pub changed: bool,
+    /// Memory holds what the stored value lacks (the other tab wrote without seeing it): write
+    /// the merge back, or it is lost when this tab closes.
+    pub write_back: bool,
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -45,10 +59,11 @@ pub struct Notebook {
 }
 
 impl Notebook {
-    /// Builds the notebook from localStorage's `(key, value)` pairs; keys that are not ours are
-    /// skipped.
+    /// Builds the notebook from localStorage's `(key, value)` pairs at time `now` (ms); keys that
+    /// are not ours are skipped.
     pub fn load<'a>(
         entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+        now: i64,
     ) -> (Notebook, Vec<Problem>) {
         let mut notebook = Notebook::default();
         let mut problems = Vec::new();
@@ -57,8 +72,15 @@ impl Notebook {
                 continue;
             };
             match codec::decode(raw) {
-                Ok(decoded) => {
-                    notebook.merge_stored(slug, &decoded.record);
+                Ok(mut decoded) => {
+                    let count = clock::clamp_future(&mut decoded.record, now);
+                    if count > 0 {
+                        problems.push(Problem::FutureDates {
+                            slug: slug.to_string(),
+                            count,
+                        });
+                    }
+                    notebook.merge_stored(slug, &decoded.record, now);
                 }
                 Err(error @ DecodeError::NewerVersion { .. }) => {
                     notebook.read_only.insert(slug.to_string(), key.to_string());
@@ -83,16 +105,30 @@ impl Notebook {
         self.records.get(slug)
     }
 
-    /// Merges a record read from storage (another tab's write, an import) into memory.
-    /// Returns whether anything changed.
-    pub fn merge_stored(&mut self, slug: &str, stored: &ArticleRecord) -> bool {
+    /// Merges a record from elsewhere (storage, another tab, an import) into memory, its future
+    /// time stamps taken as unknown (see `notes::clock`). Returns whether anything changed.
+    pub fn merge_stored(&mut self, slug: &str, stored: &ArticleRecord, now: i64) -> bool {
+        let stored = clock::clamped(stored, now);
         let current = self.records.get(slug).cloned().unwrap_or_default();
-        let merged = merge(&current, stored);
+        let merged = merge(&current, &stored);
         let changed = merged != current;
         if changed {
             self.records.insert(slug.to_string(), merged);
         }
         changed
+    }
+
+    /// Another tab stored `stored` for `slug`: merge it in, and say whether this tab must write
+    /// back (read-merge-write in two tabs is not atomic: the other tab may have written without
+    /// what this one had just stored).
+    pub fn absorb_other_tab(&mut self, slug: &str, stored: &ArticleRecord, now: i64) -> Absorbed {
+        let changed = self.merge_stored(slug, stored, now);
+        let stored = clock::clamped(stored, now);
+        let write_back = self.records.get(slug).is_some_and(|mine| *mine != *stored);
+        Absorbed {
+            changed,
+            write_back,
+        }
     }
 
     /// Applies a reader's edit at time `now` (ms). Returns whether anything changed.
@@ -129,7 +165,7 @@ impl Notebook {
                     extra: Default::default(),
                 });
                 note.text = text;
-                note.updated = now.max(note.updated + 1);
+                note.updated = clock::next_update(note.updated, now);
                 true
             }
         }
@@ -152,7 +188,238 @@ fn update(
     let changed = change(highlight);
     if changed {
         // Strictly newer than the last edit, even within one millisecond: newer edit wins.
-        highlight.updated = now.max(highlight.updated + 1);
+        highlight.updated = clock::next_update(highlight.updated, now);
     }
     changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notes::model::new_highlight;
+    use proptest::prelude::*;
+
+    const TEXT: &str = "La confiance se donne, elle ne se prend pas. Elle se mérite chaque jour.";
+    const SLUG: &str = "a";
+
+    fn add(id: &str, now: i64) -> Edit {
+        Edit::Add(new_highlight(
+            id.into(),
+            SLUG.into(),
+            Color::Jaune,
+            TEXT,
+            3,
+            12,
+            now,
+        ))
+    }
+
+    #[test]
+    fn an_edit_after_an_absurd_import_is_kept() {
+        let mut notebook = Notebook::default();
+        let mut imported = ArticleRecord::default();
+        let mut h = new_highlight("x".into(), SLUG.into(), Color::Vert, TEXT, 0, 5, 0);
+        h.updated = i64::MAX;
+        imported.highlights.push(h);
+        let now = 1_795_553_225_666;
+        notebook.merge_stored(SLUG, &imported, now);
+        assert!(notebook.apply(
+            SLUG,
+            Edit::Note {
+                id: "x".into(),
+                text: "ma note".into()
+            },
+            now + 5
+        ));
+        // At write time the stored copy (still the imported one) is merged in again.
+        let record = notebook.record(SLUG).unwrap().clone();
+        let written = merge(&record, &clock::clamped(&imported, now + 9));
+        assert_eq!(written.highlights[0].note, "ma note");
+        assert_eq!(written.highlights[0].updated, now + 5);
+    }
+
+    #[test]
+    fn loading_reports_future_dates() {
+        let mut record = ArticleRecord::default();
+        let mut h = new_highlight("x".into(), SLUG.into(), Color::Vert, TEXT, 0, 5, 0);
+        h.updated = i64::MAX;
+        record.highlights.push(h);
+        let raw = codec::encode(SLUG, &record);
+        let key = codec::article_key(SLUG);
+        let (notebook, problems) = Notebook::load([(key.as_str(), raw.as_str())], 1_000);
+        assert_eq!(
+            problems,
+            vec![Problem::FutureDates {
+                slug: SLUG.into(),
+                count: 1
+            }]
+        );
+        assert_eq!(notebook.record(SLUG).unwrap().highlights[0].updated, 0);
+    }
+
+    /// One step of two tabs sharing one localStorage key. A write is a read then a write, and
+    /// another tab may act in between: localStorage gives no transaction across tabs.
+    #[derive(Debug, Clone)]
+    enum Step {
+        Add { tab: usize, id: u8 },
+        Note { tab: usize, id: u8 },
+        Delete { tab: usize, id: u8 },
+        BeginWrite { tab: usize },
+        EndWrite { tab: usize },
+        Deliver { tab: usize },
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        let tab = 0..2usize;
+        let id = 0..4u8;
+        prop_oneof![
+            (tab.clone(), id.clone()).prop_map(|(tab, id)| Step::Add { tab, id }),
+            (tab.clone(), id.clone()).prop_map(|(tab, id)| Step::Note { tab, id }),
+            (tab.clone(), id).prop_map(|(tab, id)| Step::Delete { tab, id }),
+            tab.clone().prop_map(|tab| Step::BeginWrite { tab }),
+            tab.clone().prop_map(|tab| Step::EndWrite { tab }),
+            tab.prop_map(|tab| Step::Deliver { tab }),
+        ]
+    }
+
+    #[derive(Default)]
+    struct Tab {
+        notebook: Notebook,
+        /// What this tab read for the write it has begun.
+        read: Option<Option<ArticleRecord>>,
+        /// Edited or told to write back since its last write.
+        dirty: bool,
+        /// Other tabs' writes not yet delivered (`storage` events).
+        events: Vec<ArticleRecord>,
+    }
+
+    struct World {
+        stored: Option<ArticleRecord>,
+        tabs: [Tab; 2],
+        now: i64,
+        /// Every version of every highlight any tab made.
+        made: Vec<Highlight>,
+    }
+
+    impl World {
+        fn edit(&mut self, tab: usize, edit: Edit) {
+            self.now += 1;
+            let t = &mut self.tabs[tab];
+            if t.notebook.apply(SLUG, edit, self.now) {
+                t.dirty = true;
+                let record = t.notebook.record(SLUG).unwrap();
+                self.made.extend(record.highlights.iter().cloned());
+            }
+        }
+
+        fn begin(&mut self, tab: usize) {
+            let t = &mut self.tabs[tab];
+            if t.dirty && t.read.is_none() {
+                t.read = Some(self.stored.clone());
+                t.dirty = false;
+            }
+        }
+
+        /// As `storage::write_article`: merge what was read, write, tell the other tab.
+        fn end(&mut self, tab: usize) {
+            let Some(read) = self.tabs[tab].read.take() else {
+                return;
+            };
+            let mine = self.tabs[tab]
+                .notebook
+                .record(SLUG)
+                .cloned()
+                .unwrap_or_default();
+            let written = match read {
+                Some(stored) => merge(&mine, &stored),
+                None => mine,
+            };
+            self.tabs[tab]
+                .notebook
+                .merge_stored(SLUG, &written, self.now);
+            self.stored = Some(written.clone());
+            self.tabs[1 - tab].events.push(written);
+        }
+
+        fn deliver(&mut self, tab: usize) {
+            let t = &mut self.tabs[tab];
+            if t.events.is_empty() {
+                return;
+            }
+            let value = t.events.remove(0);
+            let absorbed = t.notebook.absorb_other_tab(SLUG, &value, self.now);
+            if absorbed.write_back {
+                t.dirty = true;
+            }
+        }
+
+        fn run(&mut self, step: &Step) {
+            match *step {
+                Step::Add { tab, id } => self.edit(tab, add(&format!("h{id}"), self.now + 1)),
+                Step::Note { tab, id } => {
+                    let text = format!("note {} de l’onglet {tab}", self.now);
+                    self.edit(
+                        tab,
+                        Edit::Note {
+                            id: format!("h{id}"),
+                            text,
+                        },
+                    )
+                }
+                Step::Delete { tab, id } => self.edit(
+                    tab,
+                    Edit::Delete {
+                        id: format!("h{id}"),
+                    },
+                ),
+                Step::BeginWrite { tab } => self.begin(tab),
+                Step::EndWrite { tab } => self.end(tab),
+                Step::Deliver { tab } => self.deliver(tab),
+            }
+        }
+
+        /// Every write in flight ends, every event arrives, every dirty tab writes.
+        fn settle(&mut self) {
+            for _ in 0..100 {
+                for tab in 0..2 {
+                    self.end(tab);
+                }
+                for tab in 0..2 {
+                    while !self.tabs[tab].events.is_empty() {
+                        self.deliver(tab);
+                    }
+                }
+                let dirty: Vec<usize> = (0..2).filter(|&t| self.tabs[t].dirty).collect();
+                if dirty.is_empty() {
+                    return;
+                }
+                for tab in dirty {
+                    self.begin(tab);
+                    self.end(tab);
+                }
+            }
+            panic!("two tabs never settled");
+        }
+    }
+
+    proptest! {
+        /// Whatever the interleaving of two tabs' read-merge-write cycles, once both have
+        /// written what they hold, storage has every version any tab made, or a newer one.
+        #[test]
+        fn two_tabs_interleaving_lose_nothing(steps in prop::collection::vec(step(), 0..60)) {
+            let mut world = World { stored: None, tabs: Default::default(), now: 1, made: vec![] };
+            for step in &steps {
+                world.run(step);
+            }
+            world.settle();
+            let stored = world.stored.clone().unwrap_or_default();
+            for made in &world.made {
+                let kept = stored.highlights.iter().find(|h| h.id == made.id);
+                prop_assert!(kept.is_some_and(|k| k.updated >= made.updated), "lost {made:?}");
+            }
+            for tab in &world.tabs {
+                prop_assert_eq!(tab.notebook.record(SLUG).cloned().unwrap_or_default(), stored.clone());
+            }
+        }
+    }
 }

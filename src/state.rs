@@ -3,7 +3,10 @@
 
 use crate::{
     notebook::{Edit, Notebook, Problem},
-    notes::{codec, model::ArticleRecord},
+    notes::{
+        codec::{self, DecodeError},
+        model::ArticleRecord,
+    },
     storage::{self, WriteError},
 };
 use leptos::prelude::*;
@@ -16,6 +19,7 @@ pub enum NoticeKind {
     StorageFull,
     Corrupt,
     Newer,
+    FutureDates,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,8 +72,10 @@ impl NotesState {
             }
             Some(store) => {
                 let entries = storage::read_all(&store);
-                let (notebook, problems) =
-                    Notebook::load(entries.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                let (notebook, problems) = Notebook::load(
+                    entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                    js_sys::Date::now() as i64,
+                );
                 for problem in problems {
                     notices.push(problem_notice(&store, problem));
                 }
@@ -129,10 +135,11 @@ impl NotesState {
 
     /// Merges records from elsewhere (an import) and stores them.
     pub fn merge_in(self, records: impl IntoIterator<Item = (String, ArticleRecord)>) {
+        let now = js_sys::Date::now() as i64;
         let mut changed = Vec::new();
         self.notebook.update(|n| {
             for (slug, record) in records {
-                if n.merge_stored(&slug, &record) {
+                if n.merge_stored(&slug, &record, now) {
                     changed.push(slug);
                 }
             }
@@ -147,15 +154,11 @@ impl NotesState {
             .notebook
             .with_untracked(|n| n.read_only.contains_key(slug));
         if read_only {
-            self.unsaved.update(|u| {
-                u.insert(slug.to_string());
-            });
+            self.mark_unsaved(slug);
             return;
         }
         let Some(store) = storage::local_storage() else {
-            self.unsaved.update(|u| {
-                u.insert(slug.to_string());
-            });
+            self.mark_unsaved(slug);
             self.notify(NoticeKind::StorageUnavailable, UNAVAILABLE.into());
             return;
         };
@@ -164,11 +167,18 @@ impl NotesState {
         if !pending.iter().any(|s| s == slug) {
             pending.push(slug.to_string());
         }
+        let now = js_sys::Date::now() as i64;
         for slug in pending {
+            if self
+                .notebook
+                .with_untracked(|n| n.read_only.contains_key(&slug))
+            {
+                continue;
+            }
             let record = self
                 .notebook
                 .with_untracked(|n| n.record(&slug).cloned().unwrap_or_default());
-            match storage::write_article(&store, &slug, &record) {
+            match storage::write_article(&store, &slug, &record, now) {
                 Ok(stored) => {
                     self.unsaved.update(|u| {
                         u.remove(&slug);
@@ -176,27 +186,57 @@ impl NotesState {
                     if stored != record {
                         // Another tab's changes came in through the merge.
                         self.notebook.update(|n| {
-                            n.merge_stored(&slug, &stored);
+                            n.merge_stored(&slug, &stored, now);
                         });
                     }
-                    self.notices.update(|list| {
-                        list.retain(|n| n.kind != NoticeKind::StorageFull);
-                    });
                 }
                 Err(error) => {
-                    self.unsaved.update(|u| {
-                        u.insert(slug.clone());
-                    });
+                    self.mark_unsaved(&slug);
                     match error {
                         WriteError::Full => self.notify(NoticeKind::StorageFull, FULL.into()),
                         WriteError::Unavailable => {
                             self.notify(NoticeKind::StorageUnavailable, UNAVAILABLE.into())
                         }
-                        WriteError::Protected => {}
+                        WriteError::Protected { found } => {
+                            self.notebook.update(|n| {
+                                n.read_only.insert(slug.clone(), codec::article_key(&slug));
+                            });
+                            self.notify_newer(&slug, found);
+                        }
                     }
                 }
             }
         }
+        // The quota notice stays as long as anything is only in memory, whatever else was
+        // saved in between (it lists those articles: see `app`).
+        if self.unsaved.with_untracked(|u| u.is_empty()) {
+            self.notices.update(|list| {
+                list.retain(|n| n.kind != NoticeKind::StorageFull);
+            });
+        }
+    }
+
+    fn mark_unsaved(self, slug: &str) {
+        if !self.unsaved.with_untracked(|u| u.contains(slug)) {
+            self.unsaved.update(|u| {
+                u.insert(slug.to_string());
+            });
+        }
+    }
+
+    /// An article whose stored key a newer Liseuse wrote (at load, or since, in another tab).
+    fn notify_newer(self, slug: &str, found: u64) {
+        self.notices.update(|list| {
+            let known = list
+                .iter()
+                .any(|n| n.kind == NoticeKind::Newer && n.slug.as_deref() == Some(slug));
+            if !known {
+                list.push(newer_notice(
+                    slug,
+                    DecodeError::NewerVersion { found }.message_fr(),
+                ));
+            }
+        });
     }
 
     fn notify(self, kind: NoticeKind, text: String) {
@@ -231,10 +271,27 @@ impl NotesState {
                     return;
                 };
                 let Some(raw) = event.new_value() else { return };
-                if let Ok(decoded) = codec::decode(&raw) {
-                    self.notebook.update(|n| {
-                        n.merge_stored(slug, &decoded.record);
-                    });
+                match codec::decode(&raw) {
+                    Ok(decoded) => {
+                        let now = js_sys::Date::now() as i64;
+                        let mut absorbed = None;
+                        self.notebook.update(|n| {
+                            absorbed = Some(n.absorb_other_tab(slug, &decoded.record, now));
+                        });
+                        if absorbed.is_some_and(|a| a.write_back) {
+                            // That tab wrote without what this one holds: write it back.
+                            self.persist_soon(slug);
+                        }
+                    }
+                    Err(DecodeError::NewerVersion { found }) => {
+                        // A tab of a newer build wrote this article: never overwrite it.
+                        self.notebook.update(|n| {
+                            n.read_only.insert(slug.to_string(), key.clone());
+                        });
+                        self.notify_newer(slug, found);
+                    }
+                    // Unreadable: our next write copies it aside first (see `storage`).
+                    Err(_) => {}
                 }
             });
         let _ =
@@ -261,13 +318,26 @@ fn problem_notice(store: &web_sys::Storage, problem: Problem) -> Notice {
                 text: format!("{message}{aside}"),
             }
         }
-        Problem::Newer { slug, message, .. } => Notice {
-            kind: NoticeKind::Newer,
+        Problem::Newer { slug, message, .. } => newer_notice(&slug, message),
+        Problem::FutureDates { slug, count } => Notice {
+            kind: NoticeKind::FutureDates,
             slug: Some(slug),
             text: format!(
-                "{message} Les modifications faites ici sur cet article restent dans cet \
-                     onglet."
+                "{count} date(s) dans le futur (horloge déréglée ou fichier retouché) ont été \
+                 tenues pour inconnues, afin que vos prochaines modifications priment. Rien \
+                 n’a été supprimé."
             ),
         },
+    }
+}
+
+fn newer_notice(slug: &str, message: String) -> Notice {
+    Notice {
+        kind: NoticeKind::Newer,
+        slug: Some(slug.to_string()),
+        text: format!(
+            "{message} Les modifications faites ici sur cet article ne sont pas enregistrées : \
+             elles restent dans cet onglet tant qu’il est ouvert. Exportez-les pour les garder."
+        ),
     }
 }

@@ -3,7 +3,9 @@
 //! so edits made at once in two tabs all survive (never last-writer-wins over a whole key).
 
 use crate::notes::{
+    clock,
     codec::{self, DecodeError},
+    merge::merge,
     model::ArticleRecord,
 };
 use std::{cell::RefCell, collections::HashMap};
@@ -21,9 +23,9 @@ pub enum WriteError {
     Unavailable,
     /// The quota is exceeded: nothing stored was changed.
     Full,
-    /// The key holds data this version must not overwrite (newer, or unreadable and not yet
-    /// copied aside).
-    Protected,
+    /// The key holds data a newer version wrote (its format): this version must not overwrite
+    /// it.
+    Protected { found: u64 },
 }
 
 /// localStorage, or `None` when the browser refuses it (disabled, sandboxed, blocked cookies).
@@ -54,10 +56,14 @@ pub fn read_all(storage: &web_sys::Storage) -> Vec<(String, String)> {
 
 /// Writes one article's record, merged with whatever another tab stored meanwhile. Returns the
 /// merged record as stored.
+///
+/// `now` (ms) is for the stored copy's time stamps, taken as unknown when far in the future
+/// (see `notes::clock`), exactly as when it was loaded, so that they cannot beat the edit.
 pub fn write_article(
     storage: &web_sys::Storage,
     slug: &str,
     record: &ArticleRecord,
+    now: i64,
 ) -> Result<ArticleRecord, WriteError> {
     let key = codec::article_key(slug);
     let merged = match storage
@@ -68,8 +74,10 @@ pub fn write_article(
         // Still what this tab wrote last: nothing from elsewhere to merge, no need to parse it.
         Some(raw) if LAST_WRITTEN.with(|m| m.borrow().get(&key) == Some(&raw)) => record.clone(),
         Some(raw) => match codec::decode(&raw) {
-            Ok(stored) => crate::notes::merge::merge(record, &stored.record),
-            Err(DecodeError::NewerVersion { .. }) => return Err(WriteError::Protected),
+            Ok(stored) => merge(record, &clock::clamped(&stored.record, now)),
+            Err(DecodeError::NewerVersion { found }) => {
+                return Err(WriteError::Protected { found })
+            }
             Err(_) => {
                 // Unreadable: copy it aside untouched before the key is reused.
                 set_aside(storage, &key, &raw)?;

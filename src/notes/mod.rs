@@ -6,6 +6,7 @@
 //! nor UTF-16 units; the browser layer converts DOM offsets at its edge.
 
 pub mod anchor;
+pub mod clock;
 pub mod codec;
 pub mod merge;
 pub mod model;

@@ -3,6 +3,7 @@
 //! wins, and importing the same file twice changes nothing.
 
 use super::{
+    clock,
     merge::merge,
     model::{ArticleRecord, Highlight},
 };
@@ -131,31 +132,45 @@ pub struct ImportSummary {
     pub updated: usize,
     pub deleted: usize,
     pub unchanged: usize,
+    /// Time stamps far in the future, taken as unknown (see `clock`).
+    pub future: usize,
 }
 
 impl ImportSummary {
     pub fn message_fr(&self) -> String {
+        let future = match self.future {
+            0 => String::new(),
+            n => format!(
+                " {n} date(s) dans le futur, impossibles, ont été tenues pour inconnues : vos \
+                 prochaines modifications primeront."
+            ),
+        };
         if self.added + self.updated + self.deleted == 0 {
             return format!(
-                "Import terminé : rien de nouveau ({} élément(s) déjà à jour).",
+                "Import terminé\u{a0}: rien de nouveau ({} élément(s) déjà à jour).{future}",
                 self.unchanged
             );
         }
         format!(
-            "Import terminé : {} ajouté(s), {} mis à jour, {} supprimé(s), {} déjà à jour.",
+            "Import terminé\u{a0}: {} ajouté(s), {} mis à jour, {} supprimé(s), {} déjà à jour.{future}",
             self.added, self.updated, self.deleted, self.unchanged
         )
     }
 }
 
-/// Merges imported records into the stored ones, counting what changed.
+/// Merges imported records into the stored ones at time `now` (ms), counting what changed.
+/// Time stamps far in the future are taken as unknown first, as everywhere records come in.
 pub fn merge_all(
     stored: &BTreeMap<String, ArticleRecord>,
     imported: &BTreeMap<String, ArticleRecord>,
+    now: i64,
 ) -> (BTreeMap<String, ArticleRecord>, ImportSummary) {
     let mut merged = stored.clone();
     let mut summary = ImportSummary::default();
     for (slug, incoming) in imported {
+        let mut incoming = incoming.clone();
+        summary.future += clock::clamp_future(&mut incoming, now);
+        let incoming = &incoming;
         let before = stored.get(slug).cloned().unwrap_or_default();
         let after = merge(&before, incoming);
         for h in &incoming.highlights {
@@ -285,6 +300,19 @@ mod tests {
     use crate::notes::merge::tests::{highlight, record_strategy};
     use proptest::prelude::*;
 
+    const NOW: i64 = 1_795_553_225_666;
+
+    #[test]
+    fn an_import_from_the_far_future_is_taken_as_unknown_and_said() {
+        let mut records = sample();
+        records.get_mut("essai").unwrap().highlights[0].updated = i64::MAX;
+        let back = import_json(export_json(&records, 42).as_bytes()).unwrap();
+        let (merged, summary) = merge_all(&BTreeMap::new(), &back, NOW);
+        assert_eq!(summary.future, 1);
+        assert_eq!(merged["essai"].highlights[0].updated, 0);
+        assert!(summary.message_fr().contains("1 date(s) dans le futur"));
+    }
+
     fn sample() -> BTreeMap<String, ArticleRecord> {
         let mut h = highlight("x", 3, "Ma note <img src=x onerror=alert(1)>", false);
         h.article = "essai".into();
@@ -306,11 +334,11 @@ mod tests {
         let file = export_json(&records, 42);
         let back = import_json(file.as_bytes()).unwrap();
         assert_eq!(back, records);
-        let (merged, summary) = merge_all(&records, &back);
+        let (merged, summary) = merge_all(&records, &back, NOW);
         assert_eq!(merged, records);
         assert_eq!((summary.added, summary.updated, summary.deleted), (0, 0, 0));
         assert!(summary.message_fr().contains("rien de nouveau"));
-        let (merged, summary) = merge_all(&BTreeMap::new(), &back);
+        let (merged, summary) = merge_all(&BTreeMap::new(), &back, NOW);
         assert_eq!(summary.added, 1);
         assert_eq!(merged["essai"].highlights.len(), 2);
     }
@@ -428,7 +456,7 @@ mod tests {
             let records = BTreeMap::from([("a".to_string(), record)]);
             let back = import_json(export_json(&records, 0).as_bytes()).unwrap();
             prop_assert_eq!(&back, &records);
-            let (merged, summary) = merge_all(&records, &back);
+            let (merged, summary) = merge_all(&records, &back, NOW);
             prop_assert_eq!(merged, records);
             prop_assert_eq!(summary.added + summary.updated + summary.deleted, 0);
         }
