@@ -1,6 +1,9 @@
 //! Re-anchoring a highlight in the article's current text: position first, then the exact
 //! quote (its context picks among repeats), then an approximate match of the quote within a
-//! bounded edit distance. What cannot be placed is an orphan, never deleted.
+//! bounded edit distance. A quote found anywhere but its old place must bring evidence that it
+//! is the same passage: some of its context around it, unless it is long enough to be its own
+//! evidence. Otherwise a highlight whose passage was deleted would land on another occurrence of
+//! a common word, note and all. What cannot be placed is an orphan, never deleted.
 
 use super::model::{TextPosition, TextQuote};
 use std::ops::Range;
@@ -31,6 +34,18 @@ impl Anchoring {
 /// text length × quote length.
 pub const MAX_FUZZY_QUOTE: usize = 4000;
 
+/// How many characters of context, on one side, show that a quote found elsewhere is the same
+/// passage (fewer if the stored context is shorter).
+pub const CONTEXT_EVIDENCE: usize = 8;
+
+/// A quote this long is evidence of itself: the same 48 characters elsewhere are the passage,
+/// moved (a paragraph moved whole keeps no context).
+pub const SELF_EVIDENT_QUOTE: usize = 48;
+
+/// Below this, no approximate match at all: a few letters off makes another word
+/// (« la vente », « la rente »).
+pub const MIN_FUZZY_QUOTE: usize = 8;
+
 /// An article's text, prepared once for anchoring many highlights.
 pub struct Anchorer {
     chars: Vec<char>,
@@ -58,42 +73,36 @@ impl Anchorer {
         if end <= text.len() && start < end && text[start..end] == exact[..] {
             return Anchoring::Exact(start..end);
         }
-        if let Some(found) = self.best_exact(&exact, quote, start) {
+        let context = Context::new(quote);
+        if let Some(found) = self.best_exact(&exact, &context, start) {
             return Anchoring::Moved(found..found + exact.len());
         }
         let max_distance = exact.len() / 4;
-        if max_distance > 0 && exact.len() <= MAX_FUZZY_QUOTE {
+        if exact.len() >= MIN_FUZZY_QUOTE && exact.len() <= MAX_FUZZY_QUOTE {
             if let Some(range) = self.best_approximate(&exact, max_distance, start) {
-                return Anchoring::Approximate(range);
+                let (before, after) = context.around(&self.chars, range.clone());
+                if exact.len() >= SELF_EVIDENT_QUOTE || context.is_evidence(before, after) {
+                    return Anchoring::Approximate(range);
+                }
             }
         }
         Anchoring::Orphan
     }
 
-    /// Every occurrence of the quote, scored by how much of its context still surrounds it;
-    /// ties go to the one nearest the old position.
-    fn best_exact(&self, exact: &[char], quote: &TextQuote, old_start: usize) -> Option<usize> {
+    /// Every occurrence of the quote with evidence that it is the passage, scored by how much
+    /// of its context still surrounds it; ties go to the one nearest the old position.
+    fn best_exact(&self, exact: &[char], context: &Context, old_start: usize) -> Option<usize> {
         let text = &self.chars;
         if exact.len() > text.len() {
             return None;
         }
-        let prefix: Vec<char> = quote.prefix.chars().collect();
-        let suffix: Vec<char> = quote.suffix.chars().collect();
+        let self_evident = exact.len() >= SELF_EVIDENT_QUOTE;
         (0..=text.len() - exact.len())
             .filter(|&i| text[i] == exact[0] && text[i..i + exact.len()] == *exact)
-            .map(|i| {
-                let before = prefix
-                    .iter()
-                    .rev()
-                    .zip(text[..i].iter().rev())
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                let after = suffix
-                    .iter()
-                    .zip(text[i + exact.len()..].iter())
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                (i, before + after)
+            .filter_map(|i| {
+                let (before, after) = context.around(text, i..i + exact.len());
+                (self_evident || context.is_evidence(before, after))
+                    .then_some((i, before.matched + after.matched))
             })
             .max_by(|(i, a), (j, b)| {
                 a.cmp(b)
@@ -149,6 +158,69 @@ impl Anchorer {
             std::mem::swap(&mut prev, &mut cur);
         }
         best.map(|(_, _, start, end)| start..end)
+    }
+}
+
+/// A quote's stored context, compared with what surrounds a candidate passage.
+struct Context {
+    prefix: Vec<char>,
+    suffix: Vec<char>,
+}
+
+/// How much of a side's stored context is found next to a candidate.
+#[derive(Debug, Clone, Copy)]
+struct Side {
+    matched: usize,
+    /// The candidate is at the text's edge on that side (so is the empty stored context).
+    at_edge: bool,
+}
+
+impl Context {
+    fn new(quote: &TextQuote) -> Self {
+        Context {
+            prefix: quote.prefix.chars().collect(),
+            suffix: quote.suffix.chars().collect(),
+        }
+    }
+
+    /// The context matched before and after `range` of `text`.
+    fn around(&self, text: &[char], range: Range<usize>) -> (Side, Side) {
+        let before = self
+            .prefix
+            .iter()
+            .rev()
+            .zip(text[..range.start].iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let after = self
+            .suffix
+            .iter()
+            .zip(text[range.end..].iter())
+            .take_while(|(a, b)| a == b)
+            .count();
+        (
+            Side {
+                matched: before,
+                at_edge: range.start == 0,
+            },
+            Side {
+                matched: after,
+                at_edge: range.end == text.len(),
+            },
+        )
+    }
+
+    /// One side's context holds: its first [`CONTEXT_EVIDENCE`] characters (all of it if
+    /// shorter), or, stored empty, the candidate is at that edge of the text too.
+    fn is_evidence(&self, before: Side, after: Side) -> bool {
+        let holds = |stored: &[char], side: Side| {
+            if stored.is_empty() {
+                side.at_edge
+            } else {
+                side.matched >= stored.len().min(CONTEXT_EVIDENCE)
+            }
+        };
+        holds(&self.prefix, before) || holds(&self.suffix, after)
     }
 }
 
@@ -238,6 +310,47 @@ mod tests {
             anchor(text, &blank, &TextPosition { start: 0, end: 2 }),
             Anchoring::Orphan
         );
+    }
+
+    /// Seen in Chromium: a one-word highlight whose paragraph a new release deleted reappeared,
+    /// note and all, on another « pense » of the article.
+    #[test]
+    fn a_deleted_short_passage_does_not_move_onto_another_occurrence() {
+        let text = "Je pense donc je vends. Ce que j’en pense ? Rien de bon. Fin de l’histoire.";
+        let start = text[..text.find("pense ?").unwrap()].chars().count();
+        let (q, p) = quote_of(text, start, start + 5);
+        let edited = text.replace("Ce que j’en pense ? ", "");
+        assert_eq!(anchor(&edited, &q, &p), Anchoring::Orphan);
+        // Its paragraph moved whole, with its context: it follows.
+        let moved = format!("Préambule. {text}");
+        assert_eq!(
+            anchor(&moved, &q, &p),
+            Anchoring::Moved(start + 11..start + 16)
+        );
+    }
+
+    #[test]
+    fn a_short_quote_gets_no_approximate_match_without_context() {
+        let text = "Ici commence la vente, et voilà tout ce qu’il faut en dire.";
+        let start = text[..text.find("la vente").unwrap()].chars().count();
+        let (q, p) = quote_of(text, start, start + 8);
+        let edited = "Tout autre texte, où il est question de la rente des uns.";
+        assert_eq!(anchor(edited, &q, &p), Anchoring::Orphan);
+        // The same correction in place keeps its context: still found.
+        let corrected = text.replace("la vente", "la ventes");
+        assert!(anchor(&corrected, &q, &p).range().is_some());
+    }
+
+    #[test]
+    fn a_long_quote_moved_without_its_context_follows() {
+        let paragraph = "Le vendeur qui écoute vraiment son client finit toujours par lui vendre ce dont il a besoin.";
+        let text = format!("Premier. {paragraph} Dernier.");
+        let start = text[..text.find("Le vendeur").unwrap()].chars().count();
+        let len = paragraph.chars().count();
+        let (q, p) = quote_of(&text, start, start + len);
+        let edited = format!("Tout a changé autour, et puis : {paragraph}");
+        let found = anchor(&edited, &q, &p).range().expect("not an orphan");
+        assert_eq!(found.len(), len);
     }
 
     fn text_strategy() -> impl Strategy<Value = String> {
