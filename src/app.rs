@@ -80,6 +80,7 @@ fn Notices() -> impl IntoView {
                             view! {
                                 <div class="notice">
                                     <p>{notice_text(&notice)}</p>
+                                    {notice.offers_export().then(unsaved_list)}
                                     <div class="row">
                                         {notice.offers_export().then(|| view! {
                                             <button type="button" class="btn" on:click=export>
@@ -100,6 +101,37 @@ fn Notices() -> impl IntoView {
     }
 }
 
+/// Which articles hold changes that are only in this tab's memory, for as long as they do.
+fn unsaved_list() -> impl IntoView {
+    let notes = NotesState::get();
+    let catalog = Catalog::get();
+    move || {
+        let unsaved = notes.unsaved.get();
+        (!unsaved.is_empty()).then(|| {
+            let titles: Vec<String> = unsaved
+                .iter()
+                .map(|slug| {
+                    let title = match catalog.library() {
+                        Load::Ready(library) => library.find(slug).map(|(_, a)| a.title.clone()),
+                        _ => None,
+                    };
+                    format!(
+                        "«\u{202f}{}\u{202f}»",
+                        title.unwrap_or_else(|| slug.clone())
+                    )
+                })
+                .collect();
+            view! {
+                <p class="unsaved">
+                    "Pas encore enregistré dans ce navigateur\u{a0}: "
+                    {titles.join(", ")}
+                    "."
+                </p>
+            }
+        })
+    }
+}
+
 /// A notice's text, after the title of the article it is about ("un article" until the
 /// library is loaded, or if it no longer has that article).
 fn notice_text(notice: &Notice) -> impl IntoView + use<> {
@@ -113,7 +145,10 @@ fn notice_text(notice: &Notice) -> impl IntoView + use<> {
                 Load::Ready(library) => library.find(slug).map(|(_, a)| a.title.as_str()),
                 _ => None,
             };
-            format!("Notes de « {} » : {text}", title.unwrap_or("un article"))
+            format!(
+                "Notes de «\u{202f}{}\u{202f}»\u{a0}: {text}",
+                title.unwrap_or("un article")
+            )
         }
     }
 }

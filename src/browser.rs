@@ -53,6 +53,24 @@ pub fn after_paint(f: impl FnOnce() + 'static) {
     });
 }
 
+/// Scrolls to the element with this `id` and focuses it, so keyboard and screen reader land
+/// there too (a text block becomes focusable for this).
+pub fn scroll_to_element(id: &str) {
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    else {
+        return;
+    };
+    el.scroll_into_view_with_bool(true);
+    if let Some(el) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&el) {
+        if el.tag_name() != "TEXTAREA" && el.tab_index() < 0 {
+            el.set_tab_index(-1);
+        }
+        let _ = el.focus();
+    }
+}
+
 /// Sets the tab's title: "<page> · Liseuse".
 pub fn set_title(page: &str) {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {

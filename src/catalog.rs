@@ -31,7 +31,7 @@ impl LoadError {
             LoadError::Offline => "Pas de connexion, et ce contenu n’a pas encore été \
                                    enregistré pour la lecture hors ligne."
                 .into(),
-            LoadError::Broken(why) => format!("Ce contenu n’a pas pu être chargé : {why}."),
+            LoadError::Broken(why) => format!("Ce contenu n’a pas pu être chargé\u{a0}: {why}."),
         }
     }
 }

@@ -7,7 +7,7 @@
 use crate::{
     content::{Article, Library},
     fold::{self, Word},
-    notes::model::ArticleRecord,
+    notes::{anchor::Anchorer, model::ArticleRecord},
 };
 use std::{collections::BTreeMap, ops::Range};
 
@@ -26,6 +26,9 @@ pub enum Found {
     Title,
     /// One of the reader's highlights (`id`) or the article note (`None`).
     Note { id: Option<String> },
+    /// One of the reader's highlights that the article's current text no longer holds: it is
+    /// in « Mes notes », not in the article.
+    Orphan { id: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,9 +118,13 @@ pub fn search(
     }
     let mut outcome = passages(&terms, corpus, limit);
     outcome.hits.extend(titles(&terms, corpus.library()));
-    outcome
-        .hits
-        .extend(notes(&terms, corpus.library(), records));
+    let (hits, missing) = notes(&terms, corpus, records);
+    outcome.hits.extend(hits);
+    for needed in missing {
+        if !outcome.missing.contains(&needed) {
+            outcome.missing.push(needed);
+        }
+    }
     outcome.hits.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -216,16 +223,21 @@ fn titles(terms: &[String], library: &Library) -> Vec<Hit> {
         .collect()
 }
 
+/// Hits in the reader's notes, and the articles still needed to tell whether a matching
+/// highlight is placed in its article or an orphan.
 fn notes(
     terms: &[String],
-    library: &Library,
+    corpus: &impl Corpus,
     records: &BTreeMap<String, ArticleRecord>,
-) -> Vec<Hit> {
+) -> (Vec<Hit>, Vec<Needed>) {
     let mut hits = Vec::new();
+    let mut missing = Vec::new();
     for (slug, record) in records {
-        let Some((_, article)) = library.find(slug) else {
+        let Some((_, article)) = corpus.library().find(slug) else {
             continue;
         };
+        // Prepared once per article, and only if one of its highlights matches.
+        let mut anchorer: Option<Option<Anchorer>> = None;
         let hit = |found, score, snippet| Hit {
             slug: article.slug.clone(),
             title: article.title.clone(),
@@ -251,17 +263,33 @@ fn notes(
                 } else {
                     &h.quote.exact
                 };
-                hits.push(hit(
-                    Found::Note {
+                let anchorer = anchorer.get_or_insert_with(|| {
+                    corpus
+                        .article(slug)
+                        .map(|loaded| Anchorer::new(&loaded.plain_text))
+                });
+                let found = match anchorer {
+                    Some(anchorer) if anchorer.anchor(&h.quote, &h.position).range().is_none() => {
+                        Found::Orphan { id: h.id.clone() }
+                    }
+                    Some(_) => Found::Note {
                         id: Some(h.id.clone()),
                     },
-                    score * 1.5,
-                    snippet(shown, terms),
-                ));
+                    None => {
+                        let needed = Needed::Article(slug.clone());
+                        if !missing.contains(&needed) {
+                            missing.push(needed);
+                        }
+                        Found::Note {
+                            id: Some(h.id.clone()),
+                        }
+                    }
+                };
+                hits.push(hit(found, score * 1.5, snippet(shown, terms)));
             }
         }
     }
-    hits
+    (hits, missing)
 }
 
 /// The summed score of every term in `text`, or `None` if a term is missing.
@@ -470,6 +498,31 @@ mod tests {
         );
         assert_eq!(hits[0].snippet.text, "Penser à l’Œuvre de Covey");
         assert_eq!(hits[0].snippet.marks, vec![11..16, 20..25]);
+    }
+
+    #[test]
+    fn a_note_on_an_orphaned_highlight_is_found_as_an_orphan() {
+        let article = &bundled::articles()[0];
+        let mut h = new_highlight(
+            "h1".into(),
+            article.meta.slug.clone(),
+            Color::Vert,
+            "Un passage qu’une version précédente avait et que celle-ci n’a plus.",
+            3,
+            40,
+            1,
+        );
+        h.note = "Penser au zygomatique".into();
+        let records = BTreeMap::from([(
+            article.meta.slug.clone(),
+            ArticleRecord {
+                highlights: vec![h],
+                ..Default::default()
+            },
+        )]);
+        let hits = search("zygomatique", &records, 10);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].found, Found::Orphan { id: "h1".into() });
     }
 
     #[test]

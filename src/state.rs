@@ -50,10 +50,11 @@ pub struct NotesState {
     pending: RwSignal<BTreeSet<String>>,
 }
 
-const UNAVAILABLE: &str = "Le stockage local de ce navigateur est désactivé ou inaccessible : \
+const UNAVAILABLE: &str =
+    "Le stockage local de ce navigateur est désactivé ou inaccessible\u{a0}: \
 vos surlignages et vos notes fonctionnent pendant cette visite, mais ne seront pas conservés. \
 Exportez-les pour les garder.";
-const FULL: &str = "Le stockage local est plein : la dernière modification n’a pas pu être \
+const FULL: &str = "Le stockage local est plein\u{a0}: la dernière modification n’a pas pu être \
 enregistrée. Rien de ce qui était déjà enregistré n’est perdu, et la modification reste \
 disponible dans cet onglet. Exportez vos notes pour la conserver.";
 
@@ -310,7 +311,7 @@ fn problem_notice(store: &web_sys::Storage, problem: Problem) -> Notice {
             message,
         } => {
             let aside = storage::set_aside(store, &key, &raw)
-                .map(|aside| format!(" Copie intacte : « {aside} »."))
+                .map(|aside| format!(" Copie intacte\u{a0}: «\u{202f}{aside}\u{202f}»."))
                 .unwrap_or_default();
             Notice {
                 kind: NoticeKind::Corrupt,
@@ -336,7 +337,7 @@ fn newer_notice(slug: &str, message: String) -> Notice {
         kind: NoticeKind::Newer,
         slug: Some(slug.to_string()),
         text: format!(
-            "{message} Les modifications faites ici sur cet article ne sont pas enregistrées : \
+            "{message} Les modifications faites ici sur cet article ne sont pas enregistrées\u{a0}: \
              elles restent dans cet onglet tant qu’il est ouvert. Exportez-les pour les garder."
         ),
     }

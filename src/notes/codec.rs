@@ -48,14 +48,14 @@ pub enum DecodeError {
 impl DecodeError {
     pub fn message_fr(&self) -> String {
         match self {
-            DecodeError::Corrupt { .. } => "les données enregistrées sont illisibles ; elles ont été \
+            DecodeError::Corrupt { .. } => "les données enregistrées sont illisibles\u{202f}; elles ont été \
                 mises de côté sans être modifiées."
                 .into(),
             DecodeError::NewerVersion { found } => format!(
                 "elles ont été enregistrées par une version plus récente de Liseuse (format {found}) \
                  et sont conservées telles quelles."
             ),
-            DecodeError::Foreign => "les données enregistrées ne viennent pas de Liseuse ; elles ont \
+            DecodeError::Foreign => "les données enregistrées ne viennent pas de Liseuse\u{202f}; elles ont \
                 été mises de côté sans être modifiées."
                 .into(),
         }

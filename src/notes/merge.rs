@@ -79,12 +79,9 @@ fn merge_extra(a: &Map<String, Value>, b: &Map<String, Value>) -> Map<String, Va
     out
 }
 
-/// Drops deletion markers older than `before_ms`, once every copy has surely seen them.
-pub fn prune_tombstones(record: &mut ArticleRecord, before_ms: i64) {
-    record
-        .highlights
-        .retain(|h| !(h.deleted && h.updated < before_ms));
-}
+// Deletion markers are never pruned. A copy that has not seen one (an old export, a device
+// whose clock is behind, a tab closed for a month) would bring the highlight back on its next
+// merge; a marker costs ~300 bytes, which is cheap against a resurrected deletion.
 
 #[cfg(test)]
 pub(crate) mod tests {

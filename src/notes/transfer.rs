@@ -50,14 +50,14 @@ impl ImportError {
                 "Ce fichier n’est pas du JSON valide (ligne {line}, colonne {column}). {nothing}"
             ),
             ImportError::Foreign => format!(
-                "Ce fichier JSON n’est pas un export de Liseuse (« Exporter en JSON »). {nothing}"
+                "Ce fichier JSON n’est pas un export de Liseuse («\u{202f}Exporter en JSON\u{202f}»). {nothing}"
             ),
             ImportError::NewerVersion { found } => format!(
-                "Ce fichier vient d’une version plus récente de Liseuse (format {found}) ; mettez \
+                "Ce fichier vient d’une version plus récente de Liseuse (format {found})\u{202f}; mettez \
                  l’application à jour pour l’importer. {nothing}"
             ),
             ImportError::Invalid { path, reason } => {
-                format!("Ce fichier d’export est abîmé ({path} : {reason}). {nothing}")
+                format!("Ce fichier d’export est abîmé ({path}\u{a0}: {reason}). {nothing}")
             }
         }
     }
@@ -141,7 +141,7 @@ impl ImportSummary {
         let future = match self.future {
             0 => String::new(),
             n => format!(
-                " {n} date(s) dans le futur, impossibles, ont été tenues pour inconnues : vos \
+                " {n} date(s) dans le futur, impossibles, ont été tenues pour inconnues\u{a0}: vos \
                  prochaines modifications primeront."
             ),
         };

@@ -42,7 +42,7 @@ fn card(article: &'static ArticleMeta) -> impl IntoView {
             <A
                 href=format!("{}#t-{}", paths::article(base, slug), p.block)
                 attr:class="resume"
-                attr:aria-label=format!("Reprendre « {} »", article.title)
+                attr:aria-label=format!("Reprendre «\u{202f}{}\u{202f}»", article.title)
             >
                 "Reprendre"
             </A>

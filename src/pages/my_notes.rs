@@ -230,6 +230,37 @@ pub fn MyNotes() -> impl IntoView {
     let total =
         Memo::new(move |_| all.with(|g| g.iter().map(|g| g.highlights.len()).sum::<usize>()));
 
+    // `#n-<id>` (a search result on an orphaned highlight) opens on that highlight once drawn.
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let hash = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        let Some(id) = hash.strip_prefix("#n-").map(str::to_string) else {
+            return true;
+        };
+        let holds = |groups: &Vec<Group>| {
+            groups
+                .iter()
+                .any(|g| g.highlights.iter().any(|a| a.highlight.id == id))
+        };
+        if !shown.with(holds) {
+            if matching.with(holds) {
+                limit.set(usize::MAX);
+            }
+            return false;
+        }
+        let target = format!("n-{id}");
+        // After the router's own scroll of a navigation, which would undo this one.
+        set_timeout(
+            move || browser::scroll_to_element(&target),
+            std::time::Duration::from_millis(80),
+        );
+        true
+    });
+
     let export_markdown = move |_| {
         // Articles the library does not know (yet) are exported under their slug.
         let metas: Vec<ArticleMeta> = match catalog.library() {
@@ -353,7 +384,7 @@ pub fn MyNotes() -> impl IntoView {
                     Some(view! { <Loading /> }.into_any())
                 } else {
                     (total.get() == 0 && all.with(Vec::is_empty)).then(|| view! {
-                        <p class="muted">"Aucun surlignage ni note pour l’instant. Ouvrez un article, sélectionnez un passage, puis « Surligner »."</p>
+                        <p class="muted">"Aucun surlignage ni note pour l’instant. Ouvrez un article, sélectionnez un passage, puis «\u{202f}Surligner\u{202f}»."</p>
                     }.into_any())
                 }
             }}
@@ -417,10 +448,14 @@ fn note_item(base: &'static str, slug: &str, a: Anchored) -> impl IntoView {
     let href = format!("{}#h-{}", paths::article(base, slug), h.id);
     let orphan = a.range.is_none();
     view! {
-        <li class=format!("note-item sw-{}", h.color.as_str()) data-id=h.id.clone()>
+        <li
+            class=format!("note-item sw-{}", h.color.as_str())
+            data-id=h.id.clone()
+            id=format!("n-{}", h.id)
+        >
             <blockquote>{h.quote.exact.clone()}</blockquote>
             {orphan.then(|| view! {
-                <p class="orphan">"Orphelin : ce passage n’a pas été retrouvé dans le texte actuel. Il est conservé avec sa note."</p>
+                <p class="orphan">"Orphelin\u{a0}: ce passage n’a pas été retrouvé dans le texte actuel. Il est conservé avec sa note."</p>
             })}
             {(!h.note.is_empty()).then(|| view! { <p class="note">{h.note.clone()}</p> })}
             <p class="muted">

@@ -270,7 +270,10 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
         if hash.starts_with("#t-") || hash == "#notes-article" {
             let id = hash[1..].to_string();
             // After the router's own scroll of a navigation, which would undo this one.
-            set_timeout(move || scroll_to_element(&id), Duration::from_millis(80));
+            set_timeout(
+                move || browser::scroll_to_element(&id),
+                Duration::from_millis(80),
+            );
             return true;
         }
         let Some(id) = hash.strip_prefix("#h-").map(str::to_string) else {
@@ -380,23 +383,6 @@ fn Comments(article: &'static Article) -> impl IntoView {
             </section>
         }
     })
-}
-
-fn scroll_to_element(id: &str) {
-    let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-    else {
-        return;
-    };
-    el.scroll_into_view_with_bool(true);
-    if let Some(el) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&el) {
-        // A text block becomes focusable for this, so keyboard and screen reader land there.
-        if el.tag_name() != "TEXTAREA" && el.tab_index() < 0 {
-            el.set_tab_index(-1);
-        }
-        let _ = el.focus();
-    }
 }
 
 /// Keeps the reading position: the text block at the top of the view, and how far the reader

@@ -72,7 +72,7 @@ pub fn SearchPage() -> impl IntoView {
                 {move || {
                     let n = hits.with(Vec::len);
                     match (q.with(|q| q.trim().is_empty()), n) {
-                        (true, _) => "Tapez un mot dans « Rechercher » (touche /).".to_string(),
+                        (true, _) => "Tapez un mot dans «\u{202f}Rechercher\u{202f}» (touche /).".to_string(),
                         (false, _) if !ready.get() => {
                             let failure = match catalog.library() {
                                 Load::Failed(e) => Some(e),
@@ -82,9 +82,9 @@ pub fn SearchPage() -> impl IntoView {
                             };
                             failure.map_or_else(|| "Recherche…".to_string(), |e| e.message())
                         }
-                        (false, 0) => format!("Aucun résultat pour « {} ».", q.get()),
-                        (false, 1) => format!("1 résultat pour « {} ».", q.get()),
-                        (false, n) => format!("{n} résultats pour « {} ».", q.get()),
+                        (false, 0) => format!("Aucun résultat pour «\u{202f}{}\u{202f}».", q.get()),
+                        (false, 1) => format!("1 résultat pour «\u{202f}{}\u{202f}».", q.get()),
+                        (false, n) => format!("{n} résultats pour «\u{202f}{}\u{202f}».", q.get()),
                     }
                 }}
             </p>
@@ -109,6 +109,11 @@ fn result(base: &'static str, q: &str, hit: Hit) -> impl IntoView {
         ),
         Found::Title => (article.clone(), "Titre"),
         Found::Note { id: Some(id) } => (format!("{article}#h-{id}"), "Dans vos notes"),
+        // Not in the article's text any more: « Mes notes » keeps it, with its quote.
+        Found::Orphan { id } => (
+            format!("{}#n-{id}", paths::my_notes(base)),
+            "Dans vos notes (passage introuvable dans le texte actuel)",
+        ),
         Found::Note { id: None } => (
             format!("{article}#notes-article"),
             "Dans vos notes sur l’article",

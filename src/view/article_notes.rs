@@ -49,7 +49,7 @@ pub fn ArticleNotes() -> impl IntoView {
                 }}
             </h3>
             {move || (count.get() == 0).then(|| view! {
-                <p class="muted">"Sélectionnez un passage du texte, puis « Surligner » (ou la touche h)."</p>
+                <p class="muted">"Sélectionnez un passage du texte, puis «\u{202f}Surligner\u{202f}» (ou la touche h)."</p>
             })}
             <ol class="hl-list">
                 <For

@@ -267,7 +267,7 @@ test("export to JSON and Markdown, then import into a fresh profile restores eve
   await fresh.goto(`${env.server.url}notes/`);
   await appReady(fresh);
   await fresh.getByLabel("Importer").setInputFiles(file);
-  await fresh.getByRole("status").getByText(/Import terminé : 2 ajouté/).waitFor();
+  await fresh.getByRole("status").getByText(/Import terminé\s:\s2 ajouté/).waitFor();
   await fresh.locator(".note-item", { hasText: "la confiance se donne" }).waitFor();
   await fresh.locator(".note-item .note", { hasText: "Idée clé" }).waitFor();
   // Importing the same file again changes nothing.
@@ -375,7 +375,7 @@ test("corrupt or newer stored data is kept aside untouched, and the rest works",
     [key(slug), corrupt, key(articles[1].slug), newer],
   );
   await openArticle(page);
-  await page.getByText(/illisibles ; elles ont été mises de côté/).waitFor();
+  await page.getByText(/illisibles\s;\selles ont été mises de côté/).waitFor();
   await page.getByText(/version plus récente de Liseuse/).waitFor();
   // A copy of the unreadable value is kept aside, untouched.
   const aside = await page.evaluate(() => Object.keys(localStorage).find((k) => k.startsWith("liseuse:aside:")));
