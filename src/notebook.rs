@@ -17,6 +17,9 @@ pub enum Edit {
     Note { id: String, text: String },
     Recolor { id: String, color: Color },
     Delete { id: String },
+    /// Undoes a deletion: the highlight as it was before (note included) comes back, as a new
+    /// edit, so that the restoration wins over the deletion marker everywhere.
+    Restore(Highlight),
     ArticleNote(String),
 }
 
@@ -155,6 +158,22 @@ impl Notebook {
                 h.note.clear();
                 was_live
             }),
+            Edit::Restore(before) => {
+                let Some(current) = record.highlights.iter_mut().find(|h| h.id == before.id)
+                else {
+                    return false;
+                };
+                if !current.deleted {
+                    return false;
+                }
+                let updated = clock::next_update(current.updated, now);
+                *current = Highlight {
+                    deleted: false,
+                    updated,
+                    ..before
+                };
+                true
+            }
             Edit::ArticleNote(text) => {
                 if record.note.as_ref().map(|n| n.text.as_str()).unwrap_or("") == text {
                     return false;
@@ -212,6 +231,30 @@ mod tests {
             12,
             now,
         ))
+    }
+
+    #[test]
+    fn a_restored_deletion_comes_back_with_its_note_and_wins_the_merge() {
+        let mut notebook = Notebook::default();
+        notebook.apply(SLUG, add("x", 10), 10);
+        let note = Edit::Note {
+            id: "x".into(),
+            text: "à garder".into(),
+        };
+        notebook.apply(SLUG, note, 11);
+        let before = notebook.record(SLUG).unwrap().highlights[0].clone();
+        notebook.apply(SLUG, Edit::Delete { id: "x".into() }, 12);
+        let deleted = notebook.record(SLUG).unwrap().clone();
+        assert!(deleted.highlights[0].deleted);
+        assert!(notebook.apply(SLUG, Edit::Restore(before.clone()), 12));
+        let restored = notebook.record(SLUG).unwrap().clone();
+        assert_eq!(restored.highlights[0].note, "à garder");
+        assert!(!restored.highlights[0].deleted);
+        assert!(restored.highlights[0].updated > deleted.highlights[0].updated);
+        // Another tab that saw only the deletion learns of the restoration.
+        assert_eq!(merge(&deleted, &restored), restored);
+        // Restoring what is not deleted does nothing.
+        assert!(!notebook.apply(SLUG, Edit::Restore(before), 13));
     }
 
     #[test]

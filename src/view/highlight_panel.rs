@@ -1,7 +1,26 @@
-//! The panel of one highlight: its note (saved as the reader types), its colour, and deletion.
+//! The panel of one highlight: its note (saved as the reader types), its colour, and deletion,
+//! which can be undone for a few seconds.
 
-use crate::{notebook::Edit, notes::model::Color, pages::reader::ReaderContext, state::NotesState};
+use crate::{
+    notebook::Edit,
+    notes::model::{Color, Highlight},
+    pages::reader::ReaderContext,
+    state::NotesState,
+};
 use leptos::{html, prelude::*};
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+
+/// How long « Annuler » is offered after a deletion.
+const UNDO_FOR: Duration = Duration::from_secs(8);
+
+/// A deletion that can still be undone.
+#[derive(Clone)]
+struct Deleted {
+    highlight: Highlight,
+    /// Tells this deletion's timer from a later one's.
+    serial: u64,
+}
 
 #[component]
 pub fn HighlightPanel() -> impl IntoView {
@@ -9,6 +28,8 @@ pub fn HighlightPanel() -> impl IntoView {
     let notes = NotesState::get();
     let slug = reader.article.meta.slug.as_str();
     let textarea = NodeRef::<html::Textarea>::new();
+    let undo_button = NodeRef::<html::Button>::new();
+    let deleted = RwSignal::new(None::<Deleted>);
 
     // The open highlight, if it still exists (another tab may delete it).
     let open = Memo::new(move |_| {
@@ -36,7 +57,7 @@ pub fn HighlightPanel() -> impl IntoView {
         }
     });
 
-    move || {
+    let panel = move || {
         let anchored = open.get()?;
         let h = anchored.highlight;
         let id = h.id.clone();
@@ -51,16 +72,45 @@ pub fn HighlightPanel() -> impl IntoView {
                 },
             );
         };
-        let delete_id = id.clone();
+        let before = h.clone();
+        let start = anchored.range.as_ref().map(|r| r.start);
         let delete = move |_| {
             notes.edit(
                 slug,
                 Edit::Delete {
-                    id: delete_id.clone(),
+                    id: before.id.clone(),
                 },
             );
             reader.open.set(None);
             reader.announcer.say("Surlignage supprimé");
+            let serial = deleted
+                .get_untracked()
+                .map_or(0, |d: Deleted| d.serial + 1);
+            deleted.set(Some(Deleted {
+                highlight: before.clone(),
+                serial,
+            }));
+            // Focus goes to « Annuler », not to the page's top: a keyboard reader can undo
+            // at once, or go on from there.
+            request_animation_frame(move || {
+                if let Some(button) = undo_button.get_untracked() {
+                    let _ = button.focus();
+                }
+            });
+            set_timeout(
+                move || {
+                    if deleted.get_untracked().is_some_and(|d| d.serial == serial) {
+                        let had_focus = undo_button.get_untracked().is_some_and(|b| {
+                            document().active_element().as_ref() == Some(b.unchecked_ref::<web_sys::Element>())
+                        });
+                        deleted.set(None);
+                        if had_focus {
+                            focus_text_at(reader, start);
+                        }
+                    }
+                },
+                UNDO_FOR,
+            );
         };
         let on_keydown = move |ev: web_sys::KeyboardEvent| {
             if ev.key() == "Escape" {
@@ -127,5 +177,51 @@ pub fn HighlightPanel() -> impl IntoView {
                 </div>
             </aside>
         })
+    };
+
+    let restore = move |_| {
+        let Some(d) = deleted.get_untracked() else {
+            return;
+        };
+        deleted.set(None);
+        let id = d.highlight.id.clone();
+        notes.edit(slug, Edit::Restore(d.highlight));
+        reader.announcer.say("Surlignage rétabli");
+        request_animation_frame(move || reader.focus_highlight(&id));
+    };
+    let toast = move || {
+        deleted.get().map(|_| {
+            view! {
+                <div class="undo-toast">
+                    <span>"Surlignage supprimé."</span>
+                    <button type="button" class="btn" node_ref=undo_button on:click=restore>
+                        "Annuler"
+                    </button>
+                </div>
+            }
+        })
+    };
+    view! { {panel} {toast} }
+}
+
+/// Focuses the text block that holds offset `start` (or the article), where the reader was.
+fn focus_text_at(reader: ReaderContext, start: Option<usize>) {
+    let Some(body) = reader.body.get_untracked() else {
+        return;
+    };
+    let Ok(blocks) = body.query_selector_all("[data-b]") else {
+        return;
+    };
+    let block = (0..blocks.length())
+        .filter_map(|i| blocks.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .take_while(|b| {
+            let offset = b.get_attribute("data-b").and_then(|v| v.parse::<usize>().ok());
+            offset.zip(start).is_some_and(|(o, s)| o <= s)
+        })
+        .last();
+    let target: web_sys::HtmlElement = block.unwrap_or_else(|| body.clone().into());
+    if target.tab_index() < 0 {
+        target.set_tab_index(-1);
     }
+    let _ = target.focus();
 }
