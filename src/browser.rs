@@ -71,6 +71,39 @@ pub fn scroll_to_element(id: &str) {
     }
 }
 
+/// Reloads the page to get the build now on the server, unless the reader is typing (then the
+/// page offers « Recharger »), and once per build of this page: if the server keeps failing,
+/// the page stays with its message instead of reloading forever. Notes are written as they are
+/// typed, and `pagehide` writes what is pending.
+pub fn reload_once_for(version: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if is_field_focused() {
+        return;
+    }
+    let key = format!("liseuse:reloaded-for:{version}");
+    let session = window.session_storage().ok().flatten();
+    if let Some(session) = &session {
+        if session.get_item(&key).ok().flatten().is_some() {
+            return;
+        }
+        let _ = session.set_item(&key, "1");
+    }
+    let _ = window.location().reload();
+}
+
+/// Whether a text field has the focus: the reader may be typing there.
+pub fn is_field_focused() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
+                || el.get_attribute("contenteditable").is_some()
+        })
+}
+
 /// Sets the tab's title: "<page> · Liseuse".
 pub fn set_title(page: &str) {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {

@@ -20,6 +20,9 @@ pub enum LoadError {
     NotFound,
     /// No network, and no copy kept for offline reading.
     Offline,
+    /// A file this page's build must have is gone from the server: a newer build was deployed
+    /// (and, with the service worker, taken by another tab). Not "this article does not exist".
+    Outdated,
     /// Anything else, said in French.
     Broken(String),
 }
@@ -30,6 +33,9 @@ impl LoadError {
             LoadError::NotFound => "Ce contenu n’existe pas.".into(),
             LoadError::Offline => "Pas de connexion, et ce contenu n’a pas encore été \
                                    enregistré pour la lecture hors ligne."
+                .into(),
+            LoadError::Outdated => "Liseuse a été mise à jour depuis l’ouverture de cette page\u{a0}: \
+                                    rechargez-la pour lire la nouvelle version."
                 .into(),
             LoadError::Broken(why) => format!("Ce contenu n’a pas pu être chargé\u{a0}: {why}."),
         }
@@ -194,14 +200,38 @@ impl Catalog {
         }
         let url = format!("{}/content/{CONTENT_VERSION}/{path}", browser::base());
         let this = *self;
+        let path = path.to_string();
         spawn_local(async move {
             let loaded = fetch_text(&url).await.and_then(|text| {
                 parse(&text)
                     .map(|value| &*Box::leak(Box::new(value)))
                     .map_err(LoadError::Broken)
             });
+            let loaded = match loaded {
+                Err(LoadError::NotFound) if this.must_exist(&path) => {
+                    browser::reload_once_for(CONTENT_VERSION);
+                    Err(LoadError::Outdated)
+                }
+                other => other,
+            };
             store(this, loaded);
         });
+    }
+
+    /// Whether this build has the file at `path` for sure: the library, and every article it
+    /// lists. A 404 for one of them means the build was replaced on the server.
+    fn must_exist(&self, path: &str) -> bool {
+        if path == "library.json" {
+            return true;
+        }
+        let Some(slug) = path
+            .strip_prefix("a/")
+            .and_then(|p| p.strip_suffix(".json"))
+        else {
+            return false;
+        };
+        self.library
+            .with_untracked(|l| matches!(l, Some(Ok(library)) if library.find(slug).is_some()))
     }
 }
 

@@ -9,6 +9,14 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{ServiceWorker, ServiceWorkerRegistration, ServiceWorkerState};
 
 static UPDATE_ACCEPTED: AtomicBool = AtomicBool::new(false);
+/// Another tab accepted an update: the worker of a newer build controls this page.
+static OLD_BUILD: AtomicBool = AtomicBool::new(false);
+
+fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
 
 /// What the header shows about the network and new versions.
 #[derive(Clone, Copy)]
@@ -68,12 +76,21 @@ impl OfflineState {
             self.registration
                 .set_value(Some(send_wrapper::SendWrapper::new(registration)));
         });
-        // The new worker took over because the reader accepted the update: load the new
-        // build. (The first worker's claim also changes the controller: no reload then.)
+        // A new worker took over. Accepted here: load the new build. Accepted in another tab:
+        // this page's build is gone from the cache (and from the server), so its next file
+        // would fail; load the new build too, unless the reader is typing, and then offer it.
+        // (The very first worker's claim also changes the controller: nothing to do then.)
+        let had_controller = AtomicBool::new(container.controller().is_some());
         let on_change = Closure::<dyn Fn()>::new(move || {
+            let replaced = had_controller.swap(true, Ordering::Relaxed);
             if UPDATE_ACCEPTED.load(Ordering::Relaxed) {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.location().reload();
+                reload();
+            } else if replaced {
+                OLD_BUILD.store(true, Ordering::Relaxed);
+                if browser::is_field_focused() {
+                    self.update_ready.set(true);
+                } else {
+                    reload();
                 }
             }
         });
@@ -119,14 +136,19 @@ impl OfflineState {
     }
 
     /// The reader accepted: the waiting worker takes over, then `controllerchange` reloads.
-    /// Notes are saved as they are typed, so nothing is lost.
+    /// With no waiting worker (another tab took the update first), reload now: the new build
+    /// already controls the page. Notes are saved as they are typed, so nothing is lost.
     pub fn apply_update(self) {
         UPDATE_ACCEPTED.store(true, Ordering::Relaxed);
-        self.registration.with_value(|r| {
-            if let Some(waiting) = r.as_ref().and_then(|r| r.waiting()) {
+        let waiting = self
+            .registration
+            .with_value(|r| r.as_ref().and_then(|r| r.waiting()));
+        match waiting {
+            Some(waiting) if !OLD_BUILD.load(Ordering::Relaxed) => {
                 let worker: &ServiceWorker = &waiting;
                 let _ = worker.post_message(&"liseuse:skip-waiting".into());
             }
-        });
+            _ => reload(),
+        }
     }
 }

@@ -15,9 +15,25 @@ pub fn LoadFailed(error: LoadError) -> impl IntoView {
     view! {
         <div class="notice" role="alert">
             <p>{error.message()}</p>
-            <button type="button" class="btn" on:click=move |_| catalog.retry()>
-                "Réessayer"
-            </button>
+            {if error == LoadError::Outdated {
+                view! {
+                    <button type="button" class="btn" on:click=move |_| reload()>"Recharger"</button>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <button type="button" class="btn" on:click=move |_| catalog.retry()>
+                        "Réessayer"
+                    </button>
+                }
+                    .into_any()
+            }}
         </div>
+    }
+}
+
+fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
     }
 }

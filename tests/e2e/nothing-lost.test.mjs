@@ -1,0 +1,222 @@
+// Nothing lost, nothing misplaced: the paths where a change could vanish without a word (a save
+// that keeps failing, another tab's newer data, another tab's racing write, an update taken in
+// another tab) and the way back after a deletion.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { sharedBrowserAndServer, serveDist, newPage, appReady, contentArticles, selectText as select, ROOT } from "./harness.mjs";
+
+const articles = contentArticles();
+const [first, second] = articles;
+const key = (s) => `liseuse:article:${s}`;
+const env = sharedBrowserAndServer();
+const url = (slug) => `${env.server.url}lire/${slug}/`;
+
+async function openArticle(page, slug) {
+  await page.goto(url(slug));
+  await appReady(page);
+  await page.locator("article h1").waitFor();
+}
+
+const stored = (page, slug) => page.evaluate((k) => localStorage.getItem(k), key(slug));
+
+test("a save that keeps failing stays announced, naming the article, after other saves succeed", async () => {
+  const page = await newPage(env.browser);
+  // A nearly full storage: small writes fit, a long note does not.
+  await page.addInitScript(() => {
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (k, v) {
+      if (String(v).length > 3000) throw new DOMException("quota", "QuotaExceededError");
+      return setItem.call(this, k, v);
+    };
+  });
+  await openArticle(page, first.slug);
+  await page.getByRole("textbox", { name: "Notes sur l’article" }).fill("Une très longue note. ".repeat(200));
+  const notice = page.locator(".notice", { hasText: "stockage local est plein" });
+  await notice.waitFor();
+  await notice.getByText(first.title.replace(/'/g, "’").slice(0, 20)).waitFor();
+
+  // Another article (through the app: a page load would drop what is in memory), a small
+  // highlight that fits.
+  await page.getByRole("link", { name: /Article suivant/ }).click();
+  await page.locator("article h1", { hasText: second.title.replace(/'/g, "’").slice(0, 12) }).waitFor();
+  await select(page, "Vraiment, de belles interventions");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.waitForFunction((k) => (localStorage.getItem(k) ?? "").includes("belles interventions"), key(second.slug));
+  // The first article's note is still only in memory: the notice stays, and says which.
+  await notice.waitFor();
+  assert.match(await notice.locator(".unsaved").textContent(), /Pas encore enregistré/);
+  assert.equal(await stored(page, first.slug), null);
+  assert.deepEqual(page.problems(), []);
+});
+
+test("another tab's newer-format data is noticed when it arrives, and never overwritten", async () => {
+  const context = await env.browser.newContext();
+  const [older, newer] = [await context.newPage(), await context.newPage()];
+  await openArticle(older, first.slug);
+  await newer.goto(env.server.url);
+  const value = JSON.stringify({ schema: 99, article: first.slug, record: { futur: true } });
+  await newer.evaluate(([k, v]) => localStorage.setItem(k, v), [key(first.slug), value]);
+  await older.getByText(/version plus récente de Liseuse/).waitFor();
+  await older.getByText(/ne sont pas enregistrées/).waitFor();
+  await select(older, "Laissez-moi vous raconter");
+  await older.getByRole("button", { name: "Surligner", exact: true }).click();
+  await older.locator(".article-body mark").first().waitFor();
+  // Written right after the next paint, if it were: give it that chance.
+  await older.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+  assert.equal(await stored(older, first.slug), value);
+  await context.close();
+});
+
+test("a tab writes back what another tab's racing write left out", async () => {
+  const context = await env.browser.newContext();
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  await openArticle(a, first.slug);
+  await b.goto(env.server.url);
+  await select(a, "Laissez-moi vous raconter");
+  await a.getByRole("button", { name: "Surligner", exact: true }).click();
+  await a.waitForFunction((k) => (localStorage.getItem(k) ?? "").includes("Laissez-moi"), key(first.slug));
+  // Tab B read the key before A's write and writes after it, without A's highlight.
+  const racing = JSON.stringify({ schema: 2, article: first.slug, record: { highlights: [] } });
+  await b.evaluate(([k, v]) => localStorage.setItem(k, v), [key(first.slug), racing]);
+  // A learns of it and writes the merge back: its highlight is stored again.
+  await b.waitForFunction((k) => (localStorage.getItem(k) ?? "").includes("Laissez-moi"), key(first.slug));
+  await context.close();
+});
+
+test("deleting a highlight moves focus to « Annuler », which brings it back with its note", async () => {
+  const page = await newPage(env.browser);
+  await openArticle(page, first.slug);
+  await select(page, "Laissez-moi vous raconter");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.locator(".article-body mark").first().click();
+  await page.getByRole("textbox", { name: "Note", exact: true }).fill("à ne pas perdre");
+  await page.getByRole("button", { name: "Supprimer le surlignage" }).click();
+  assert.equal(await page.locator(".article-body mark").count(), 0);
+  const undo = page.getByRole("button", { name: "Annuler" });
+  await undo.waitFor();
+  await page.waitForFunction(() => document.activeElement?.textContent === "Annuler");
+  await page.keyboard.press("Enter");
+  const mark = page.locator(".article-body mark", { hasText: "Laissez-moi vous raconter" });
+  await mark.waitFor();
+  await page.waitForFunction(() => document.activeElement?.tagName === "MARK");
+  await page.locator(".article-notes .note", { hasText: "à ne pas perdre" }).waitFor();
+  await page.reload();
+  await appReady(page);
+  await mark.waitFor();
+  // Without undo, the offer goes away and focus lands in the text, never on <body>.
+  await mark.click();
+  await page.getByRole("button", { name: "Supprimer le surlignage" }).click();
+  await undo.waitFor({ state: "detached", timeout: 12000 });
+  const focused = await page.evaluate(() => document.activeElement?.closest(".article-body, article") !== null);
+  assert.equal(focused, true, "focus went back to the text");
+  assert.deepEqual(page.problems(), []);
+});
+
+test("a search hit on an orphaned highlight opens it in « Mes notes »", async () => {
+  const page = await newPage(env.browser);
+  const record = JSON.stringify({
+    schema: 2,
+    article: first.slug,
+    record: {
+      highlights: [
+        { id: "orphelin2", article: first.slug, color: "pink", note: "zygomatique", created: 5, updated: 5, quote: { exact: "pense", prefix: "Ce que j’en ", suffix: " ? Rien du tout." }, position: { start: 10, end: 15 } },
+      ],
+    },
+  });
+  await page.addInitScript(([k, v]) => localStorage.getItem(k) || localStorage.setItem(k, v), [key(first.slug), record]);
+  await page.goto(`${env.server.url}recherche/?q=zygomatique`);
+  await appReady(page);
+  const link = page.locator(".result a", { hasText: first.title.replace(/'/g, "’").slice(0, 10) });
+  await link.waitFor();
+  await page.waitForFunction(() => document.querySelector(".result a")?.getAttribute("href")?.includes("/notes/#n-orphelin2"));
+  await link.click();
+  await page.waitForFunction(() => document.activeElement?.id === "n-orphelin2");
+  await page.locator("#n-orphelin2").getByText(/Orphelin/).waitFor();
+  assert.deepEqual(page.problems(), []);
+});
+
+test("an update taken in one tab reloads the other, or lets it reload; never « Page introuvable »", async () => {
+  const updateDist = join(ROOT, "target", "dist-update");
+  assert.ok(existsSync(join(updateDist, "index.html")), "no second build: run `make build-update`");
+  const server = await serveDist();
+  const context = await env.browser.newContext();
+  const controlled = (p) =>
+    p.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
+      }
+    });
+  try {
+    const [a, b, c] = [await context.newPage(), await context.newPage(), await context.newPage()];
+    for (const p of [a, b, c]) {
+      await p.goto(`${server.url}lire/${first.slug}/`);
+      await appReady(p);
+      await controlled(p);
+      await p.evaluate(() => (window.__same_page = true));
+    }
+    // B's reader is typing a note; C's is reading.
+    await b.getByRole("textbox", { name: "Notes sur l’article" }).fill("En cours");
+
+    server.setRoot(updateDist); // deploy
+    await a.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+    await a.getByText("Nouvelle version disponible").waitFor({ timeout: 20000 });
+    await Promise.all([a.waitForEvent("load"), a.getByRole("button", { name: "Recharger" }).click()]);
+    await appReady(a);
+
+    // C was not typing: it loaded the new build by itself.
+    await c.waitForFunction(() => window.__same_page === undefined && document.querySelector("header.site-header"), null, { timeout: 20000 });
+    // B was typing: it offers the update, and « Recharger » works.
+    await b.getByText("Nouvelle version disponible").waitFor({ timeout: 20000 });
+    assert.equal(await b.evaluate(() => window.__same_page), true);
+    await Promise.all([b.waitForEvent("load"), b.getByRole("button", { name: "Recharger" }).click()]);
+    await appReady(b);
+    assert.equal(await b.getByRole("textbox", { name: "Notes sur l’article" }).inputValue(), "En cours");
+
+    // Every tab now reads the new build: an article none of them had loaded opens.
+    for (const p of [b, c]) {
+      await p.getByRole("link", { name: /Article suivant/ }).click();
+      await p.locator("article h1", { hasText: second.title.replace(/'/g, "’").slice(0, 10) }).waitFor();
+      assert.equal(await p.getByText("Page introuvable").count(), 0);
+    }
+    await b.goto(`${server.url}lire/${first.slug}/`);
+    await b.getByText("Mise à jour de test, ce paragraphe vient de la seconde version.").waitFor();
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
+
+test("a page whose build was replaced on the server says so, and never « Page introuvable »", async () => {
+  const updateDist = join(ROOT, "target", "dist-update");
+  const server = await serveDist();
+  // No service worker here: the files come from the server, as on a host without one.
+  const context = await env.browser.newContext({ serviceWorkers: "block" });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}lire/${first.slug}/`);
+    await appReady(page);
+    await page.getByRole("textbox", { name: "Notes sur l’article" }).fill("En cours");
+    await page.evaluate(() => (window.__same_page = true));
+    server.setRoot(updateDist); // deploy: this page's content files are gone
+    // The app goes to an article it has not loaded (nor prefetched) while the reader's focus
+    // is still in a field: no reload under the reader's hands; the reader chooses.
+    const fourth = articles[3];
+    await page.getByRole("textbox", { name: "Notes sur l’article" }).focus();
+    await page.evaluate((path) => {
+      history.pushState(null, "", path);
+      window.dispatchEvent(new PopStateEvent("popstate"));
+    }, new URL(`lire/${fourth.slug}/`, server.url).pathname);
+    await page.getByText(/Liseuse a été mise à jour/).waitFor();
+    assert.equal(await page.getByText("Page introuvable").count(), 0);
+    assert.equal(await page.evaluate(() => window.__same_page), true);
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Recharger" }).click()]);
+    await appReady(page);
+    await page.locator("article h1", { hasText: fourth.title.replace(/'/g, "’").slice(0, 10) }).waitFor();
+  } finally {
+    await context.close();
+    await server.close();
+  }
+});
