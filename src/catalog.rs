@@ -34,9 +34,11 @@ impl LoadError {
             LoadError::Offline => "Pas de connexion, et ce contenu n’a pas encore été \
                                    enregistré pour la lecture hors ligne."
                 .into(),
-            LoadError::Outdated => "Liseuse a été mise à jour depuis l’ouverture de cette page\u{a0}: \
+            LoadError::Outdated => {
+                "Liseuse a été mise à jour depuis l’ouverture de cette page\u{a0}: \
                                     rechargez-la pour lire la nouvelle version."
-                .into(),
+                    .into()
+            }
             LoadError::Broken(why) => format!("Ce contenu n’a pas pu être chargé\u{a0}: {why}."),
         }
     }
@@ -208,7 +210,7 @@ impl Catalog {
                     .map_err(LoadError::Broken)
             });
             let loaded = match loaded {
-                Err(LoadError::NotFound) if this.must_exist(&path) => {
+                Err(LoadError::NotFound) if this.must_exist(&path).await => {
                     browser::reload_once_for(CONTENT_VERSION);
                     Err(LoadError::Outdated)
                 }
@@ -219,8 +221,9 @@ impl Catalog {
     }
 
     /// Whether this build has the file at `path` for sure: the library, and every article it
-    /// lists. A 404 for one of them means the build was replaced on the server.
-    fn must_exist(&self, path: &str) -> bool {
+    /// lists. A 404 for one of them means the build was replaced on the server. (The library
+    /// is fetched to tell, if the page has not loaded it: an article's page need not.)
+    async fn must_exist(self, path: &str) -> bool {
         if path == "library.json" {
             return true;
         }
@@ -230,8 +233,15 @@ impl Catalog {
         else {
             return false;
         };
-        self.library
-            .with_untracked(|l| matches!(l, Some(Ok(library)) if library.find(slug).is_some()))
+        if let Some(Ok(library)) = self.library.get_untracked() {
+            return library.find(slug).is_some();
+        }
+        let url = format!("{}/content/{CONTENT_VERSION}/library.json", browser::base());
+        match fetch_text(&url).await {
+            Err(LoadError::NotFound) => true,
+            Ok(text) => Library::parse(&text).is_ok_and(|library| library.find(slug).is_some()),
+            Err(_) => false,
+        }
     }
 }
 

@@ -14,9 +14,17 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
     Add(Highlight),
-    Note { id: String, text: String },
-    Recolor { id: String, color: Color },
-    Delete { id: String },
+    Note {
+        id: String,
+        text: String,
+    },
+    Recolor {
+        id: String,
+        color: Color,
+    },
+    Delete {
+        id: String,
+    },
     /// Undoes a deletion: the highlight as it was before (note included) comes back, as a new
     /// edit, so that the restoration wins over the deletion marker everywhere.
     Restore(Highlight),
@@ -159,8 +167,7 @@ impl Notebook {
                 was_live
             }),
             Edit::Restore(before) => {
-                let Some(current) = record.highlights.iter_mut().find(|h| h.id == before.id)
-                else {
+                let Some(current) = record.highlights.iter_mut().find(|h| h.id == before.id) else {
                     return false;
                 };
                 if !current.deleted {

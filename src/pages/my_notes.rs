@@ -231,14 +231,19 @@ pub fn MyNotes() -> impl IntoView {
         Memo::new(move |_| all.with(|g| g.iter().map(|g| g.highlights.len()).sum::<usize>()));
 
     // `#n-<id>` (a search result on an orphaned highlight) opens on that highlight once drawn.
+    let location = leptos_router::hooks::use_location();
     Effect::new(move |done: Option<bool>| {
         if done == Some(true) {
             return true;
         }
-        let hash = web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .unwrap_or_default();
-        let Some(id) = hash.strip_prefix("#n-").map(str::to_string) else {
+        // The router's location, not the window's: on a navigation within the app the page is
+        // drawn before the address changes.
+        let hash = location.hash.get();
+        let Some(id) = hash
+            .trim_start_matches('#')
+            .strip_prefix("n-")
+            .map(str::to_string)
+        else {
             return true;
         };
         let holds = |groups: &Vec<Group>| {

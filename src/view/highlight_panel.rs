@@ -83,9 +83,7 @@ pub fn HighlightPanel() -> impl IntoView {
             );
             reader.open.set(None);
             reader.announcer.say("Surlignage supprimé");
-            let serial = deleted
-                .get_untracked()
-                .map_or(0, |d: Deleted| d.serial + 1);
+            let serial = deleted.get_untracked().map_or(0, |d: Deleted| d.serial + 1);
             deleted.set(Some(Deleted {
                 highlight: before.clone(),
                 serial,
@@ -101,7 +99,8 @@ pub fn HighlightPanel() -> impl IntoView {
                 move || {
                     if deleted.get_untracked().is_some_and(|d| d.serial == serial) {
                         let had_focus = undo_button.get_untracked().is_some_and(|b| {
-                            document().active_element().as_ref() == Some(b.unchecked_ref::<web_sys::Element>())
+                            document().active_element().as_ref()
+                                == Some(b.unchecked_ref::<web_sys::Element>())
                         });
                         deleted.set(None);
                         if had_focus {
@@ -215,7 +214,9 @@ fn focus_text_at(reader: ReaderContext, start: Option<usize>) {
     let block = (0..blocks.length())
         .filter_map(|i| blocks.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
         .take_while(|b| {
-            let offset = b.get_attribute("data-b").and_then(|v| v.parse::<usize>().ok());
+            let offset = b
+                .get_attribute("data-b")
+                .and_then(|v| v.parse::<usize>().ok());
             offset.zip(start).is_some_and(|(o, s)| o <= s)
         })
         .last();
