@@ -97,8 +97,18 @@ impl Anchorer {
             return None;
         }
         let self_evident = exact.len() >= SELF_EVIDENT_QUOTE;
-        (0..=text.len() - exact.len())
-            .filter(|&i| text[i] == exact[0] && text[i..i + exact.len()] == *exact)
+        let occurrences = (0..=text.len() - exact.len())
+            .filter(|&i| text[i] == exact[0] && text[i..i + exact.len()] == *exact);
+        if context.prefix.is_empty() && context.suffix.is_empty() {
+            // Stored without any context (schema 1, or a quote that was the whole text): the
+            // only evidence left is that the quote occurs once.
+            let mut found = occurrences;
+            return match (found.next(), found.next()) {
+                (Some(i), None) => Some(i),
+                _ => None,
+            };
+        }
+        occurrences
             .filter_map(|i| {
                 let (before, after) = context.around(text, i..i + exact.len());
                 (self_evident || context.is_evidence(before, after))
@@ -327,6 +337,22 @@ mod tests {
             anchor(&moved, &q, &p),
             Anchoring::Moved(start + 11..start + 16)
         );
+    }
+
+    #[test]
+    fn a_quote_stored_without_context_moves_only_to_its_one_occurrence() {
+        let q = |exact: &str| TextQuote {
+            exact: exact.into(),
+            prefix: String::new(),
+            suffix: String::new(),
+        };
+        let p = TextPosition { start: 0, end: 0 };
+        let text = "Laissez-moi vous raconter une histoire, et une autre histoire.";
+        assert_eq!(
+            anchor(text, &q("vous raconter"), &p),
+            Anchoring::Moved(12..25)
+        );
+        assert_eq!(anchor(text, &q("histoire"), &p), Anchoring::Orphan);
     }
 
     #[test]
