@@ -394,6 +394,7 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
             .unwrap_or_default(),
     );
     let scheduled = RwSignal::new(false);
+    let here = StoredValue::new(paths::article(browser::base(), &article.meta.slug));
     let measure = move || {
         // A frame may come after the page is gone (the reader went on to another article).
         let (Some(Some(body)), Some(before)) =
@@ -402,6 +403,15 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
             return;
         };
         scheduled.set(false);
+        // The address changes first, then the router scrolls the next page to its top while
+        // this one may still be drawn: that scroll is not the reader's, and would keep the
+        // article's first block as the position.
+        let on_this_page = web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .is_some_and(|path| here.try_with_value(|h| *h == path).unwrap_or(false));
+        if !on_this_page {
+            return;
+        }
         let Ok(blocks) = body.query_selector_all("[data-b]") else {
             return;
         };
