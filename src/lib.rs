@@ -13,6 +13,7 @@ pub mod paths;
 pub mod progress;
 pub mod search;
 pub mod settings;
+pub mod sync;
 
 pub mod app;
 pub mod browser;
