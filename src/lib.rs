@@ -24,4 +24,5 @@ pub mod prefs;
 pub mod selection;
 pub mod state;
 pub mod storage;
+pub mod sync_driver;
 pub mod view;

@@ -291,6 +291,19 @@ impl Pass {
         }
     }
 
+    /// The local copy of a file as this pass knows it (with what it fetched merged in).
+    pub fn local_doc(&self, name: &str) -> Option<&Doc> {
+        self.local.get(name)
+    }
+
+    /// Whether some local copy differs from what was last synced (a pass would write): decides
+    /// whether an edit is worth a pass.
+    pub fn has_local_changes(&self) -> bool {
+        self.digests
+            .iter()
+            .any(|(name, d)| self.state.files.get(name).is_none_or(|f| &f.digest != d))
+    }
+
     pub fn is_finished(&self) -> bool {
         self.stage == Stage::Finished
     }

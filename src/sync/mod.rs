@@ -58,6 +58,27 @@ pub fn check_url(input: &str) -> Result<String, String> {
     })
 }
 
+/// `Authorization: Basic …` for `user` and `password` (UTF-8, as browsers and servers expect).
+pub fn basic_auth(user: &str, password: &str) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let input = format!("{user}:{password}");
+    let mut out = String::from("Basic ");
+    for chunk in input.as_bytes().chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(TABLE[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// Why a pass or a connection test stopped, told to the reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncError {
@@ -128,9 +149,9 @@ pub fn problem_message(title: &str, problem: engine::FileProblem) -> String {
     french_spaces(&text)
 }
 
-/// « Synchronisé à 14 h 32 ».
-pub fn synced_at(hours: u32, minutes: u32) -> String {
-    format!("Synchronisé à {hours}\u{a0}h\u{a0}{minutes:02}")
+/// A time of day as « 14 h 32 » (no-break spaces).
+pub fn time_fr(hours: u32, minutes: u32) -> String {
+    format!("{hours}\u{a0}h\u{a0}{minutes:02}")
 }
 
 /// French spacing: a no-break space before `:`, a narrow one before `; ! ?` and inside « ».
@@ -173,6 +194,17 @@ mod tests {
     }
 
     #[test]
+    fn basic_auth_is_base64_of_utf8() {
+        assert_eq!(
+            basic_auth("lecteur", "secret-app-pw"),
+            "Basic bGVjdGV1cjpzZWNyZXQtYXBwLXB3"
+        );
+        assert_eq!(basic_auth("a", ""), "Basic YTo=");
+        assert_eq!(basic_auth("ab", ""), "Basic YWI6");
+        assert_eq!(basic_auth("é", "ü"), "Basic w6k6w7w=");
+    }
+
+    #[test]
     fn messages_in_french_typography() {
         assert_eq!(
             SyncError::Offline.message_fr(),
@@ -198,6 +230,6 @@ mod tests {
         );
         assert!(problem_message("x", engine::FileProblem::Newer)
             .contains("vient d’une version plus récente de Liseuse"));
-        assert_eq!(synced_at(9, 5), "Synchronisé à 9\u{a0}h\u{a0}05");
+        assert_eq!(time_fr(9, 5), "9\u{a0}h\u{a0}05");
     }
 }

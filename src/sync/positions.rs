@@ -69,12 +69,16 @@ pub fn merge(a: &Positions, b: &Positions) -> Positions {
     for (key, value) in &b.extra {
         let keep = extra
             .get(key)
-            .is_some_and(|kept| kept.to_string() >= value.to_string());
+            .is_some_and(|kept| canonical(kept) >= canonical(value));
         if !keep {
             extra.insert(key.clone(), value.clone());
         }
     }
     Positions { positions, extra }
+}
+
+fn canonical(value: &Value) -> String {
+    value.to_string()
 }
 
 fn merge_entry(a: &Entry, b: &Entry) -> Entry {
