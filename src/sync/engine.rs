@@ -755,6 +755,30 @@ mod tests {
     }
 
     #[test]
+    fn unknown_fields_of_a_server_file_are_kept() {
+        let mut server = Server::default();
+        server.put_raw(
+            "a.json",
+            r#"{"schema":2,"article":"a","record":{"futur":[1],"highlights":[
+                {"id":"x","article":"a","color":"pink","created":1,"updated":1,"encore":true,
+                 "quote":{"exact":"mot"},"position":{"start":0,"end":3}}]}}"#,
+        );
+        let (_, trace) = run(
+            &mut server,
+            local(&[("a.json", article(&[("y", 2)]))]),
+            SyncState::default(),
+        );
+        assert_eq!(
+            trace.to_string(),
+            "PROPFIND GET(a.json) PUT(a.json, if-match)"
+        );
+        let body = &server.files["a.json"].1;
+        assert!(body.contains(r#""futur":[1]"#), "{body}");
+        assert!(body.contains(r#""encore":true"#), "{body}");
+        assert!(body.contains(r#""id":"y""#), "{body}");
+    }
+
+    #[test]
     fn file_names() {
         assert_eq!(
             file_kind("un-titre.json"),
