@@ -241,6 +241,12 @@ class WebdavServer {
     return this.request("PUT", path, { body: text, headers: { "Content-Type": "application/json", ...headers } });
   }
 
+  /** Removes the app's folder (`liseuse/`) from the server, to start a test afresh. */
+  async clear() {
+    const { status } = await this.request("DELETE", "liseuse/");
+    if (![200, 204, 404].includes(status)) throw new Error(`DELETE liseuse/ on ${this.kind}: ${status}`);
+  }
+
   /** The names of the files in the folder `path` (PROPFIND Depth 1), sorted. */
   async list(path = "") {
     const { status, text } = await this.request("PROPFIND", path, { headers: { Depth: "1" } });
