@@ -112,6 +112,7 @@ class WebdavServer {
     writeFileSync(join(this.run, "htpasswd"), `${USER}:{SHA}${sha}\n`);
     const root = process.getuid?.() === 0;
     const runAs = root ? "www-data" : userInfo().username;
+    const group = execFileSync("id", ["-gn", runAs], { encoding: "utf8" }).trim();
     if (root) {
       // The workers (www-data) write the WebDAV folder and the lock database in run/.
       const uid = Number(execFileSync("id", ["-u", runAs]));
@@ -126,6 +127,7 @@ class WebdavServer {
       DAV_DOCROOT: this.docroot,
       DAV_ORIGIN: this.origin ?? "null",
       DAV_USER: runAs,
+      DAV_GROUP: group,
     };
   }
 
