@@ -44,6 +44,8 @@ const inlineScripts = [...shell.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)
 const hashes = inlineScripts.map((s) => `'sha256-${createHash("sha256").update(s).digest("base64")}'`);
 const csp = [
   "default-src 'self'",
+  // Sync (src/sync_driver.rs): the reader's own WebDAV server, over https, or on loopback.
+  "connect-src 'self' https: http://127.0.0.1:* http://localhost:*",
   `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(" ")}`.trim(),
   "style-src 'self'",
   "img-src 'self' data:",
@@ -73,7 +75,7 @@ if (!shell.includes("<body>")) {
 const STATIC_HEADER =
   '<a class="skip-link" href="#contenu">Aller au contenu</a>' +
   '<header class="site-header"><a class="brand" href="./">Liseuse</a>' +
-  '<nav aria-label="Navigation principale"><a href="./">Bibliothèque</a><a href="notes/">Mes notes</a></nav>' +
+  '<nav aria-label="Navigation principale"><a href="./">Bibliothèque</a><a href="notes/">Mes notes</a><a href="synchro/">Synchronisation</a></nav>' +
   '<form class="search-box" role="search"><input type="search" aria-label="Rechercher" placeholder="Rechercher" aria-keyshortcuts="/" readonly></form>' +
   '<div class="display-settings"><button type="button" class="header-button" aria-expanded="false" aria-controls="affichage">Affichage</button></div>' +
   '<p class="network-status" role="status"></p></header>';
@@ -91,6 +93,7 @@ const pages = [
   ...slugs.map((slug) => [join("lire", slug), articlePage(slug)]),
   ["notes", shell],
   ["recherche", shell],
+  ["synchro", shell],
 ];
 for (const [route, page] of pages) {
   mkdirSync(join(staging, route), { recursive: true });

@@ -11,9 +11,11 @@ use crate::{
         not_found::NotFound,
         reader::Reader,
         search::{SearchPage, SearchQuery},
+        sync::SyncPage,
     },
     paths,
     state::{NotesState, Notice},
+    sync_driver::SyncDriver,
     view::{display::DisplaySettings, search_box::SearchBox, shortcuts::Shortcuts},
 };
 use leptos::{ev, prelude::*};
@@ -27,8 +29,9 @@ use std::time::Duration;
 pub fn App() -> impl IntoView {
     let base = browser::base();
     Catalog::provide();
-    NotesState::provide();
+    let notes = NotesState::provide();
     OfflineState::provide();
+    SyncDriver::provide(notes);
     provide_context(SearchQuery(RwSignal::new(String::new())));
     view! {
         <Router base=base>
@@ -38,6 +41,7 @@ pub fn App() -> impl IntoView {
                 <nav aria-label="Navigation principale">
                     <A href=paths::library(base) exact=true>"Bibliothèque"</A>
                     <A href=paths::my_notes(base)>"Mes notes"</A>
+                    <A href=paths::sync(base)>"Synchronisation"</A>
                 </nav>
                 <SearchBox />
                 <DisplaySettings />
@@ -52,6 +56,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/lire/:slug") view=Reader />
                     <Route path=path!("/notes") view=MyNotes />
                     <Route path=path!("/recherche") view=SearchPage />
+                    <Route path=path!("/synchro") view=SyncPage />
                 </Routes>
             </main>
         </Router>

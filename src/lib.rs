@@ -13,6 +13,7 @@ pub mod paths;
 pub mod progress;
 pub mod search;
 pub mod settings;
+pub mod sync;
 
 pub mod app;
 pub mod browser;
@@ -23,4 +24,5 @@ pub mod prefs;
 pub mod selection;
 pub mod state;
 pub mod storage;
+pub mod sync_driver;
 pub mod view;

@@ -26,6 +26,11 @@ pub fn my_notes(base: &str) -> String {
     format!("{base}/notes/")
 }
 
+/// « Synchronisation ».
+pub fn sync(base: &str) -> String {
+    format!("{base}/synchro/")
+}
+
 /// Search results; `search(base, "")` is the page's own path.
 pub fn search(base: &str, query_string: &str) -> String {
     format!("{base}/recherche/{query_string}")
@@ -52,5 +57,6 @@ mod tests {
         assert_eq!(article("/liseuse", "un-titre"), "/liseuse/lire/un-titre/");
         assert_eq!(my_notes("/liseuse"), "/liseuse/notes/");
         assert_eq!(search("/liseuse", "?q=a"), "/liseuse/recherche/?q=a");
+        assert_eq!(sync("/liseuse"), "/liseuse/synchro/");
     }
 }

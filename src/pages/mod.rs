@@ -5,3 +5,4 @@ pub mod my_notes;
 pub mod not_found;
 pub mod reader;
 pub mod search;
+pub mod sync;

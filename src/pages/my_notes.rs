@@ -303,6 +303,7 @@ pub fn MyNotes() -> impl IntoView {
                         on:change=on_import
                     />
                 </label>
+                <a class="btn" href=paths::sync(base)>"Synchronisation"</a>
             </div>
             <div role="status" aria-live="polite">
                 {move || import_message.get().map(|(ok, text)| view! {

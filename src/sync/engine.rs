@@ -1,0 +1,737 @@
+//! One sync pass as a state machine: the browser layer (or a test's simulated server) asks it
+//! for the next request, performs it, and hands back the reply. No I/O here.
+//!
+//! A pass lists the folder (PROPFIND Depth 1), then, file by file:
+//! - listed with the ETag last seen and the local copy as it was then (same digest): nothing;
+//! - listed with another ETag, or the local copy changed: GET, merge into the local data, and
+//!   PUT the merged file with `If-Match` unless the server's copy already holds everything;
+//! - not listed and held locally: PUT with `If-None-Match: *`;
+//! - a 412 (someone wrote in between): GET, merge and PUT again, at most `MAX_ATTEMPTS` times.
+//!
+//! A file is never written without having been read at the ETag the write is conditioned on:
+//! even a local copy that lost data (storage cleared, unreadable data set aside) cannot shrink
+//! the server's copy. The bookkeeping (`SyncState`) only records facts ("the server's copy at
+//! ETag E equals the local copy with digest D"), so a stale or partial record costs requests,
+//! never data.
+
+use super::positions::{self, Positions};
+use crate::notes::{
+    codec::{self, DecodeError},
+    merge::merge,
+    model::ArticleRecord,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+
+/// The positions file's name; article files are `<slug>.json`.
+pub const POSITIONS: &str = "positions.json";
+/// Writes tried per file and pass when others keep writing it (412).
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// The content of one synced file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Doc {
+    Article(ArticleRecord),
+    Positions(Positions),
+}
+
+/// What a synced file is, from its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileKind {
+    Article(String),
+    Positions,
+}
+
+pub fn file_kind(name: &str) -> Option<FileKind> {
+    if name == POSITIONS {
+        return Some(FileKind::Positions);
+    }
+    let slug = name.strip_suffix(".json")?;
+    let valid = !slug.is_empty()
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    valid.then(|| FileKind::Article(slug.to_string()))
+}
+
+pub fn article_file(slug: &str) -> String {
+    format!("{slug}.json")
+}
+
+impl Doc {
+    pub fn merge(&self, other: &Doc) -> Doc {
+        match (self, other) {
+            (Doc::Article(a), Doc::Article(b)) => Doc::Article(merge(a, b)),
+            (Doc::Positions(a), Doc::Positions(b)) => Doc::Positions(positions::merge(a, b)),
+            // Names decide kinds, so this does not happen; keep ours.
+            (a, _) => a.clone(),
+        }
+    }
+
+    /// The same content in its one canonical form (merge sorts and dedups).
+    pub fn normalized(&self) -> Doc {
+        match self {
+            Doc::Article(a) => Doc::Article(merge(a, &ArticleRecord::default())),
+            Doc::Positions(p) => Doc::Positions(positions::merge(p, &Positions::default())),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Doc::Article(a) => a.highlights.is_empty() && a.note.is_none() && a.extra.is_empty(),
+            Doc::Positions(p) => p.positions.is_empty() && p.extra.is_empty(),
+        }
+    }
+
+    /// The file's text: an article in the stored format of localStorage (schema 2).
+    pub fn encode(&self, name: &str) -> String {
+        match (self, file_kind(name)) {
+            (Doc::Article(a), Some(FileKind::Article(slug))) => codec::encode(&slug, a),
+            (Doc::Positions(p), _) => positions::encode(p),
+            (Doc::Article(a), _) => codec::encode(name.trim_end_matches(".json"), a),
+        }
+    }
+
+    pub fn decode(name: &str, raw: &str) -> Result<Doc, FileProblem> {
+        match file_kind(name) {
+            Some(FileKind::Positions) => match positions::decode(raw) {
+                Ok(p) => Ok(Doc::Positions(p)),
+                Err(positions::DecodeError::Newer { .. }) => Err(FileProblem::Newer),
+                Err(positions::DecodeError::Damaged) => Err(FileProblem::Damaged),
+            },
+            Some(FileKind::Article(slug)) => match codec::decode(raw) {
+                Ok(d) if d.article == slug => Ok(Doc::Article(d.record)),
+                Ok(_) => Err(FileProblem::Damaged),
+                Err(DecodeError::NewerVersion { .. }) => Err(FileProblem::Newer),
+                Err(_) => Err(FileProblem::Damaged),
+            },
+            None => Err(FileProblem::Damaged),
+        }
+    }
+
+    /// A short fingerprint of the canonical content (FNV-1a, 64 bits, in hex).
+    pub fn digest(&self, name: &str) -> String {
+        let text = self.normalized().encode(name);
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in text.bytes() {
+            hash ^= byte as u64;
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{hash:016x}")
+    }
+}
+
+/// A file on the server this version must not overwrite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileProblem {
+    /// Not a Liseuse file, or not readable.
+    Damaged,
+    /// Written by a newer Liseuse.
+    Newer,
+    /// Others kept writing it during this pass (412 `MAX_ATTEMPTS` times): next pass.
+    Busy,
+}
+
+/// What is known of one file on the server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileState {
+    /// The server's ETag when its copy equalled the local copy with `digest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    #[serde(default)]
+    pub digest: String,
+    /// The ETag of a version found damaged or newer: not fetched again until it changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<(String, FileProblem)>,
+}
+
+/// The bookkeeping kept between passes (`liseuse:sync:state`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SyncState {
+    pub version: u32,
+    /// The folder these facts are about: another folder starts afresh.
+    pub url: String,
+    #[serde(default)]
+    pub files: BTreeMap<String, FileState>,
+    /// The positions as last synced, with their times (see `positions::stamp`).
+    #[serde(default)]
+    pub positions: Positions,
+    /// When the last pass ended without an error (ms).
+    #[serde(default)]
+    pub last_success: Option<i64>,
+}
+
+impl SyncState {
+    pub const VERSION: u32 = 1;
+
+    pub fn for_url(url: &str) -> SyncState {
+        SyncState {
+            version: Self::VERSION,
+            url: url.to_string(),
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    IfMatch(String),
+    IfNoneMatch,
+}
+
+/// A request relative to the `liseuse/` folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// PROPFIND Depth 1 on the folder.
+    List,
+    /// MKCOL of the folder.
+    MakeFolder,
+    Get {
+        name: String,
+    },
+    Put {
+        name: String,
+        body: String,
+        condition: Condition,
+    },
+}
+
+/// The server's answer, as far as the pass cares; anything else ends the pass (the browser
+/// layer tells the reader why).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// A listing: file names (in the folder) with their ETags.
+    Listing(Vec<(String, Option<String>)>),
+    /// 404: the folder (for `List`) or the file (for `Get`) does not exist.
+    Missing,
+    /// A GET's body.
+    Body { etag: Option<String>, text: String },
+    /// A PUT or MKCOL done (2xx), with the new ETag when the server sent it.
+    Done { etag: Option<String> },
+    /// 412.
+    PreconditionFailed,
+}
+
+/// The reply does not fit the request: the pass stops (nothing is written on a guess).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unexpected;
+
+#[derive(Debug, Clone)]
+enum Step {
+    Get,
+    Put {
+        body: String,
+        doc: Doc,
+        condition: Condition,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Job {
+    name: String,
+    step: Step,
+    attempts: u32,
+    /// The ETag of the listing: stands for the GET's when the server does not expose its
+    /// `ETag` header to the page (a write conditioned on it fails if the file changed since).
+    listed: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    List,
+    MakeFolder,
+    Files,
+    Finished,
+}
+
+/// Counts of what a pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub requests: u32,
+    pub fetched: u32,
+    pub written: u32,
+}
+
+pub struct Pass {
+    local: BTreeMap<String, Doc>,
+    digests: BTreeMap<String, String>,
+    /// The bookkeeping, updated as files are done: save it even when the pass stops midway.
+    pub state: SyncState,
+    stage: Stage,
+    queue: VecDeque<Job>,
+    pending: Option<Request>,
+    /// Remote copies to merge into the local data (drain after each reply).
+    pub incoming: Vec<(String, Doc)>,
+    /// Files left alone this pass, and why.
+    pub problems: Vec<(String, FileProblem)>,
+    pub counts: Counts,
+}
+
+impl Pass {
+    /// A pass over the local documents (file name → content; empty ones are not uploaded).
+    pub fn new(local: BTreeMap<String, Doc>, state: SyncState) -> Pass {
+        let local: BTreeMap<String, Doc> = local
+            .into_iter()
+            .filter(|(name, doc)| file_kind(name).is_some() && !doc.is_empty())
+            .collect();
+        let digests = local
+            .iter()
+            .map(|(name, doc)| (name.clone(), doc.digest(name)))
+            .collect();
+        Pass {
+            local,
+            digests,
+            state,
+            stage: Stage::List,
+            queue: VecDeque::new(),
+            pending: None,
+            incoming: Vec::new(),
+            problems: Vec::new(),
+            counts: Counts::default(),
+        }
+    }
+
+    /// The local copy of a file as this pass knows it (with what it fetched merged in).
+    pub fn local_doc(&self, name: &str) -> Option<&Doc> {
+        self.local.get(name)
+    }
+
+    /// Whether some local copy differs from what was last synced (a pass would write): decides
+    /// whether an edit is worth a pass.
+    pub fn has_local_changes(&self) -> bool {
+        self.digests
+            .iter()
+            .any(|(name, d)| self.state.files.get(name).is_none_or(|f| &f.digest != d))
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.stage == Stage::Finished
+    }
+
+    /// The next request, or `None` once the pass is over.
+    pub fn next_request(&mut self) -> Option<Request> {
+        let request = match self.stage {
+            Stage::List => Request::List,
+            Stage::MakeFolder => Request::MakeFolder,
+            Stage::Finished => return None,
+            Stage::Files => {
+                let Some(job) = self.queue.front() else {
+                    self.stage = Stage::Finished;
+                    return None;
+                };
+                match &job.step {
+                    Step::Get => Request::Get {
+                        name: job.name.clone(),
+                    },
+                    Step::Put {
+                        body, condition, ..
+                    } => Request::Put {
+                        name: job.name.clone(),
+                        body: body.clone(),
+                        condition: condition.clone(),
+                    },
+                }
+            }
+        };
+        self.counts.requests += 1;
+        self.pending = Some(request.clone());
+        Some(request)
+    }
+
+    pub fn on_reply(&mut self, reply: Reply) -> Result<(), Unexpected> {
+        let request = self.pending.take().ok_or(Unexpected)?;
+        match (request, reply) {
+            (Request::List, Reply::Listing(listing)) => {
+                self.plan(listing);
+                self.stage = Stage::Files;
+            }
+            (Request::List, Reply::Missing) => self.stage = Stage::MakeFolder,
+            (Request::MakeFolder, Reply::Done { .. }) => {
+                self.plan(Vec::new());
+                self.stage = Stage::Files;
+            }
+            (Request::Get { name }, reply) => self.on_get(name, reply)?,
+            (Request::Put { name, .. }, reply) => self.on_put(name, reply)?,
+            _ => return Err(Unexpected),
+        }
+        Ok(())
+    }
+
+    fn plan(&mut self, listing: Vec<(String, Option<String>)>) {
+        let listed: BTreeMap<String, Option<String>> = listing
+            .into_iter()
+            .filter(|(name, _)| file_kind(name).is_some())
+            .collect();
+        // What the server no longer has is no longer known.
+        self.state
+            .files
+            .retain(|name, _| listed.contains_key(name) || self.local.contains_key(name));
+        for (name, etag) in &listed {
+            let known = self.state.files.get(name);
+            if let (Some(etag), Some((refused, problem))) =
+                (etag, known.and_then(|f| f.refused.as_ref()))
+            {
+                if etag == refused {
+                    self.problems.push((name.clone(), *problem));
+                    continue;
+                }
+            }
+            let unchanged = etag.is_some()
+                && known.is_some_and(|f| f.etag == *etag)
+                && match self.digests.get(name) {
+                    Some(d) => known.is_some_and(|f| &f.digest == d),
+                    // Not held here: unchanged only if the server's copy is empty too (else
+                    // the local data was lost and is fetched again).
+                    None => known.is_some_and(|f| f.digest == empty_digest(name)),
+                };
+            if !unchanged {
+                self.queue.push_back(Job {
+                    name: name.clone(),
+                    step: Step::Get,
+                    attempts: 0,
+                    listed: etag.clone(),
+                });
+            }
+        }
+        for (name, doc) in &self.local {
+            if !listed.contains_key(name) {
+                self.queue.push_back(Job {
+                    name: name.clone(),
+                    step: put_step(name, doc.clone(), Condition::IfNoneMatch),
+                    attempts: 0,
+                    listed: None,
+                });
+            }
+        }
+    }
+
+    fn on_get(&mut self, name: String, reply: Reply) -> Result<(), Unexpected> {
+        let local = self.local.get(&name).cloned();
+        match reply {
+            Reply::Body { etag, text } => {
+                let listed = self.queue.front_mut().and_then(|job| job.listed.take());
+                let etag = etag.or(listed);
+                self.counts.fetched += 1;
+                let remote = match Doc::decode(&name, &text) {
+                    Ok(doc) => doc,
+                    Err(problem) => {
+                        if let Some(etag) = etag {
+                            self.state.files.entry(name.clone()).or_default().refused =
+                                Some((etag, problem));
+                        }
+                        self.problems.push((name, problem));
+                        self.queue.pop_front();
+                        return Ok(());
+                    }
+                };
+                self.incoming.push((name.clone(), remote.clone()));
+                let merged = match &local {
+                    Some(l) => l.merge(&remote),
+                    None => remote.normalized(),
+                };
+                self.local.insert(name.clone(), merged.clone());
+                match etag {
+                    Some(etag) if merged == remote.normalized() => {
+                        // The server's copy holds everything: nothing to write.
+                        let digest = merged.digest(&name);
+                        self.state.files.insert(
+                            name,
+                            FileState {
+                                etag: Some(etag),
+                                digest,
+                                refused: None,
+                            },
+                        );
+                        self.queue.pop_front();
+                    }
+                    // Without an ETag the write cannot be conditioned on what was read: write
+                    // only if something is missing there, as a new version of that read.
+                    Some(etag) => self.set_step(put_step(&name, merged, Condition::IfMatch(etag))),
+                    None => {
+                        self.state.files.remove(&name);
+                        self.queue.pop_front();
+                    }
+                }
+            }
+            Reply::Missing => match local {
+                // Gone since the listing: write it as new.
+                Some(doc) => self.set_step(put_step(&name, doc, Condition::IfNoneMatch)),
+                None => {
+                    self.state.files.remove(&name);
+                    self.queue.pop_front();
+                }
+            },
+            _ => return Err(Unexpected),
+        }
+        Ok(())
+    }
+
+    fn on_put(&mut self, name: String, reply: Reply) -> Result<(), Unexpected> {
+        let Some(job) = self.queue.pop_front() else {
+            return Err(Unexpected);
+        };
+        let Step::Put { doc, .. } = job.step else {
+            return Err(Unexpected);
+        };
+        match reply {
+            Reply::Done { etag } => {
+                self.counts.written += 1;
+                let digest = doc.digest(&name);
+                // Without the new ETag, the next listing shows one not seen: one more GET then.
+                self.state.files.insert(
+                    name,
+                    FileState {
+                        etag,
+                        digest,
+                        refused: None,
+                    },
+                );
+            }
+            Reply::PreconditionFailed => {
+                if job.attempts + 1 >= MAX_ATTEMPTS {
+                    self.problems.push((name, FileProblem::Busy));
+                } else {
+                    self.queue.push_front(Job {
+                        name,
+                        step: Step::Get,
+                        attempts: job.attempts + 1,
+                        listed: None,
+                    });
+                }
+            }
+            _ => return Err(Unexpected),
+        }
+        Ok(())
+    }
+
+    fn set_step(&mut self, step: Step) {
+        if let Some(job) = self.queue.front_mut() {
+            job.step = step;
+        }
+    }
+}
+
+fn empty_digest(name: &str) -> String {
+    match file_kind(name) {
+        Some(FileKind::Positions) => Doc::Positions(Positions::default()),
+        _ => Doc::Article(ArticleRecord::default()),
+    }
+    .digest(name)
+}
+
+fn put_step(name: &str, doc: Doc, condition: Condition) -> Step {
+    Step::Put {
+        body: doc.encode(name),
+        doc,
+        condition,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::sim::{Server, Trace};
+    use super::*;
+    use crate::notes::merge::tests::highlight;
+
+    fn article(ids: &[(&str, i64)]) -> Doc {
+        Doc::Article(ArticleRecord {
+            highlights: ids
+                .iter()
+                .map(|(id, t)| highlight(id, *t, "", false))
+                .collect(),
+            ..Default::default()
+        })
+    }
+
+    fn local(docs: &[(&str, Doc)]) -> BTreeMap<String, Doc> {
+        docs.iter()
+            .map(|(n, d)| (n.to_string(), d.clone()))
+            .collect()
+    }
+
+    /// Runs one pass to its end against `server`; returns the pass and the requests' kinds.
+    fn run(server: &mut Server, docs: BTreeMap<String, Doc>, state: SyncState) -> (Pass, Trace) {
+        let mut pass = Pass::new(docs, state);
+        let mut trace = Trace::default();
+        while let Some(request) = pass.next_request() {
+            trace.push(&request);
+            let reply = server.handle(&request);
+            pass.on_reply(reply).unwrap();
+        }
+        (pass, trace)
+    }
+
+    #[test]
+    fn first_pass_creates_the_folder_and_writes_new_files() {
+        let mut server = Server::without_folder();
+        let docs = local(&[("a.json", article(&[("x", 1)]))]);
+        let (pass, trace) = run(&mut server, docs, SyncState::default());
+        assert_eq!(trace.to_string(), "PROPFIND MKCOL PUT(a.json, new)");
+        assert_eq!(pass.state.files["a.json"].etag.as_deref(), Some("1"));
+        assert!(server.files.contains_key("a.json"));
+    }
+
+    #[test]
+    fn a_pass_with_nothing_changed_is_one_request() {
+        let mut server = Server::default();
+        let docs = local(&[
+            ("a.json", article(&[("x", 1)])),
+            ("b.json", article(&[("y", 1)])),
+        ]);
+        let (pass, _) = run(&mut server, docs.clone(), SyncState::default());
+        let (pass, trace) = run(&mut server, docs, pass.state);
+        assert_eq!(trace.to_string(), "PROPFIND");
+        assert_eq!(pass.counts.requests, 1);
+        assert!(pass.incoming.is_empty() && pass.problems.is_empty());
+    }
+
+    #[test]
+    fn one_article_changed_locally_is_a_listing_a_get_and_a_put() {
+        let mut server = Server::default();
+        let docs = local(&[
+            ("a.json", article(&[("x", 1)])),
+            ("b.json", article(&[("y", 1)])),
+        ]);
+        let (pass, _) = run(&mut server, docs, SyncState::default());
+        let changed = local(&[
+            ("a.json", article(&[("x", 1), ("z", 2)])),
+            ("b.json", article(&[("y", 1)])),
+        ]);
+        let (pass, trace) = run(&mut server, changed.clone(), pass.state);
+        assert_eq!(
+            trace.to_string(),
+            "PROPFIND GET(a.json) PUT(a.json, if-match)"
+        );
+        let (_, trace) = run(&mut server, changed, pass.state);
+        assert_eq!(trace.to_string(), "PROPFIND");
+    }
+
+    #[test]
+    fn one_article_changed_remotely_is_a_listing_and_a_get() {
+        let mut server = Server::default();
+        let docs = local(&[
+            ("a.json", article(&[("x", 1)])),
+            ("b.json", article(&[("y", 1)])),
+        ]);
+        let (phone, _) = run(&mut server, docs.clone(), SyncState::default());
+        // Another device, new to the folder (it fetches both), adds a highlight to b.
+        let (_, trace) = run(
+            &mut server,
+            local(&[("b.json", article(&[("y", 1), ("w", 3)]))]),
+            SyncState::default(),
+        );
+        assert_eq!(
+            trace.to_string(),
+            "PROPFIND GET(a.json) GET(b.json) PUT(b.json, if-match)"
+        );
+        let (pass, trace) = run(&mut server, docs, phone.state);
+        assert_eq!(trace.to_string(), "PROPFIND GET(b.json)");
+        assert_eq!(pass.incoming.len(), 1);
+        let Doc::Article(b) = &pass.incoming[0].1 else {
+            panic!()
+        };
+        assert_eq!(b.highlights.len(), 2);
+    }
+
+    #[test]
+    fn a_412_refetches_merges_and_retries() {
+        let mut server = Server::default();
+        let (state, _) = run(
+            &mut server,
+            local(&[("a.json", article(&[("x", 1)]))]),
+            SyncState::default(),
+        );
+        let mut pass = Pass::new(
+            local(&[("a.json", article(&[("x", 1), ("mine", 2)]))]),
+            state.state,
+        );
+        let mut trace = Trace::default();
+        while let Some(request) = pass.next_request() {
+            trace.push(&request);
+            if matches!(request, Request::Put { .. }) && trace.len() == 3 {
+                // Between our GET and our PUT, another device writes.
+                let theirs = article(&[("x", 1), ("theirs", 3)]).encode("a.json");
+                server.put_raw("a.json", &theirs);
+            }
+            let reply = server.handle(&request);
+            pass.on_reply(reply).unwrap();
+        }
+        assert_eq!(
+            trace.to_string(),
+            "PROPFIND GET(a.json) PUT(a.json, if-match) GET(a.json) PUT(a.json, if-match)"
+        );
+        let Ok(Doc::Article(stored)) = Doc::decode("a.json", &server.files["a.json"].1) else {
+            panic!()
+        };
+        let ids: Vec<&str> = stored.highlights.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids.len(), 3, "{ids:?}");
+    }
+
+    #[test]
+    fn a_damaged_file_is_never_overwritten_and_not_fetched_again_until_it_changes() {
+        let mut server = Server::default();
+        server.put_raw("a.json", "{ pas du json");
+        let docs = local(&[("a.json", article(&[("x", 1)]))]);
+        let (pass, trace) = run(&mut server, docs.clone(), SyncState::default());
+        assert_eq!(trace.to_string(), "PROPFIND GET(a.json)");
+        assert_eq!(
+            pass.problems,
+            vec![("a.json".to_string(), FileProblem::Damaged)]
+        );
+        assert_eq!(server.files["a.json"].1, "{ pas du json");
+        let (pass, trace) = run(&mut server, docs.clone(), pass.state);
+        assert_eq!(trace.to_string(), "PROPFIND");
+        assert_eq!(pass.problems.len(), 1);
+        // Repaired on the server: synced again.
+        server.put_raw("a.json", &article(&[("y", 1)]).encode("a.json"));
+        let (pass, trace) = run(&mut server, docs, pass.state);
+        assert_eq!(
+            trace.to_string(),
+            "PROPFIND GET(a.json) PUT(a.json, if-match)"
+        );
+        assert!(pass.problems.is_empty());
+    }
+
+    #[test]
+    fn a_newer_file_is_left_alone() {
+        let mut server = Server::default();
+        server.put_raw("a.json", r#"{"schema":3,"article":"a","record":{}}"#);
+        let (pass, _) = run(
+            &mut server,
+            local(&[("a.json", article(&[("x", 1)]))]),
+            SyncState::default(),
+        );
+        assert_eq!(
+            pass.problems,
+            vec![("a.json".to_string(), FileProblem::Newer)]
+        );
+        assert!(server.files["a.json"].1.contains("\"schema\":3"));
+    }
+
+    #[test]
+    fn a_local_copy_that_lost_data_cannot_shrink_the_servers() {
+        let mut server = Server::default();
+        let full = local(&[("a.json", article(&[("x", 1), ("y", 1)]))]);
+        let (pass, _) = run(&mut server, full, SyncState::default());
+        // The local key was unreadable and set aside: a new, smaller record.
+        let shrunk = local(&[("a.json", article(&[("z", 5)]))]);
+        let (pass, _) = run(&mut server, shrunk, pass.state);
+        let Doc::Article(merged) = &pass.local["a.json"] else {
+            panic!()
+        };
+        assert_eq!(merged.highlights.len(), 3);
+        assert!(server.files["a.json"].1.contains("\"y\""));
+    }
+
+    #[test]
+    fn file_names() {
+        assert_eq!(
+            file_kind("un-titre.json"),
+            Some(FileKind::Article("un-titre".into()))
+        );
+        assert_eq!(file_kind("positions.json"), Some(FileKind::Positions));
+        assert_eq!(file_kind("notes.txt"), None);
+        assert_eq!(file_kind("../x.json"), None);
+        assert_eq!(file_kind(".json"), None);
+    }
+}

@@ -1,0 +1,235 @@
+//! Sync through the reader's own WebDAV server, as plain data and pure functions: planning a
+//! pass and applying the server's replies (`engine`), reading positions as a synced file
+//! (`positions`), the PROPFIND answer (`propfind`), the folder's address and the messages the
+//! reader sees. No browser API here; `sync_driver` performs the requests.
+//!
+//! On the server, under the configured folder: `liseuse/<slug>.json` per article, in the stored
+//! format of localStorage (schema 2), and `liseuse/positions.json`.
+
+pub mod engine;
+pub mod positions;
+pub mod propfind;
+#[cfg(test)]
+pub(crate) mod sim;
+
+/// The folder's address, checked: `https://`, or `http://` on loopback only. Returned with a
+/// trailing slash, so that `liseuse/` resolves inside it.
+pub fn check_url(input: &str) -> Result<String, String> {
+    let url = input.trim();
+    if url.is_empty() {
+        return Err("Indiquez l’adresse du dossier WebDAV.".into());
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = if let Some(rest) = lower.strip_prefix("https://") {
+        rest
+    } else if let Some(rest) = lower.strip_prefix("http://") {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host = host.rsplit('@').next().unwrap_or(host);
+        let name = match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host,
+        };
+        if name != "127.0.0.1" && name != "localhost" {
+            return Err(
+                "L’adresse doit commencer par https:// (http:// n’est permis que pour \
+                 127.0.0.1 et localhost) : le mot de passe ne doit pas circuler en clair."
+                    .replace(" :", "\u{a0}:"),
+            );
+        }
+        rest
+    } else {
+        return Err(
+            "Cette adresse n’est pas valable : elle doit commencer par https://."
+                .replace(" :", "\u{a0}:"),
+        );
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.contains('@') || url.contains(['?', '#', ' ']) {
+        return Err(
+            "Cette adresse n’est pas valable : indiquez celle du dossier, sans identifiant ni \
+             paramètres."
+                .replace(" :", "\u{a0}:"),
+        );
+    }
+    Ok(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
+}
+
+/// `Authorization: Basic …` for `user` and `password` (UTF-8, as browsers and servers expect).
+pub fn basic_auth(user: &str, password: &str) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let input = format!("{user}:{password}");
+    let mut out = String::from("Basic ");
+    for chunk in input.as_bytes().chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(TABLE[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Why a pass or a connection test stopped, told to the reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncError {
+    Offline,
+    /// `fetch` threw: the server is down, or does not allow this site (CORS).
+    Unreachable,
+    /// 401 or 403.
+    Refused,
+    /// PROPFIND answered 404, 405 or not a multistatus.
+    NotWebDav,
+    /// 5xx.
+    Server(u16),
+    /// Any other status.
+    Unexpected(u16),
+    /// No folder set up, or no password for this session.
+    NotSetUp,
+}
+
+impl SyncError {
+    pub fn message_fr(&self) -> String {
+        let text = match self {
+            SyncError::Offline => {
+                "Hors ligne : la synchronisation reprendra au retour du réseau.".to_string()
+            }
+            SyncError::Unreachable => "Serveur injoignable, ou il n’autorise pas ce site (CORS). \
+                 Voyez la section « Synchronisation » du README pour autoriser ce site sur votre \
+                 serveur."
+                .to_string(),
+            SyncError::Refused => "Identifiant ou mot de passe refusé par le serveur.".to_string(),
+            SyncError::NotWebDav => "Cette adresse n’est pas un dossier WebDAV.".to_string(),
+            SyncError::Server(code) => format!("Erreur du serveur ({code})."),
+            SyncError::Unexpected(code) => format!("Réponse inattendue du serveur ({code})."),
+            SyncError::NotSetUp => {
+                "Indiquez l’adresse du dossier, l’identifiant et le mot de passe.".to_string()
+            }
+        };
+        french_spaces(&text)
+    }
+
+    /// From an HTTP status that ends a pass (`None` for those the pass handles).
+    pub fn from_status(status: u16) -> Option<SyncError> {
+        match status {
+            200..=299 | 304 | 404 | 412 => None,
+            401 | 403 => Some(SyncError::Refused),
+            405 => Some(SyncError::NotWebDav),
+            500..=599 => Some(SyncError::Server(status)),
+            _ => Some(SyncError::Unexpected(status)),
+        }
+    }
+}
+
+/// The message for a server file left alone, with the article's title (or slug).
+pub fn problem_message(title: &str, problem: engine::FileProblem) -> String {
+    let text = match problem {
+        engine::FileProblem::Damaged => format!(
+            "Le fichier de « {title} » sur le serveur est endommagé : il n’a pas été remplacé. \
+             Vos notes sur cet appareil sont intactes."
+        ),
+        engine::FileProblem::Newer => format!(
+            "Le fichier de « {title} » sur le serveur vient d’une version plus récente de \
+             Liseuse : il n’a pas été remplacé. Mettez Liseuse à jour pour le synchroniser."
+        ),
+        engine::FileProblem::Busy => format!(
+            "Le fichier de « {title} » a changé sur le serveur pendant la synchronisation : il \
+             sera synchronisé la prochaine fois."
+        ),
+    };
+    french_spaces(&text)
+}
+
+/// A time of day as « 14 h 32 » (no-break spaces).
+pub fn time_fr(hours: u32, minutes: u32) -> String {
+    format!("{hours}\u{a0}h\u{a0}{minutes:02}")
+}
+
+/// French spacing: a no-break space before `:`, a narrow one before `; ! ?` and inside « ».
+pub fn french_spaces(text: &str) -> String {
+    text.replace(" :", "\u{a0}:")
+        .replace(" ;", "\u{202f};")
+        .replace(" !", "\u{202f}!")
+        .replace(" ?", "\u{202f}?")
+        .replace("« ", "«\u{202f}")
+        .replace(" »", "\u{202f}»")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_or_loopback_only() {
+        assert_eq!(
+            check_url(" https://nuage.example/remote.php/dav/files/moi "),
+            Ok("https://nuage.example/remote.php/dav/files/moi/".into())
+        );
+        assert_eq!(
+            check_url("http://127.0.0.1:8081/dav/"),
+            Ok("http://127.0.0.1:8081/dav/".into())
+        );
+        assert_eq!(
+            check_url("http://localhost/dav"),
+            Ok("http://localhost/dav/".into())
+        );
+        let refused = check_url("http://nuage.example/dav").unwrap_err();
+        assert!(refused.starts_with("L’adresse doit commencer par https://"));
+        assert!(refused.contains("\u{a0}:"));
+        assert!(check_url("http://localhost.evil.example/").is_err());
+        assert!(check_url("http://127.0.0.1.evil.example/").is_err());
+        assert!(check_url("http://evil.example/@127.0.0.1/").is_err());
+        assert!(check_url("ftp://x/").is_err());
+        assert!(check_url("").is_err());
+        assert!(check_url("https://moi:secret@nuage.example/").is_err());
+    }
+
+    #[test]
+    fn basic_auth_is_base64_of_utf8() {
+        assert_eq!(
+            basic_auth("lecteur", "secret-app-pw"),
+            "Basic bGVjdGV1cjpzZWNyZXQtYXBwLXB3"
+        );
+        assert_eq!(basic_auth("a", ""), "Basic YTo=");
+        assert_eq!(basic_auth("ab", ""), "Basic YWI6");
+        assert_eq!(basic_auth("é", "ü"), "Basic w6k6w7w=");
+    }
+
+    #[test]
+    fn messages_in_french_typography() {
+        assert_eq!(
+            SyncError::Offline.message_fr(),
+            "Hors ligne\u{a0}: la synchronisation reprendra au retour du réseau."
+        );
+        assert!(SyncError::Unreachable
+            .message_fr()
+            .contains("«\u{202f}Synchronisation\u{202f}»"));
+        assert!(SyncError::Unreachable
+            .message_fr()
+            .starts_with("Serveur injoignable, ou il n’autorise pas ce site (CORS)"));
+        assert_eq!(SyncError::from_status(401), Some(SyncError::Refused));
+        assert_eq!(SyncError::from_status(403), Some(SyncError::Refused));
+        assert_eq!(SyncError::from_status(503), Some(SyncError::Server(503)));
+        assert_eq!(SyncError::from_status(412), None);
+        assert!(SyncError::Server(503)
+            .message_fr()
+            .starts_with("Erreur du serveur"));
+        assert_eq!(
+            problem_message("Vendre", engine::FileProblem::Damaged),
+            "Le fichier de «\u{202f}Vendre\u{202f}» sur le serveur est endommagé\u{a0}: il n’a \
+             pas été remplacé. Vos notes sur cet appareil sont intactes."
+        );
+        assert!(problem_message("x", engine::FileProblem::Newer)
+            .contains("vient d’une version plus récente de Liseuse"));
+        assert_eq!(time_fr(9, 5), "9\u{a0}h\u{a0}05");
+    }
+}

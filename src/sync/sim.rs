@@ -1,0 +1,427 @@
+//! A simulated WebDAV server (ETags, `If-Match` / `If-None-Match: *`) and simulated devices, to
+//! test the sync passes: request counts, and convergence without loss under any interleaving
+//! of passes, edits and failed requests.
+
+use super::{
+    engine::{Condition, Doc, Pass, Reply, Request, SyncState},
+    positions::{Entry, Positions},
+};
+use std::{collections::BTreeMap, fmt};
+
+pub struct Server {
+    pub folder: bool,
+    /// name → (ETag, body).
+    pub files: BTreeMap<String, (String, String)>,
+    /// Whether the `ETag` header reaches the page (CORS `Access-Control-Expose-Headers`).
+    pub expose_etag: bool,
+    counter: u64,
+}
+
+impl Default for Server {
+    fn default() -> Self {
+        Server {
+            folder: true,
+            files: BTreeMap::new(),
+            expose_etag: true,
+            counter: 0,
+        }
+    }
+}
+
+impl Server {
+    pub fn without_folder() -> Self {
+        Server {
+            folder: false,
+            ..Default::default()
+        }
+    }
+
+    /// A write from outside the app (another client, a reader's text editor).
+    pub fn put_raw(&mut self, name: &str, body: &str) {
+        self.counter += 1;
+        self.files
+            .insert(name.into(), (self.counter.to_string(), body.into()));
+    }
+
+    pub fn handle(&mut self, request: &Request) -> Reply {
+        let etag = |e: &String, expose: bool| expose.then(|| e.clone());
+        match request {
+            Request::List if !self.folder => Reply::Missing,
+            Request::List => Reply::Listing(
+                self.files
+                    .iter()
+                    .map(|(name, (etag, _))| (name.clone(), Some(etag.clone())))
+                    .collect(),
+            ),
+            Request::MakeFolder => {
+                self.folder = true;
+                Reply::Done { etag: None }
+            }
+            Request::Get { name } => match self.files.get(name) {
+                Some((e, body)) => Reply::Body {
+                    etag: etag(e, self.expose_etag),
+                    text: body.clone(),
+                },
+                None => Reply::Missing,
+            },
+            Request::Put {
+                name,
+                body,
+                condition,
+            } => {
+                let current = self.files.get(name).map(|(e, _)| e);
+                let allowed = match condition {
+                    Condition::IfMatch(e) => current == Some(e),
+                    Condition::IfNoneMatch => current.is_none(),
+                };
+                if !allowed {
+                    return Reply::PreconditionFailed;
+                }
+                self.put_raw(name, body);
+                let e = self.files[name].0.clone();
+                Reply::Done {
+                    etag: etag(&e, self.expose_etag),
+                }
+            }
+        }
+    }
+}
+
+/// The requests of a pass, in the words of HTTP.
+#[derive(Default)]
+pub struct Trace(Vec<String>);
+
+impl Trace {
+    pub fn push(&mut self, request: &Request) {
+        self.0.push(match request {
+            Request::List => "PROPFIND".into(),
+            Request::MakeFolder => "MKCOL".into(),
+            Request::Get { name } => format!("GET({name})"),
+            Request::Put {
+                name, condition, ..
+            } => match condition {
+                Condition::IfMatch(_) => format!("PUT({name}, if-match)"),
+                Condition::IfNoneMatch => format!("PUT({name}, new)"),
+            },
+        });
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl fmt::Display for Trace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        notebook::{Edit, Notebook},
+        notes::{
+            merge::merge,
+            model::{new_highlight, ArticleRecord, Color},
+        },
+        sync::positions,
+    };
+    use proptest::prelude::*;
+
+    const SLUGS: [&str; 3] = ["a", "b", "c"];
+    const TEXT: &str = "Un texte assez long pour y surligner des passages variés.";
+
+    #[derive(Debug, Clone)]
+    enum Failure {
+        /// The request never reaches the server.
+        Before,
+        /// The server does it, the answer is lost.
+        After,
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Add {
+            device: usize,
+            slug: usize,
+        },
+        Note {
+            device: usize,
+            slug: usize,
+            pick: usize,
+        },
+        Delete {
+            device: usize,
+            slug: usize,
+            pick: usize,
+        },
+        ArticleNote {
+            device: usize,
+            slug: usize,
+        },
+        Read {
+            device: usize,
+            slug: usize,
+            block: usize,
+        },
+        Step {
+            device: usize,
+            failure: Option<Failure>,
+        },
+    }
+
+    fn op(devices: usize) -> impl Strategy<Value = Op> {
+        let d = 0..devices;
+        let s = 0..SLUGS.len();
+        let failure = prop_oneof![
+            6 => Just(None),
+            1 => Just(Some(Failure::Before)),
+            1 => Just(Some(Failure::After)),
+        ];
+        prop_oneof![
+            2 => (d.clone(), s.clone()).prop_map(|(device, slug)| Op::Add { device, slug }),
+            1 => (d.clone(), s.clone(), 0..4usize)
+                .prop_map(|(device, slug, pick)| Op::Note { device, slug, pick }),
+            1 => (d.clone(), s.clone(), 0..4usize)
+                .prop_map(|(device, slug, pick)| Op::Delete { device, slug, pick }),
+            1 => (d.clone(), s.clone()).prop_map(|(device, slug)| Op::ArticleNote { device, slug }),
+            1 => (d.clone(), s.clone(), 0..50usize)
+                .prop_map(|(device, slug, block)| Op::Read { device, slug, block }),
+            6 => (d, failure).prop_map(|(device, failure)| Op::Step { device, failure }),
+        ]
+    }
+
+    #[derive(Default)]
+    struct Device {
+        notebook: Notebook,
+        positions: Positions,
+        state: SyncState,
+        pass: Option<Pass>,
+        /// Clock skew, ms.
+        skew: i64,
+    }
+
+    impl Device {
+        fn docs(&self) -> BTreeMap<String, Doc> {
+            let mut docs: BTreeMap<String, Doc> = self
+                .notebook
+                .records
+                .iter()
+                .map(|(slug, r)| (format!("{slug}.json"), Doc::Article(r.clone())))
+                .collect();
+            docs.insert(
+                "positions.json".into(),
+                Doc::Positions(self.positions.clone()),
+            );
+            docs
+        }
+
+        fn take_incoming(&mut self) {
+            let Some(pass) = &mut self.pass else { return };
+            for (name, doc) in pass.incoming.drain(..) {
+                match doc {
+                    Doc::Article(record) => {
+                        let slug = name.trim_end_matches(".json").to_string();
+                        let held = self.notebook.records.entry(slug).or_default();
+                        *held = merge(held, &record);
+                    }
+                    Doc::Positions(p) => self.positions = positions::merge(&self.positions, &p),
+                }
+            }
+        }
+
+        /// One request of the current pass (a new pass when none is under way). Returns the
+        /// number of requests the pass made if it ended.
+        fn step(&mut self, server: &mut Server, failure: Option<Failure>) -> Option<u32> {
+            if self.pass.is_none() {
+                self.pass = Some(Pass::new(self.docs(), self.state.clone()));
+            }
+            let pass = self.pass.as_mut().unwrap();
+            let Some(request) = pass.next_request() else {
+                let pass = self.pass.take().unwrap();
+                self.state = pass.state;
+                return Some(pass.counts.requests);
+            };
+            match failure {
+                None => {
+                    let reply = server.handle(&request);
+                    pass.on_reply(reply).expect("replies fit their requests");
+                    self.take_incoming();
+                }
+                Some(f) => {
+                    if matches!(f, Failure::After) {
+                        server.handle(&request);
+                    }
+                    // The pass stops; what it learnt so far is kept.
+                    let pass = self.pass.take().unwrap();
+                    self.state = pass.state;
+                }
+            }
+            None
+        }
+
+        fn full_pass(&mut self, server: &mut Server) -> u32 {
+            loop {
+                if let Some(n) = self.step(server, None) {
+                    return n;
+                }
+            }
+        }
+    }
+
+    fn pick_live(record: Option<&ArticleRecord>, pick: usize) -> Option<String> {
+        let live: Vec<&str> = record?.live().map(|h| h.id.as_str()).collect();
+        (!live.is_empty()).then(|| live[pick % live.len()].to_string())
+    }
+
+    fn simulate(devices: usize, ops: Vec<Op>, expose_etag: bool, skews: Vec<i64>) {
+        let mut server = Server {
+            expose_etag,
+            ..Default::default()
+        };
+        let mut device: Vec<Device> = (0..devices)
+            .map(|i| Device {
+                skew: skews[i],
+                ..Default::default()
+            })
+            .collect();
+        // Every version any device wrote, merged: what everyone must end with.
+        let mut written: BTreeMap<String, ArticleRecord> = BTreeMap::new();
+        let mut written_positions = Positions::default();
+        let mut clock = 1_000i64;
+        let mut next_id = 0;
+        for op in ops {
+            clock += 7;
+            let (d, slug, edit) = match op {
+                Op::Step { device: d, failure } => {
+                    device[d].step(&mut server, failure);
+                    continue;
+                }
+                Op::Read {
+                    device: d,
+                    slug,
+                    block,
+                } => {
+                    let dev = &mut device[d];
+                    let prev = dev.positions.positions.get(SLUGS[slug]).copied();
+                    let entry = Entry {
+                        block,
+                        furthest: prev.map_or(block, |p| p.furthest.max(block)),
+                        updated: (clock + dev.skew).max(prev.map_or(0, |p| p.updated + 1)),
+                    };
+                    let mine = Positions {
+                        positions: [(SLUGS[slug].to_string(), entry)].into(),
+                        ..Default::default()
+                    };
+                    dev.positions = positions::merge(&dev.positions, &mine);
+                    written_positions = positions::merge(&written_positions, &mine);
+                    continue;
+                }
+                Op::Add { device: d, slug } => {
+                    next_id += 1;
+                    let start = (next_id * 3) % 40;
+                    let h = new_highlight(
+                        format!("h{next_id}"),
+                        SLUGS[slug].into(),
+                        Color::Vert,
+                        TEXT,
+                        start,
+                        start + 5,
+                        clock + device[d].skew,
+                    );
+                    (d, slug, Some(Edit::Add(h)))
+                }
+                Op::Note {
+                    device: d,
+                    slug,
+                    pick,
+                } => {
+                    let id = pick_live(device[d].notebook.record(SLUGS[slug]), pick);
+                    (
+                        d,
+                        slug,
+                        id.map(|id| Edit::Note {
+                            id,
+                            text: format!("note {clock}"),
+                        }),
+                    )
+                }
+                Op::Delete {
+                    device: d,
+                    slug,
+                    pick,
+                } => {
+                    let id = pick_live(device[d].notebook.record(SLUGS[slug]), pick);
+                    (d, slug, id.map(|id| Edit::Delete { id }))
+                }
+                Op::ArticleNote { device: d, slug } => (
+                    d,
+                    slug,
+                    Some(Edit::ArticleNote(format!("sur l’article {clock}"))),
+                ),
+            };
+            let Some(edit) = edit else { continue };
+            let dev = &mut device[d];
+            dev.notebook.apply(SLUGS[slug], edit, clock + dev.skew);
+            let record = dev.notebook.record(SLUGS[slug]).unwrap();
+            let all = written.entry(SLUGS[slug].into()).or_default();
+            *all = merge(all, record);
+        }
+        // Quiescence: passes one after another, without failures.
+        for _ in 0..2 {
+            for dev in device.iter_mut() {
+                // Ends a pass left under way, then a whole one.
+                dev.full_pass(&mut server);
+                dev.full_pass(&mut server);
+            }
+        }
+        for (i, dev) in device.iter_mut().enumerate() {
+            let requests = dev.full_pass(&mut server);
+            assert_eq!(requests, 1, "device {i}: a quiet pass is one request");
+        }
+        let empty = ArticleRecord::default();
+        for (i, dev) in device.iter().enumerate() {
+            for slug in SLUGS {
+                let expected = merge(written.get(slug).unwrap_or(&empty), &empty);
+                let held = merge(dev.notebook.record(slug).unwrap_or(&empty), &empty);
+                assert_eq!(held, expected, "device {i}, article {slug}");
+            }
+            assert_eq!(dev.positions, written_positions, "device {i}, positions");
+        }
+        for slug in SLUGS {
+            let expected = written.get(slug).map(|r| merge(r, &empty));
+            let on_server = server.files.get(&format!("{slug}.json")).map(|(_, body)| {
+                match Doc::decode(&format!("{slug}.json"), body) {
+                    Ok(Doc::Article(r)) => r,
+                    other => panic!("server file for {slug}: {other:?}"),
+                }
+            });
+            let expected = expected.filter(|r| *r != empty);
+            assert_eq!(on_server, expected, "server, article {slug}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn two_devices_converge_without_loss(
+            ops in prop::collection::vec(op(2), 0..80),
+            expose_etag in any::<bool>(),
+            skews in prop::collection::vec(-20i64..20, 2),
+        ) {
+            simulate(2, ops, expose_etag, skews);
+        }
+
+        #[test]
+        fn three_devices_converge_without_loss(
+            ops in prop::collection::vec(op(3), 0..120),
+            expose_etag in any::<bool>(),
+            skews in prop::collection::vec(-20i64..20, 3),
+        ) {
+            simulate(3, ops, expose_etag, skews);
+        }
+    }
+}
