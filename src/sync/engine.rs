@@ -724,6 +724,37 @@ mod tests {
     }
 
     #[test]
+    fn ten_thousand_highlights_over_five_hundred_articles() {
+        let mut server = Server::default();
+        let many = |extra: bool| -> BTreeMap<String, Doc> {
+            (0..500)
+                .map(|a| {
+                    let mut ids: Vec<(String, i64)> =
+                        (0..20).map(|h| (format!("h{a}x{h}"), 1)).collect();
+                    if extra && a == 250 {
+                        ids.push(("nouveau".into(), 2));
+                    }
+                    let ids: Vec<(&str, i64)> = ids.iter().map(|(i, t)| (i.as_str(), *t)).collect();
+                    (format!("article-{a}.json"), article(&ids))
+                })
+                .collect()
+        };
+        let (pass, trace) = run(&mut server, many(false), SyncState::default());
+        assert_eq!(trace.len(), 501);
+        let started = std::time::Instant::now();
+        let (pass, trace) = run(&mut server, many(false), pass.state);
+        let quiet = started.elapsed();
+        assert_eq!(trace.to_string(), "PROPFIND");
+        let (_, trace) = run(&mut server, many(true), pass.state);
+        assert_eq!(
+            trace.to_string(),
+            "PROPFIND GET(article-250.json) PUT(article-250.json, if-match)"
+        );
+        // Planning digests every record: natively well under a second (debug build).
+        assert!(quiet.as_secs() < 5, "{quiet:?}");
+    }
+
+    #[test]
     fn file_names() {
         assert_eq!(
             file_kind("un-titre.json"),

@@ -1,7 +1,12 @@
 //! The PROPFIND answer (`207 Multi-Status`, RFC 4918): for each `response`, its `href`, its
 //! `getetag` and whether it is a collection. A small scanner, enough for this document (any
 //! namespace prefix, entities, comments, CDATA); no DTD, no external entity, nothing fetched.
-//! Chosen over the browser's `DOMParser` after measuring: see the README ("Synchronisation").
+//!
+//! Chosen over the browser's `DOMParser` after measuring both in the release build (same tree,
+//! only the parser swapped; wasm-opt, gzip -9): this scanner costs 958 B gzip on the first visit
+//! (wasm 976,447 B / 387,000 B gzip and glue 72,304 B / 11,499 B gzip, against 974,030 B /
+//! 385,870 B and 73,656 B / 11,671 B with `DOMParser`, whose bindings grow the JS glue), and it
+//! is tested natively on the answers of WsgiDAV and Apache.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
