@@ -132,11 +132,13 @@ async function press(dev, button) {
   await settled(dev);
 }
 
-/** « Synchroniser maintenant » from the sync page; the pass must succeed. */
+/** « Synchroniser maintenant » from the sync page; the pass must succeed, every file synced. */
 async function syncNow(dev) {
   await openSyncPage(dev);
   await press(dev, "Synchroniser maintenant");
   await statusSays(dev.page, SYNCED);
+  const said = squash(await status(dev.page).textContent());
+  assert.doesNotMatch(said, /Le fichier de/, `${dev.name}: a file was left out: ${said}`);
 }
 
 async function openArticle(dev, slug = first.slug) {
