@@ -485,13 +485,18 @@ for (const kind of KINDS) {
       const target = phone.page.locator(".article-body p").nth(14);
       await target.scrollIntoViewIfNeeded();
       await phone.page.evaluate(() => window.scrollBy(0, document.querySelectorAll(".article-body p")[14].getBoundingClientRect().top - 10));
-      await phone.page.waitForFunction((k) => localStorage.getItem(k), `liseuse:progress:${longest.slug}`);
-      await phone.page.waitForTimeout(300);
       const block = await target.getAttribute("data-b");
+      const progress = `liseuse:progress:${longest.slug}`;
+      // The phone keeps this paragraph as its position (by its offset in the text).
+      const kept = (page) => page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? "null")?.block, progress);
+      await phone.page.waitForFunction(([k, b]) => JSON.parse(localStorage.getItem(k) ?? "null")?.block === Number(b), [progress, block], { timeout: 5000 })
+        .catch(async () => assert.fail(`the phone kept block ${await kept(phone.page)}, not ${block}`));
       await syncNow(phone);
-      assert.ok((await dav.list("liseuse/")).includes("positions.json"));
+      const positions = JSON.parse((await dav.get("liseuse/positions.json")).text);
+      assert.equal(positions.positions?.[longest.slug]?.block, Number(block), JSON.stringify(positions));
 
       await syncNow(computer);
+      assert.equal(await kept(computer.page), Number(block), "the computer has the phone's position");
       await computer.page.getByRole("link", { name: "Bibliothèque", exact: true }).click();
       const card = computer.page.locator(".cards > li").nth(2);
       assert.match(await card.locator(".progress").innerText(), /^Lu à \d+\u00a0%$/);
