@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Liseuse needs, skipping whatever is already there.
 # Usage: scripts/setup.sh [--with-browser]
-#   --with-browser  also install Chromium and ChromeDriver (for the browser tests)
+#   --with-browser  also install Chromium and ChromeDriver (for the browser tests), and the
+#                   WebDAV servers of the sync tests (Apache httpd, WsgiDAV in target/webdav-venv)
 # Afterwards, put node_modules/.bin first on PATH (the Makefile does) so Trunk finds the
 # project's wasm-opt (npm binaryen 132; Debian's older binaryen produces a broken wasm).
 set -euo pipefail
@@ -48,5 +49,35 @@ if $with_browser && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]
   say "installing Chromium and ChromeDriver (Debian packages)"
   as_root apt-get update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+fi
+
+# WebDAV servers for the sync tests, which start and stop them themselves: Debian's Apache httpd
+# (mod_dav; installed without starting or enabling its system service) and WsgiDAV, pinned in a
+# Python venv (target/webdav-venv).
+if $with_browser && [ ! -x /usr/sbin/apache2 ]; then
+  say "installing Apache httpd (Debian package, no service started)"
+  # A policy that forbids starting services while the package installs, unless one is in place.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    as_root sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy"
+    trap 'as_root rm -f "$policy"' EXIT
+  fi
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y apache2
+  if [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now apache2 apache-htcacheclean 2>/dev/null || true
+  fi
+fi
+if $with_browser && ! cmp -s tests/webdav/requirements.txt target/webdav-venv/.installed-requirements.txt 2>/dev/null; then
+  if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    say "installing python3-venv (Debian package)"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y python3 python3-venv
+  fi
+  say "installing WsgiDAV (pinned, in target/webdav-venv)"
+  rm -rf target/webdav-venv
+  python3 -m venv target/webdav-venv
+  target/webdav-venv/bin/pip install --quiet --disable-pip-version-check -r tests/webdav/requirements.txt
+  cp tests/webdav/requirements.txt target/webdav-venv/.installed-requirements.txt
 fi
 say "ready"

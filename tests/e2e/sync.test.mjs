@@ -1,0 +1,562 @@
+// Sync through the reader's own WebDAV server (issue 10), with real servers started by the test
+// (WsgiDAV and Apache httpd with mod_dav, tests/e2e/webdav.mjs) on loopback ports other than the
+// app's, so every request is cross-origin with real preflights. Two browser profiles play the
+// reader's « téléphone » and « ordinateur »; every scenario runs against both servers.
+import { test, describe, before, after, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { sharedBrowserAndServer, appReady, contentArticles, squash, selectText } from "./harness.mjs";
+import { startWebdav, KINDS } from "./webdav.mjs";
+
+const articles = contentArticles();
+const first = articles[0]; // « Il est temps de nous faire confiance »
+const second = articles[1];
+const longest = articles[2];
+const env = sharedBrowserAndServer();
+const BOUND = 20000; // the longest any wait may take: auto sync runs ~3 s after an edit
+const fileOf = (slug) => `liseuse/${slug}.json`;
+
+const DEVICES = {
+  téléphone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 },
+  ordinateur: { viewport: { width: 1280, height: 900 } },
+};
+
+/**
+ * A fresh browser profile as one of the reader's devices. It logs the requests made to any
+ * origin but the app's (the WebDAV server), with their status, and what went wrong in the page.
+ */
+async function device(t, name) {
+  const context = await env.browser.newContext({ ...DEVICES[name], locale: "fr-FR" });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const dav = []; // { method, url, status | error }
+  const inflight = new Set();
+  const problems = [];
+  const foreign = (url) => !url.startsWith(env.server.origin);
+  page.on("request", (r) => {
+    if (!foreign(r.url())) return;
+    const entry = { method: r.method(), url: r.url() };
+    dav.push(entry);
+    inflight.add(r);
+    r.entry = entry;
+  });
+  page.on("requestfinished", async (r) => {
+    if (!r.entry) return;
+    r.entry.status = (await r.response())?.status();
+    inflight.delete(r);
+  });
+  page.on("requestfailed", (r) => {
+    if (r.entry) {
+      r.entry.error = r.failure()?.errorText;
+      inflight.delete(r);
+    } else if (!r.failure()?.errorText.includes("ERR_ABORTED")) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on("pageerror", (e) => problems.push(`exception: ${e.message}`));
+  // Whatever the scenario, the app itself must not fail.
+  t.after(() => assert.deepEqual(problems, [], `${name}: problems in the page`));
+  page.on("console", (m) => {
+    // The browser logs every refused, failed or blocked request to the WebDAV server: expected.
+    const text = m.text();
+    if (m.type() === "error" && !/Failed to load resource|CORS policy|net::ERR_/.test(text)) problems.push(`console: ${text}`);
+  });
+  return { name, context, page, dav, inflight, problems };
+}
+
+const status = (page) => page.locator("p.sync-status[role=status]");
+
+/** Waits until the sync status line matches `re` (spaces of any kind count as one). */
+async function statusSays(page, re, timeout = BOUND) {
+  try {
+    await page.waitForFunction(
+      ([source, flags]) => {
+        const p = document.querySelector("p.sync-status[role=status]");
+        return p && new RegExp(source, flags).test(p.textContent.replace(/\s+/gu, " "));
+      },
+      [re.source, re.flags],
+      { timeout },
+    );
+  } catch (e) {
+    const now = await status(page).first().textContent().catch(() => "(no status line)");
+    throw new Error(`sync status never matched ${re}; it says: ${now}`, { cause: e });
+  }
+}
+
+const SYNCED = /Synchronisé à \d{1,2} h \d{2}/;
+const UNREACHABLE = /Serveur injoignable, ou il n’autorise pas ce site \(CORS\)/;
+const REFUSED = /Identifiant ou mot de passe refusé par le serveur/;
+const OFFLINE = /Hors ligne : la synchronisation reprendra au retour du réseau/;
+
+/** Waits until no request to the WebDAV server has been in flight for a moment. */
+async function settled(dev) {
+  const deadline = Date.now() + BOUND;
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    if (dev.inflight.size > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince > 800) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${dev.name}: requests to the WebDAV server still in flight after ${BOUND} ms`);
+}
+
+/** Opens « Synchronisation » through the header (no reload: works offline too). */
+async function openSyncPage(dev) {
+  const { page } = dev;
+  if (new URL(page.url()).pathname.endsWith("/synchro/")) return;
+  if (page.url() === "about:blank") {
+    await page.goto(`${env.server.url}synchro/`);
+    await appReady(page);
+  } else {
+    await page.locator("header.site-header").getByRole("link", { name: "Synchronisation" }).click();
+  }
+  await page.getByLabel("Adresse du dossier WebDAV").waitFor();
+}
+
+/** Fills the form of « Synchronisation » and presses `button`. */
+async function connect(dev, dav, { password = dav.password, remember = true, button = "Synchroniser maintenant" } = {}) {
+  const { page } = dev;
+  await openSyncPage(dev);
+  await page.getByLabel("Adresse du dossier WebDAV", { exact: true }).fill(dav.url);
+  await page.getByLabel("Identifiant", { exact: true }).fill(dav.user);
+  await page.getByLabel("Mot de passe", { exact: true }).fill(password);
+  await page.getByLabel("Se souvenir sur cet appareil", { exact: true }).setChecked(remember);
+  await press(dev, button);
+}
+
+/** Presses a button of « Synchronisation » and waits until the pass it starts is over. */
+async function press(dev, button) {
+  await settled(dev);
+  const before = dev.dav.length;
+  await dev.page.getByRole("button", { name: button }).click();
+  const deadline = Date.now() + BOUND;
+  while (dev.dav.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await settled(dev);
+}
+
+/** « Synchroniser maintenant » from the sync page; the pass must succeed, every file synced. */
+async function syncNow(dev) {
+  await openSyncPage(dev);
+  await press(dev, "Synchroniser maintenant");
+  await statusSays(dev.page, SYNCED);
+  const said = squash(await status(dev.page).textContent());
+  assert.doesNotMatch(said, /Le fichier de/, `${dev.name}: a file was left out: ${said}`);
+}
+
+async function openArticle(dev, slug = first.slug) {
+  await dev.page.goto(`${env.server.url}lire/${slug}/`);
+  await appReady(dev.page);
+  await dev.page.locator("article h1").waitFor();
+}
+
+/** Highlights `text` in the open article, with a note if given. */
+async function highlight(dev, text, note) {
+  const { page } = dev;
+  await selectText(page, text);
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  const mark = page.locator(".article-body mark", { hasText: text }).first();
+  await mark.waitFor();
+  if (note !== undefined) {
+    await mark.click();
+    await page.getByRole("textbox", { name: "Note", exact: true }).fill(note);
+    await page.getByRole("button", { name: "Enregistrer" }).click();
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+  }
+}
+
+/** The highlights drawn in the open article: their texts. */
+async function marks(page) {
+  return page.evaluate(() => [...new Set([...document.querySelectorAll(".article-body mark[data-id]")].map((m) => m.dataset.id))]
+    .map((id) => [...document.querySelectorAll(`.article-body mark[data-id="${id}"]`)].map((m) => m.textContent).join("")));
+}
+
+async function hasMark(dev, text) {
+  await dev.page.locator(".article-body mark", { hasText: text }).first().waitFor({ timeout: BOUND });
+}
+
+/** The article's file on the server, parsed (null when absent). */
+async function serverRecord(dav, slug = first.slug) {
+  const { status, text } = await dav.get(fileOf(slug));
+  if (status === 404) return null;
+  assert.equal(status, 200, `GET ${fileOf(slug)}`);
+  return JSON.parse(text);
+}
+
+/** Waits until the server's file of `slug` satisfies `check` (auto sync, bounded). */
+async function serverHas(dav, check, slug = first.slug, what = "the expected content") {
+  const deadline = Date.now() + BOUND;
+  let last;
+  while (Date.now() < deadline) {
+    last = (await dav.get(fileOf(slug))).text;
+    try {
+      if (check(JSON.parse(last))) return JSON.parse(last);
+    } catch {
+      /* absent or partial: try again */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the server's ${fileOf(slug)} never had ${what}; it has: ${last}`);
+}
+
+const live = (record) => (record?.record?.highlights ?? []).filter((h) => !h.deleted);
+const quotes = (record) => live(record).map((h) => h.quote.exact).sort();
+const storedArticle = (dev, slug = first.slug) => dev.page.evaluate((k) => localStorage.getItem(k), `liseuse:article:${slug}`);
+
+/** A highlight as another device (or version) would write it: placed by its quote. */
+function foreignHighlight(id, exact, note = "") {
+  const now = Date.now();
+  return { id, article: first.slug, color: "green", note, created: now, updated: now, quote: { exact, prefix: "", suffix: "" }, position: { start: 0, end: 0 } };
+}
+
+for (const kind of KINDS) {
+  describe(`synchronisation par ${kind}`, () => {
+    let dav, closed;
+    before(async () => {
+      dav = await startWebdav(kind, { origin: env.server.origin });
+      closed = await startWebdav(kind, { cors: false });
+    });
+    after(async () => {
+      await dav?.close();
+      await closed?.close();
+    });
+    beforeEach(async () => {
+      if (!dav.running) await dav.start();
+      await dav.clear();
+    });
+
+    test("a highlight with a note made on the phone appears on the computer", async (t) => {
+      const phone = await device(t, "téléphone");
+      const computer = await device(t, "ordinateur");
+      await connect(phone, dav);
+      await statusSays(phone.page, SYNCED);
+      await connect(computer, dav);
+      await statusSays(computer.page, SYNCED);
+      // The folder is made on the server (MKCOL) by the first device.
+      assert.deepEqual(await dav.list(), ["liseuse/"]);
+
+      await openArticle(phone);
+      await highlight(phone, "le voyageur frugal Loïc Simon", "Note du téléphone");
+      // Synced by itself a few seconds after the edit, in the stored format of the README.
+      const record = await serverHas(dav, (r) => live(r).some((h) => h.note === "Note du téléphone"), first.slug, "the phone's note");
+      assert.equal(record.schema, 2);
+      assert.equal(record.article, first.slug);
+      assert.deepEqual(quotes(record), ["le voyageur frugal Loïc Simon"]);
+
+      await syncNow(computer);
+      await openArticle(computer);
+      await hasMark(computer, "le voyageur frugal Loïc Simon");
+      await computer.page.locator(".article-notes .note", { hasText: "Note du téléphone" }).waitFor();
+    });
+
+    test("a pass with nothing changed is one request; one article changed elsewhere, at most three", async (t) => {
+      const phone = await device(t, "téléphone");
+      const computer = await device(t, "ordinateur");
+      await connect(phone, dav);
+      await openArticle(phone);
+      await highlight(phone, "restaurant japonais");
+      await syncNow(phone);
+      await connect(computer, dav);
+      await statusSays(computer.page, SYNCED);
+      // Settle: a server may not give the ETag of what was just written (Apache does not).
+      await syncNow(computer);
+      let from = computer.dav.length;
+      await syncNow(computer);
+      const idle = computer.dav.slice(from).map((r) => `${r.method} ${r.status}`);
+      t.diagnostic(`${kind}, a pass with nothing changed: ${idle.join(", ")}`);
+      assert.equal(idle.length, 1, `a pass with nothing changed: ${idle.join(", ")}`);
+      assert.match(idle[0], /^PROPFIND 207$/);
+
+      await openArticle(phone);
+      await highlight(phone, "Laissez-moi vous raconter une histoire");
+      await syncNow(phone);
+      from = computer.dav.length;
+      await syncNow(computer);
+      const one = computer.dav.slice(from).map((r) => `${r.method} ${new URL(r.url).pathname.split("/").pop()} ${r.status}`);
+      t.diagnostic(`${kind}, a pass after one article changed on the other device: ${one.join(", ")}`);
+      assert.ok(one.length <= 3, `one article changed on the other device: ${one.join(", ")}`);
+      assert.ok(one.some((r) => r.startsWith(`GET ${first.slug}.json 200`)), one.join(", "));
+      await openArticle(computer);
+      await hasMark(computer, "Laissez-moi vous raconter une histoire");
+    });
+
+    test("a deletion on the computer reaches the phone", async (t) => {
+      const phone = await device(t, "téléphone");
+      const computer = await device(t, "ordinateur");
+      await connect(phone, dav);
+      await openArticle(phone);
+      await highlight(phone, "Faire confiance, vous faire confiance", "à garder ?");
+      await syncNow(phone);
+      await connect(computer, dav);
+      await statusSays(computer.page, SYNCED);
+      await openArticle(computer);
+      await hasMark(computer, "Faire confiance, vous faire confiance");
+      await computer.page.locator(".article-body mark").first().click();
+      await computer.page.getByRole("button", { name: "Supprimer le surlignage" }).click();
+      assert.equal(await computer.page.locator(".article-body mark").count(), 0);
+      await syncNow(computer);
+      const record = await serverRecord(dav);
+      assert.equal(record.record.highlights.length, 1);
+      assert.equal(record.record.highlights[0].deleted, true, "kept as a deletion marker");
+
+      await syncNow(phone);
+      await openArticle(phone);
+      assert.deepEqual(await marks(phone.page), []);
+      assert.match(await storedArticle(phone), /"deleted":true/);
+    });
+
+    test("both devices edit while offline, then sync: everything is kept on both", async (t) => {
+      const phone = await device(t, "téléphone");
+      const computer = await device(t, "ordinateur");
+      for (const dev of [phone, computer]) {
+        await connect(dev, dav);
+        await statusSays(dev.page, SYNCED);
+        await openArticle(dev);
+      }
+      await phone.context.setOffline(true);
+      await computer.context.setOffline(true);
+      await highlight(phone, "Laissez-moi vous raconter une histoire", "écrit hors ligne sur le téléphone");
+      await highlight(computer, "Nous ne sommes pas juges", "écrit hors ligne sur l’ordinateur");
+      await computer.page.getByRole("textbox", { name: "Notes sur l’article" }).fill("Note d’article de l’ordinateur");
+      for (const dev of [phone, computer]) {
+        await openSyncPage(dev);
+        // Offline the app may not even try: press the button if it offers it, then read the status.
+        const button = dev.page.getByRole("button", { name: "Synchroniser maintenant" });
+        if (await button.isEnabled()) await button.click();
+        await statusSays(dev.page, OFFLINE);
+      }
+      assert.equal(await serverRecord(dav), null, "nothing reached the server while offline");
+
+      // Back online: each syncs by itself (on `online`), whatever the order.
+      await phone.context.setOffline(false);
+      await serverHas(dav, (r) => quotes(r).includes("Laissez-moi vous raconter une histoire"), first.slug, "the phone's highlight");
+      await computer.context.setOffline(false);
+      const both = await serverHas(
+        dav,
+        (r) => quotes(r).length === 2 && r.record.note?.text === "Note d’article de l’ordinateur",
+        first.slug,
+        "both highlights and the computer's article note",
+      );
+      assert.deepEqual(quotes(both), ["Laissez-moi vous raconter une histoire", "Nous ne sommes pas juges"]);
+      for (const dev of [phone, computer]) {
+        await syncNow(dev);
+        await openArticle(dev);
+        await hasMark(dev, "Laissez-moi vous raconter une histoire");
+        await hasMark(dev, "Nous ne sommes pas juges");
+        await dev.page.locator(".article-notes .note", { hasText: "écrit hors ligne sur le téléphone" }).waitFor();
+        await dev.page.locator(".article-notes .note", { hasText: "écrit hors ligne sur l’ordinateur" }).waitFor();
+        assert.equal(await dev.page.getByRole("textbox", { name: "Notes sur l’article" }).inputValue(), "Note d’article de l’ordinateur");
+      }
+    });
+
+    test("the file changed on the server between the app's GET and PUT (412): merged, nothing lost", async (t) => {
+      const phone = await device(t, "téléphone");
+      await connect(phone, dav);
+      await openArticle(phone);
+      await highlight(phone, "restaurant japonais");
+      await syncNow(phone);
+      assert.deepEqual(quotes(await serverRecord(dav)), ["restaurant japonais"]);
+
+      // Another device writes the file just before the phone's next PUT reaches the server.
+      let raced = false;
+      const statuses = [];
+      phone.page.on("response", (r) => r.url().endsWith(fileOf(first.slug)) && statuses.push(`${r.request().method()} ${r.status()}`));
+      await phone.page.route(`**/${fileOf(first.slug)}`, async (route) => {
+        if (route.request().method() === "PUT" && !raced) {
+          raced = true;
+          const { text, etag } = await dav.get(fileOf(first.slug));
+          const other = JSON.parse(text);
+          other.record.highlights.push(foreignHighlight("autre-appareil-1", "Nous ne sommes pas juges", "écrit par un autre appareil"));
+          const put = await dav.put(fileOf(first.slug), JSON.stringify(other), { "If-Match": etag });
+          assert.ok([200, 201, 204].includes(put.status), `the other device's PUT: ${put.status}`);
+        }
+        await route.continue();
+      });
+      await openArticle(phone);
+      await highlight(phone, "Laissez-moi vous raconter une histoire");
+      await syncNow(phone);
+      assert.ok(raced, "the phone wrote the file");
+      assert.ok(statuses.includes("PUT 412"), `the stale PUT was refused: ${statuses.join(", ")}`);
+      const record = await serverRecord(dav);
+      assert.deepEqual(quotes(record), ["Laissez-moi vous raconter une histoire", "Nous ne sommes pas juges", "restaurant japonais"]);
+      await openArticle(phone);
+      await hasMark(phone, "Nous ne sommes pas juges");
+      await hasMark(phone, "restaurant japonais");
+      await hasMark(phone, "Laissez-moi vous raconter une histoire");
+    });
+
+    test("the server stopped while in use: edits are kept, and synced when it is back", async (t) => {
+      const phone = await device(t, "téléphone");
+      await connect(phone, dav);
+      await openArticle(phone);
+      await highlight(phone, "restaurant japonais");
+      await syncNow(phone);
+      await openArticle(phone);
+      await dav.stop();
+      await highlight(phone, "Nous ne sommes pas juges", "pendant la panne");
+      await openSyncPage(phone);
+      await press(phone, "Synchroniser maintenant");
+      await statusSays(phone.page, UNREACHABLE);
+      await openArticle(phone);
+      await hasMark(phone, "Nous ne sommes pas juges");
+      await dav.start();
+      await syncNow(phone);
+      const record = await serverRecord(dav);
+      assert.deepEqual(quotes(record), ["Nous ne sommes pas juges", "restaurant japonais"]);
+      assert.ok(live(record).some((h) => h.note === "pendant la panne"));
+    });
+
+    test("a wrong password: the message, and nothing lost", async (t) => {
+      const phone = await device(t, "téléphone");
+      await openArticle(phone);
+      await highlight(phone, "restaurant japonais", "avant la synchronisation");
+      const before = await storedArticle(phone);
+      await connect(phone, dav, { password: "mauvais-mot-de-passe", button: "Tester la connexion" });
+      await statusSays(phone.page, REFUSED);
+      await press(phone, "Synchroniser maintenant");
+      await statusSays(phone.page, REFUSED);
+      assert.equal(await storedArticle(phone), before);
+      assert.deepEqual(await dav.list(), []);
+      // The right password: what was made before reaches the server.
+      await connect(phone, dav, { button: "Tester la connexion" });
+      await statusSays(phone.page, /Connexion réussie/);
+      await syncNow(phone);
+      assert.deepEqual(quotes(await serverRecord(dav)), ["restaurant japonais"]);
+      await openArticle(phone);
+      await hasMark(phone, "restaurant japonais");
+    });
+
+    test("a server that does not allow this site (no CORS): the CORS message, nothing lost", async (t) => {
+      const computer = await device(t, "ordinateur");
+      await openArticle(computer);
+      await highlight(computer, "restaurant japonais");
+      const before = await storedArticle(computer);
+      await connect(computer, closed, { button: "Tester la connexion" });
+      await statusSays(computer.page, UNREACHABLE);
+      await press(computer, "Synchroniser maintenant");
+      await statusSays(computer.page, UNREACHABLE);
+      assert.equal(await storedArticle(computer), before);
+      assert.deepEqual(await closed.list(), [], "nothing was written on the server");
+    });
+
+    test("a damaged file, or one from a newer version, on the server is never overwritten", async (t) => {
+      const phone = await device(t, "téléphone");
+      await connect(phone, dav);
+      await openArticle(phone);
+      await highlight(phone, "restaurant japonais");
+      await openArticle(phone, second.slug);
+      await highlight(phone, "Vraiment, de belles interventions");
+      await syncNow(phone);
+      assert.deepEqual((await dav.list("liseuse/")).filter((f) => f !== "positions.json"), [`${first.slug}.json`, `${second.slug}.json`].sort());
+
+      const garbage = '{"schema": 2, "article": "' + first.slug + '", "record": {"highlights": [ tronqué';
+      assert.ok([200, 201, 204].includes((await dav.put(fileOf(first.slug), garbage)).status));
+      const newer = JSON.stringify({ schema: 99, article: second.slug, record: { futur: true } });
+      assert.ok([200, 201, 204].includes((await dav.put(fileOf(second.slug), newer)).status));
+
+      await openArticle(phone);
+      await highlight(phone, "Nous ne sommes pas juges");
+      // Both are told (on the status line, one pass or the next, or among the page's notices).
+      await openSyncPage(phone);
+      let said = "";
+      for (let pass = 0; pass < 2; pass++) {
+        await press(phone, "Synchroniser maintenant");
+        said += " " + squash(await status(phone.page).textContent());
+        assert.equal((await dav.get(fileOf(first.slug))).text, garbage, "the damaged file is left as it is");
+        assert.equal((await dav.get(fileOf(second.slug))).text, newer, "the newer file is left as it is");
+      }
+      said += " " + squash(await phone.page.locator("body").textContent());
+      const damaged = said.match(/Le fichier de « (.+?) » sur le serveur est endommagé : il n’a pas été remplacé/);
+      assert.ok(damaged, `the damaged file is named: ${said}`);
+      assert.equal(damaged[1], squash(first.title));
+      assert.match(said, /vient d’une version plus récente de Liseuse/);
+      // Nothing local was lost.
+      await openArticle(phone);
+      await hasMark(phone, "restaurant japonais");
+      await hasMark(phone, "Nous ne sommes pas juges");
+      await openArticle(phone, second.slug);
+      await hasMark(phone, "Vraiment, de belles interventions");
+    });
+
+    test("the reading position on the phone is continued on the computer (« Reprendre »)", async (t) => {
+      const phone = await device(t, "téléphone");
+      const computer = await device(t, "ordinateur");
+      await connect(phone, dav);
+      await connect(computer, dav);
+      await statusSays(computer.page, SYNCED);
+      await openArticle(phone, longest.slug);
+      const target = phone.page.locator(".article-body p").nth(14);
+      await target.scrollIntoViewIfNeeded();
+      await phone.page.evaluate(() => window.scrollBy(0, document.querySelectorAll(".article-body p")[14].getBoundingClientRect().top - 10));
+      const block = await target.getAttribute("data-b");
+      const progress = `liseuse:progress:${longest.slug}`;
+      // The phone keeps this paragraph as its position (by its offset in the text).
+      const kept = (page) => page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? "null")?.block, progress);
+      await phone.page.waitForFunction(([k, b]) => JSON.parse(localStorage.getItem(k) ?? "null")?.block === Number(b), [progress, block], { timeout: 5000 })
+        .catch(async () => assert.fail(`the phone kept block ${await kept(phone.page)}, not ${block}`));
+      await syncNow(phone);
+      const positions = JSON.parse((await dav.get("liseuse/positions.json")).text);
+      assert.equal(positions.positions?.[longest.slug]?.block, Number(block), JSON.stringify(positions));
+
+      await syncNow(computer);
+      assert.equal(await kept(computer.page), Number(block), "the computer has the phone's position");
+      await computer.page.getByRole("link", { name: "Bibliothèque", exact: true }).click();
+      const card = computer.page.locator(".cards > li").nth(2);
+      assert.match(await card.locator(".progress").innerText(), /^Lu à \d+\u00a0%$/);
+      await card.getByRole("link", { name: `Reprendre « ${squash(longest.title)} »` }).click();
+      await computer.page.waitForFunction(
+        (b) => {
+          const top = document.querySelector(`.article-body [data-b="${b}"]`)?.getBoundingClientRect().top;
+          return top !== undefined && top >= -5 && top < 120;
+        },
+        block,
+        { timeout: 5000 },
+      );
+    });
+
+    test("the password is not kept without « Se souvenir », and is in no export", async (t) => {
+      const phone = await device(t, "téléphone");
+      await openArticle(phone);
+      await highlight(phone, "restaurant japonais", "une note");
+      await connect(phone, dav, { remember: false });
+      await statusSays(phone.page, SYNCED);
+      const local = await phone.page.evaluate(() => JSON.stringify(localStorage));
+      assert.ok(local.includes("liseuse:sync:config"), "the address and identifier are kept");
+      assert.ok(!local.includes(dav.password), "no password in localStorage");
+      // For this session only: a reload still syncs.
+      await phone.page.reload();
+      await appReady(phone.page);
+      await syncNow(phone);
+
+      const computer = await device(t, "ordinateur");
+      await connect(computer, dav, { remember: true });
+      await statusSays(computer.page, SYNCED);
+      // Remembered: another tab of this profile (a new session) syncs without asking.
+      const tab = await computer.context.newPage();
+      const other = { ...computer, page: tab, dav: [], inflight: new Set() };
+      tab.on("request", (r) => r.url().startsWith(dav.url) && other.dav.push({ method: r.method() }));
+      await tab.goto(`${env.server.url}synchro/`);
+      await appReady(tab);
+      await settled(other);
+      await press(other, "Synchroniser maintenant");
+      await statusSays(tab, SYNCED);
+
+      const secret = [dav.password, Buffer.from(`${dav.user}:${dav.password}`).toString("base64")];
+      for (const dev of [phone, computer]) {
+        await dev.page.goto(`${env.server.url}notes/`);
+        await appReady(dev.page);
+        await dev.page.locator(".note-item", { hasText: "restaurant japonais" }).waitFor();
+        for (const name of ["Exporter en JSON", "Exporter en Markdown"]) {
+          const [download] = await Promise.all([dev.page.waitForEvent("download"), dev.page.getByRole("button", { name }).click()]);
+          const text = readFileSync(await download.path(), "utf8");
+          assert.match(text, /restaurant japonais/);
+          for (const s of secret) assert.ok(!text.includes(s), `${dev.name}: « ${name} » holds the password`);
+        }
+      }
+      // « Se déconnecter » forgets it.
+      await openSyncPage(computer);
+      computer.page.once("dialog", (d) => d.accept());
+      await computer.page.getByRole("button", { name: "Se déconnecter" }).click();
+      await computer.page
+        .waitForFunction((pw) => !(JSON.stringify(localStorage) + JSON.stringify(sessionStorage)).includes(pw), dav.password, { timeout: 5000 })
+        .catch(() => assert.fail("the password is still stored after « Se déconnecter »"));
+    });
+  });
+}
