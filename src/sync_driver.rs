@@ -241,7 +241,7 @@ impl SyncDriver {
             let _ = store.remove_item(STATE);
         }
         self.status.set(Status::Message(sync::french_spaces(
-            "Déconnecté : vos notes restent sur cet appareil.",
+            "Déconnecté\u{a0}: vos notes restent sur cet appareil.",
         )));
     }
 }
@@ -355,7 +355,7 @@ async fn run_pass(notes: NotesState) -> Result<Vec<(String, FileProblem)>, SyncE
     let folder = format!("{base}{FOLDER}");
     let auth = sync::basic_auth(&config.user, &password);
     let state = load_state(&config.url);
-    let mut pass = Pass::new(local_docs(notes, &state), state);
+    let mut pass = Pass::new(local_docs(notes, &state), state).at(js_sys::Date::now() as i64);
     let result = loop {
         let Some(request) = pass.next_request() else {
             break Ok(());

@@ -265,6 +265,9 @@ pub struct Pass {
     /// Files left alone this pass, and why.
     pub problems: Vec<(String, FileProblem)>,
     pub counts: Counts,
+    /// This device's clock (ms): server time stamps far ahead of it are taken as unknown, as
+    /// for every record that comes in (see `notes::clock`).
+    now: i64,
 }
 
 impl Pass {
@@ -288,7 +291,14 @@ impl Pass {
             incoming: Vec::new(),
             problems: Vec::new(),
             counts: Counts::default(),
+            now: i64::MAX,
         }
+    }
+
+    /// The same pass, with this device's clock (ms) to judge the server's time stamps by.
+    pub fn at(mut self, now: i64) -> Pass {
+        self.now = now;
+        self
     }
 
     /// The local copy of a file as this pass knows it (with what it fetched merged in).
@@ -413,6 +423,10 @@ impl Pass {
                 let etag = etag.or(listed);
                 self.counts.fetched += 1;
                 let remote = match Doc::decode(&name, &text) {
+                    Ok(Doc::Article(mut record)) => {
+                        crate::notes::clock::clamp_future(&mut record, self.now);
+                        Doc::Article(record)
+                    }
                     Ok(doc) => doc,
                     Err(problem) => {
                         if let Some(etag) = etag {
@@ -569,6 +583,25 @@ mod tests {
         assert_eq!(trace.to_string(), "PROPFIND MKCOL PUT(a.json, new)");
         assert_eq!(pass.state.files["a.json"].etag.as_deref(), Some("1"));
         assert!(server.files.contains_key("a.json"));
+    }
+
+    #[test]
+    fn server_time_stamps_far_in_the_future_come_in_as_unknown() {
+        let mut server = Server::default();
+        let (_, _) = run(
+            &mut server,
+            local(&[("a.json", article(&[("x", i64::MAX)]))]),
+            SyncState::default(),
+        );
+        let mut pass = Pass::new(BTreeMap::new(), SyncState::default()).at(1_000);
+        while let Some(request) = pass.next_request() {
+            let reply = server.handle(&request);
+            pass.on_reply(reply).unwrap();
+        }
+        assert_eq!(
+            pass.incoming,
+            vec![("a.json".to_string(), article(&[("x", 0)]))]
+        );
     }
 
     #[test]
