@@ -193,26 +193,56 @@ mod tests {
         assert_eq!(p.top, 1324.0 + HANDLES);
         assert_eq!(p.left, MARGIN);
         // At the end of a line.
-        let p = toolbar(rect(250.0, 1300.0, 60.0, 24.0), 290.0, 54.0, PHONE, Pointer::Coarse);
+        let p = toolbar(
+            rect(250.0, 1300.0, 60.0, 24.0),
+            290.0,
+            54.0,
+            PHONE,
+            Pointer::Coarse,
+        );
         assert_eq!(p.left, 320.0 - MARGIN - 290.0);
     }
 
     #[test]
     fn near_the_bottom_it_goes_to_the_top_edge_or_stays_at_the_bottom() {
         // Low on the screen, far from its top: the top edge, clear of the system's menu.
-        let p = toolbar(rect(100.0, 1590.0, 60.0, 24.0), 290.0, 54.0, PHONE, Pointer::Coarse);
+        let p = toolbar(
+            rect(100.0, 1590.0, 60.0, 24.0),
+            290.0,
+            54.0,
+            PHONE,
+            Pointer::Coarse,
+        );
         assert_eq!((p.side, p.top), (Side::Edge, 1000.0 + MARGIN));
         // A selection over the whole screen: the bottom edge.
-        let p = toolbar(rect(0.0, 1010.0, 320.0, 620.0), 290.0, 54.0, PHONE, Pointer::Coarse);
+        let p = toolbar(
+            rect(0.0, 1010.0, 320.0, 620.0),
+            290.0,
+            54.0,
+            PHONE,
+            Pointer::Coarse,
+        );
         assert_eq!((p.side, p.top), (Side::Edge, 1640.0 - MARGIN - 54.0));
     }
 
     #[test]
     fn with_a_mouse_above_else_below() {
         let screen = rect(0.0, 0.0, 1280.0, 900.0);
-        let p = toolbar(rect(600.0, 400.0, 80.0, 24.0), 432.0, 44.0, screen, Pointer::Fine);
+        let p = toolbar(
+            rect(600.0, 400.0, 80.0, 24.0),
+            432.0,
+            44.0,
+            screen,
+            Pointer::Fine,
+        );
         assert_eq!((p.side, p.top, p.left), (Side::Above, 348.0, 424.0));
-        let p = toolbar(rect(600.0, 30.0, 80.0, 24.0), 432.0, 44.0, screen, Pointer::Fine);
+        let p = toolbar(
+            rect(600.0, 30.0, 80.0, 24.0),
+            432.0,
+            44.0,
+            screen,
+            Pointer::Fine,
+        );
         assert_eq!((p.side, p.top), (Side::Below, 62.0));
     }
 
@@ -252,9 +282,15 @@ mod tests {
         // Under the panel (which starts at 400): up until the paragraph ends above it.
         assert_eq!(uncover((500.0, 530.0), (450.0, 600.0), (0.0, 400.0)), 208.0);
         // A paragraph taller than the band: the mark, just above the panel.
-        assert_eq!(uncover((900.0, 930.0), (450.0, 1000.0), (0.0, 400.0)), 538.0);
+        assert_eq!(
+            uncover((900.0, 930.0), (450.0, 1000.0), (0.0, 400.0)),
+            538.0
+        );
         // Above the screen: down.
-        assert_eq!(uncover((-300.0, -270.0), (-320.0, -200.0), (0.0, 400.0)), -328.0);
+        assert_eq!(
+            uncover((-300.0, -270.0), (-320.0, -200.0), (0.0, 400.0)),
+            -328.0
+        );
     }
 
     proptest! {

@@ -29,7 +29,8 @@ async function phone(width, height = 720) {
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(`exception: ${e.message}`));
-  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  // The unknown article of the last test is a 404 on purpose.
+  page.on("console", (m) => m.type() === "error" && !m.text().includes("status of 404") && problems.push(`console: ${m.text()}`));
   page.problems = () => problems;
   return page;
 }
@@ -171,6 +172,28 @@ for (const width of [320, 360, 390]) {
     await page.context().close();
   });
 }
+
+test("zoomed in, as when the on-screen keyboard takes half the screen, the toolbar stays in the part that is seen", async () => {
+  // A pinch zoom makes the part seen (the visual viewport) smaller than the page's viewport, as
+  // the keyboard does; the end of a line is then out of sight to the right.
+  const page = await phone(390);
+  await page.goto(`${env.server.url}lire/${SLUG}/`);
+  await appReady(page);
+  const texts = await lineSelections(page, 0.15);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Emulation.setPageScaleFactor", { pageScaleFactor: 1.25 });
+  await frames(page);
+  const seen = () => page.evaluate(() => ({ left: visualViewport.offsetLeft, top: visualViewport.offsetTop, width: visualViewport.width, height: visualViewport.height, scale: visualViewport.scale }));
+  assert.equal((await seen()).scale, 1.25);
+  for (const text of [texts.start, texts.end]) {
+    await selectText(page, text);
+    const { bar, sel } = await boxes(page);
+    const v = await seen();
+    const at = `« ${text} »: toolbar ${JSON.stringify(bar)}, selection ${JSON.stringify(sel)}, seen ${JSON.stringify(v)}`;
+    assert.ok(bar.left >= v.left && bar.right <= v.left + v.width && bar.top >= v.top && bar.bottom <= v.top + v.height, `${at}: not in the part that is seen`);
+  }
+  await page.context().close();
+});
 
 test("no page of the app scrolls sideways on a 320 px screen", async () => {
   const width = 320;
