@@ -195,6 +195,35 @@ test("zoomed in, as when the on-screen keyboard takes half the screen, the toolb
   await page.context().close();
 });
 
+for (const viewport of [{ width: 1280, height: 800 }, { width: 1000, height: 700 }]) {
+  test(`at ${viewport.width} px with a mouse, a highlight's note does not cover the paragraph annotated`, async () => {
+    const context = await env.browser.newContext({ viewport, locale: "fr-FR" });
+    const page = await context.newPage();
+    await page.goto(`${env.server.url}lire/${SLUG}/`);
+    await appReady(page);
+    // The end of a line, low on the screen: where a card at the bottom right would sit.
+    const texts = await lineSelections(page, 0.85);
+    await selectText(page, texts.end);
+    await page.getByRole("toolbar").getByRole("button", { name: "Surligner", exact: true }).click();
+    const mark = page.locator(".article-body mark[data-id]").first();
+    await mark.click();
+    await page.getByRole("dialog", { name: "Surlignage" }).waitFor();
+    await page.waitForTimeout(400);
+    const seen = await page.evaluate(() => {
+      const panel = document.querySelector(".panel").getBoundingClientRect().toJSON();
+      const mark = document.querySelector(".article-body mark[data-id]");
+      const para = mark.closest("p").getBoundingClientRect().toJSON();
+      return { panel, para, mark: mark.getBoundingClientRect().toJSON(), height: innerHeight };
+    });
+    const { panel, para } = seen;
+    const apart = panel.left >= para.right || panel.right <= para.left || panel.top >= para.bottom || panel.bottom <= para.top;
+    assert.ok(apart, `the panel ${JSON.stringify(panel)} covers the paragraph ${JSON.stringify(para)}`);
+    assert.ok(seen.mark.top >= 0 && seen.mark.bottom <= seen.height, `the highlight is out of sight: ${JSON.stringify(seen.mark)}`);
+    await page.screenshot({ path: join(SHOTS, `reader-${viewport.width}-note.png`) });
+    await context.close();
+  });
+}
+
 test("no page of the app scrolls sideways on a 320 px screen", async () => {
   const width = 320;
   const page = await phone(width);
