@@ -165,13 +165,9 @@ fn placement_of(open_id: RwSignal<Option<String>>) -> (RwSignal<PanelPlace>, Mem
         if open_id.with(Option::is_none) {
             return 0.0;
         }
-        let v = visible.get();
-        let scroll_y = web_sys::window()
-            .and_then(|w| w.scroll_y().ok())
-            .unwrap_or(0.0);
-        (screen::layout_height() - (v.top - scroll_y + v.height))
-            .max(0.0)
-            .round()
+        visible.track();
+        let v = screen::visible_in_viewport();
+        (screen::layout_height() - v.bottom()).max(0.0).round()
     });
     Effect::new(move |_| {
         let Some(id) = open_id.get() else {
@@ -235,9 +231,8 @@ fn uncover(id: &str) {
     if p.left() >= block.right() || p.right() <= block.left() {
         return;
     }
-    let v = screen::visible();
-    let top = v.top - window.scroll_y().unwrap_or(0.0);
-    let free = (top, p.top().min(top + v.height));
+    let v = screen::visible_in_viewport();
+    let free = (v.top, p.top().min(v.bottom()));
     let by = placement::uncover((m.top(), m.bottom()), (block.top(), block.bottom()), free);
     if by != 0.0 {
         window.scroll_by_with_x_and_y(0.0, by);

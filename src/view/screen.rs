@@ -33,6 +33,16 @@ pub fn visible() -> Rect {
     }
 }
 
+/// The visual viewport, in the layout viewport's coordinates (those of
+/// `getBoundingClientRect` and `position: fixed`).
+pub fn visible_in_viewport() -> Rect {
+    let page = visible();
+    let (left, top) = web_sys::window()
+        .and_then(|w| w.visual_viewport())
+        .map_or((0.0, 0.0), |v| (v.offset_left(), v.offset_top()));
+    Rect { left, top, ..page }
+}
+
 /// The height of the layout viewport (what `position: fixed; bottom: 0` is measured from).
 pub fn layout_height() -> f64 {
     web_sys::window()

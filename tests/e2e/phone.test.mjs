@@ -232,6 +232,12 @@ test("no page of the app scrolls sideways on a 320 px screen", async () => {
     await frames(page);
     const w = await pageWidth(page);
     if (w > width) wide.push(`${what}: ${w} px`);
+    // What floats over the page is on screen too (off its left edge, it would not widen it).
+    const out = await page.evaluate((width) => [...document.querySelectorAll(".display-panel, .panel, .hl-toolbar, .shortcuts")]
+      .map((e) => [e.className, e.getBoundingClientRect()])
+      .filter(([, r]) => r.left < 0 || r.right > width)
+      .map(([c, r]) => `.${c.split(" ")[0]} at ${r.left.toFixed(0)}..${r.right.toFixed(0)}`), width);
+    if (out.length) wide.push(`${what}: ${out.join(", ")}`);
   };
   await page.goto(env.server.url);
   await appReady(page);
