@@ -83,12 +83,15 @@ async function lineSelections(page, at) {
         }
         throw new Error("no unique words on the line");
       };
+      // Two lines further down, for a selection whose end handle was dragged there.
+      const later = words.filter((w) => w.top === lines[4]);
+      const laterOnce = later.map((_, i) => text.slice(later[0].start, later[i].end)).find((s, i) => i > 0 && once(s));
       const lineTop = words.find((w) => w.top === lines[2]);
       const r = document.createRange();
       r.setStart(...point(lineTop.start));
       r.setEnd(...point(lineTop.end));
       scrollBy(0, r.getBoundingClientRect().top - innerHeight * at);
-      return { start: pick(0, 1), middle: pick(Math.floor(line.length / 2) - 1, 1), end: pick(line.length - 1, -1) };
+      return { start: pick(0, 1), middle: pick(Math.floor(line.length / 2) - 1, 1), end: pick(line.length - 1, -1), later: laterOnce };
     },
     [PARAGRAPH, at],
   );
@@ -121,7 +124,8 @@ for (const width of [320, 360, 390]) {
     await page.goto(`${env.server.url}lire/${SLUG}/`);
     await appReady(page);
     assert.ok(await page.evaluate(() => matchMedia("(pointer: coarse)").matches), "touch emulation makes the pointer coarse");
-    const texts = await lineSelections(page, 0.35);
+    const { later, ...texts } = await lineSelections(page, 0.35);
+    let last;
     for (const [where, text] of Object.entries(texts)) {
       await selectText(page, text);
       const { bar, sel, buttons, screen } = await boxes(page);
@@ -131,7 +135,13 @@ for (const width of [320, 360, 390]) {
       assertTargets(buttons, at);
       assert.ok((await pageWidth(page)) <= width, `${at}: the page is wider than the screen`);
       if (width === 390 && where === "middle") await page.screenshot({ path: join(SHOTS, "reader-390-selection.png") });
+      last = { bar, text };
     }
+    // The end handle dragged two lines down: the toolbar follows, still below the selection.
+    await selectText(page, last.text, later);
+    const moved = await boxes(page);
+    assert.ok(moved.bar.top >= moved.sel.bottom + HANDLES && moved.bar.top > last.bar.top + 30, `${width} px: the toolbar did not follow the selection (${JSON.stringify(moved)})`);
+    assert.ok(moved.bar.bottom <= moved.screen.height, `${width} px: the toolbar went off screen following the selection`);
     // Near the bottom of the screen there is no room below: the toolbar stays on screen.
     const low = await lineSelections(page, 0.93);
     await selectText(page, low.middle);
