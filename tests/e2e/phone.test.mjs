@@ -183,7 +183,7 @@ for (const width of [320, 360, 390]) {
   });
 }
 
-test("zoomed in, as when the on-screen keyboard takes half the screen, the toolbar stays in the part that is seen", async () => {
+test("zoomed in, as when the on-screen keyboard takes part of the screen, the toolbar and the note panel stay in the part that is seen", async () => {
   // A pinch zoom makes the part seen (the visual viewport) smaller than the page's viewport, as
   // the keyboard does; the end of a line is then out of sight to the right.
   const page = await phone(390);
@@ -202,6 +202,16 @@ test("zoomed in, as when the on-screen keyboard takes half the screen, the toolb
     const at = `« ${text} »: toolbar ${JSON.stringify(bar)}, selection ${JSON.stringify(sel)}, seen ${JSON.stringify(v)}`;
     assert.ok(bar.left >= v.left && bar.right <= v.left + v.width && bar.top >= v.top && bar.bottom <= v.top + v.height, `${at}: not in the part that is seen`);
   }
+  // The note panel, a sheet at the bottom of the screen, is lifted into the part that is seen
+  // (with the keyboard open, its field stays above the keyboard).
+  await page.getByRole("toolbar").getByRole("button", { name: "Surligner", exact: true }).tap();
+  await page.locator(".article-body mark[data-id]").first().tap();
+  await page.getByRole("dialog", { name: "Surlignage" }).waitFor();
+  await frames(page);
+  await frames(page);
+  const v = await seen();
+  const panel = await page.evaluate(() => document.querySelector(".panel").getBoundingClientRect().toJSON());
+  assert.ok(panel.bottom <= v.top + v.height + 1, `the panel (${panel.top}..${panel.bottom}) ends below the part that is seen (${v.top}..${v.top + v.height})`);
   await page.context().close();
 });
 
