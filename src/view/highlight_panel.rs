@@ -169,11 +169,14 @@ fn placement_of(open_id: RwSignal<Option<String>>) -> (RwSignal<PanelPlace>, Mem
         let v = screen::visible_in_viewport();
         (screen::layout_height() - v.bottom()).max(0.0).round()
     });
+    // Placed again when the keyboard opens or closes, not as the reader pans or scrolls (the
+    // page must not be pulled back to the highlight then).
+    let seen_height = Memo::new(move |_| visible.with(|v| v.height.round()));
     Effect::new(move |_| {
         let Some(id) = open_id.get() else {
             return;
         };
-        lift.track();
+        seen_height.track();
         request_animation_frame(move || {
             let Some(document) = web_sys::window().and_then(|w| w.document()) else {
                 return;
