@@ -122,7 +122,7 @@ function assertTargets(buttons, what) {
 }
 
 for (const width of [320, 360, 390]) {
-  test(`at ${width} px, the toolbar is below the selection and on screen, 44 px targets; tap to highlight, tap to annotate`, async () => {
+  test(`at ${width} px, the toolbar is below the selection and on screen, 44 px targets; tap to highlight, tap to annotate`, async (t) => {
     const page = await phone(width);
     await page.goto(`${env.server.url}lire/${SLUG}/`);
     await appReady(page);
@@ -136,6 +136,7 @@ for (const width of [320, 360, 390]) {
       assert.ok(bar.left >= 0 && bar.right <= screen.width && bar.top >= 0 && bar.bottom <= screen.height, `${at}: off screen`);
       assert.ok(bar.top >= sel.bottom + HANDLES, `${at}: not below the selection and its handles`);
       assertTargets(buttons, at);
+      t.diagnostic(`${at}, « Surligner » ${buttons[0].width.toFixed(0)}×${buttons[0].height.toFixed(0)}, page ${await pageWidth(page)} px wide`);
       assert.ok((await pageWidth(page)) <= width, `${at}: the page is wider than the screen`);
       if (width === 390 && where === "middle") await page.screenshot({ path: join(SHOTS, "reader-390-selection.png") });
       last = { bar, text };
