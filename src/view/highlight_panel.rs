@@ -1,11 +1,16 @@
 //! The panel of one highlight: its note (saved as the reader types), its colour, and deletion,
-//! which can be undone for a few seconds.
+//! which can be undone for a few seconds. It never covers the passage it annotates: beside the
+//! text in the side column when there is one, else (a sheet at the bottom of a phone, a card on
+//! a wider screen) the page scrolls the passage clear of it; on a phone it stays above the
+//! on-screen keyboard.
 
 use crate::{
     notebook::Edit,
     notes::model::{Color, Highlight},
     pages::reader::ReaderContext,
+    placement::{self, PanelPlace, Rect},
     state::NotesState,
+    view::screen,
 };
 use leptos::{html, prelude::*};
 use std::time::Duration;
@@ -45,6 +50,8 @@ pub fn HighlightPanel() -> impl IntoView {
             reader.focus_highlight(&id);
         }
     };
+
+    let (place, lift) = placement_of(reader.open);
 
     // Focus the note when a panel opens.
     Effect::new(move |_| {
@@ -121,6 +128,13 @@ pub fn HighlightPanel() -> impl IntoView {
         Some(view! {
             <aside
                 class="panel"
+                class:beside=move || matches!(place.get(), PanelPlace::Beside { .. })
+                style:left=move || beside(place.get()).map(|(left, _)| format!("{left}px"))
+                style:width=move || beside(place.get()).map(|(_, width)| format!("{width}px"))
+                style:bottom=move || {
+                    (beside(place.get()).is_none() && lift.get() > 0.0)
+                        .then(|| format!("{}px", lift.get()))
+                }
                 role="dialog"
                 aria-labelledby="panel-title"
                 on:keydown=on_keydown
@@ -225,4 +239,97 @@ fn focus_text_at(reader: ReaderContext, start: Option<usize>) {
         target.set_tab_index(-1);
     }
     let _ = target.focus();
+}
+
+fn beside(place: PanelPlace) -> Option<(f64, f64)> {
+    match place {
+        PanelPlace::Beside { left, width } => Some((left, width)),
+        PanelPlace::Default => None,
+    }
+}
+
+/// Where the open panel goes, and how far above the layout viewport's bottom a panel at the
+/// bottom is lifted (the on-screen keyboard covers that much of it).
+fn placement_of(open_id: RwSignal<Option<String>>) -> (RwSignal<PanelPlace>, Memo<f64>) {
+    let place = RwSignal::new(PanelPlace::Default);
+    let visible = screen::tracked();
+    let lift = Memo::new(move |_| {
+        if open_id.with(Option::is_none) {
+            return 0.0;
+        }
+        visible.track();
+        let v = screen::visible_in_viewport();
+        (screen::layout_height() - v.bottom()).max(0.0).round()
+    });
+    // Placed again when the keyboard opens or closes, not as the reader pans or scrolls (the
+    // page must not be pulled back to the highlight then).
+    let seen_height = Memo::new(move |_| visible.with(|v| v.height.round()));
+    Effect::new(move |_| {
+        let Some(id) = open_id.get() else {
+            return;
+        };
+        seen_height.track();
+        request_animation_frame(move || {
+            let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+                return;
+            };
+            let rect = |selector: &str| {
+                document.query_selector(selector).ok().flatten().map(|e| {
+                    let r = e.get_bounding_client_rect();
+                    Rect {
+                        left: r.left(),
+                        top: r.top(),
+                        width: r.width(),
+                        height: r.height(),
+                    }
+                })
+            };
+            let width = document
+                .document_element()
+                .map_or(0.0, |e| f64::from(e.client_width()));
+            if let Some(text) = rect(".article-body") {
+                place.try_set(placement::panel(width, text, rect(".article-notes")));
+            }
+            // Once the panel is drawn where it goes, the passage is scrolled clear of it.
+            request_animation_frame(move || uncover(&id));
+        });
+    });
+    (place, lift)
+}
+
+/// Scrolls the page so that the paragraph of highlight `id` (or its first line) is not under
+/// the panel nor the keyboard.
+fn uncover(id: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(document) = window.document() else {
+        return;
+    };
+    let (Some(panel), Some(mark)) = (
+        document.query_selector(".panel").ok().flatten(),
+        document.get_element_by_id(&format!("h-{id}")),
+    ) else {
+        return;
+    };
+    let paragraph = mark
+        .closest("[data-b]")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| mark.clone());
+    let (p, m, block) = (
+        panel.get_bounding_client_rect(),
+        mark.get_bounding_client_rect(),
+        paragraph.get_bounding_client_rect(),
+    );
+    // Beside the text, the panel covers none of it.
+    if p.left() >= block.right() || p.right() <= block.left() {
+        return;
+    }
+    let v = screen::visible_in_viewport();
+    let free = (v.top, p.top().min(v.bottom()));
+    let by = placement::uncover((m.top(), m.bottom()), (block.top(), block.bottom()), free);
+    if by != 0.0 {
+        window.scroll_by_with_x_and_y(0.0, by);
+    }
 }

@@ -1,16 +1,20 @@
 //! The toolbar that appears near a text selection in the article: "Surligner" and a colour each.
-//! Keyboard: `h` highlights the current selection.
+//! Keyboard: `h` highlights the current selection. With a mouse it sits above the selection; on
+//! a touch screen below it (the system's own menu is above), always wholly on screen: see
+//! `crate::placement::toolbar`.
 
 use crate::{
     browser,
     notebook::Edit,
     notes::model::{make_id, new_highlight, Color},
     pages::reader::ReaderContext,
+    placement::{self, Rect},
     prefs,
     selection::{self, ArticleSelection},
     state::NotesState,
+    view::screen,
 };
-use leptos::{ev, prelude::*};
+use leptos::{ev, html, prelude::*};
 
 #[component]
 pub fn SelectionToolbar() -> impl IntoView {
@@ -19,19 +23,22 @@ pub fn SelectionToolbar() -> impl IntoView {
     let current = RwSignal::new(None::<ArticleSelection>);
     let last_color = RwSignal::new(prefs::last_color());
 
-    let read_selection = move || {
-        let selected = reader
+    let read = move || {
+        reader
             .body
             .get_untracked()
-            .and_then(|body| selection::current(&body, &reader.article.plain_text));
-        current.set(selected);
+            .and_then(|body| selection::current(&body, &reader.article.plain_text))
     };
+    let read_selection = move || current.set(read());
+    // The toolbar follows the selection as its handles move, and the text as it reflows.
     browser::on_document_event("selectionchange", move |_| read_selection());
+    let resize = window_event_listener(ev::resize, move |_| read_selection());
+    on_cleanup(move || resize.remove());
 
     let highlight = move |color: Color| {
-        // Read afresh: the selection may have changed since the toolbar was drawn.
-        read_selection();
-        let Some(sel) = current.get_untracked() else {
+        // Read afresh: the selection may have changed since the toolbar was drawn (a tap that
+        // took it away leaves the one the toolbar was shown for).
+        let Some(sel) = read().or_else(|| current.get_untracked()) else {
             return;
         };
         let now = browser::now_ms();
@@ -67,49 +74,77 @@ pub fn SelectionToolbar() -> impl IntoView {
     // Pressing a button must not take the selection away first.
     let keep_selection = |ev: web_sys::MouseEvent| ev.prevent_default();
 
-    move || {
-        current.get().map(|sel| {
-            // Above the selection, or below it when too close to the top of the page.
-            let scroll = web_sys::window()
-                .and_then(|w| w.scroll_y().ok())
-                .unwrap_or(0.0);
-            let below = sel.top - scroll < 64.0;
-            let top = if below { sel.bottom } else { sel.top };
-            let left = sel.center_x.max(150.0);
-            view! {
-                <div
-                    class="hl-toolbar"
-                    class:below=below
-                    role="toolbar"
-                    aria-label="Surligner la sélection"
-                    style:top=format!("{top}px")
-                    style:left=format!("{left}px")
-                    on:mousedown=keep_selection
-                >
-                    <button
-                        type="button"
-                        class="btn-primary"
-                        on:click=move |_| highlight(last_color.get_untracked())
-                    >
-                        "Surligner"
-                    </button>
-                    {Color::ALL
-                        .iter()
-                        .map(|&color| {
-                            view! {
-                                <button
-                                    type="button"
-                                    class=format!("swatch swatch-{}", color.as_str())
-                                    aria-pressed=move || (last_color.get() == color).to_string()
-                                    on:click=move |_| highlight(color)
-                                >
-                                    {color.label_fr()}
-                                </button>
-                            }
-                        })
-                        .collect_view()}
-                </div>
+    // The toolbar's size, measured once drawn, places it; it stays hidden until then.
+    let bar = NodeRef::<html::Div>::new();
+    let size = RwSignal::new(None::<(f64, f64)>);
+    Effect::new(move |_| {
+        current.track();
+        last_color.track();
+        if let Some(el) = bar.get() {
+            let r = el.get_bounding_client_rect();
+            let measured = Some((r.width(), r.height()));
+            if size.get_untracked() != measured {
+                size.set(measured);
             }
-        })
+        }
+    });
+    let visible = screen::tracked();
+    let place = Memo::new(move |_| {
+        let sel = current.get()?;
+        let (width, height) = size.get()?;
+        let selection = Rect {
+            left: sel.center_x,
+            top: sel.top,
+            width: 0.0,
+            height: sel.bottom - sel.top,
+        };
+        Some(placement::toolbar(
+            selection,
+            width,
+            height,
+            visible.get(),
+            screen::pointer(),
+        ))
+    });
+    let px = move |f: fn(&placement::Placed) -> f64| {
+        move || format!("{}px", place.get().as_ref().map_or(0.0, f))
+    };
+
+    view! {
+        <Show when=move || current.with(Option::is_some)>
+            <div
+                class="hl-toolbar"
+                node_ref=bar
+                role="toolbar"
+                aria-label="Surligner la sélection"
+                style:left=px(|p| p.left)
+                style:top=px(|p| p.top)
+                style:visibility=move || if place.with(Option::is_some) { "visible" } else { "hidden" }
+                on:mousedown=keep_selection
+            >
+                <button
+                    type="button"
+                    class="btn-primary"
+                    on:click=move |_| highlight(last_color.get_untracked())
+                >
+                    "Surligner"
+                </button>
+                {Color::ALL
+                    .iter()
+                    .map(|&color| {
+                        view! {
+                            <button
+                                type="button"
+                                class=format!("swatch swatch-{}", color.as_str())
+                                aria-pressed=move || (last_color.get() == color).to_string()
+                                on:click=move |_| highlight(color)
+                            >
+                                {color.label_fr()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </Show>
     }
 }
