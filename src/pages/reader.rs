@@ -11,6 +11,7 @@ use crate::{
     pages::not_found::NotFound,
     paths,
     progress::{self, Position},
+    screen::{uncover_scroll, Rect},
     search,
     state::NotesState,
     view::{
@@ -111,18 +112,49 @@ pub struct ReaderContext {
 }
 
 impl ReaderContext {
-    /// Scrolls to a highlight's first mark and focuses it.
+    /// Scrolls a highlight's first mark to the middle of the window and focuses it.
     pub fn focus_highlight(&self, id: &str) {
-        if let Some(mark) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(&format!("h-{id}")))
-        {
-            mark.scroll_into_view_with_bool(false);
+        if let Some(mark) = mark_element(id) {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Center);
+            mark.scroll_into_view_with_scroll_into_view_options(&options);
             if let Some(mark) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&mark) {
                 let _ = mark.focus();
             }
         }
     }
+
+    /// When the open panel covers its highlight (a bottom sheet on a small window), scrolls the
+    /// mark to the middle of the part of the window the panel leaves free.
+    pub fn uncover_highlight(&self, id: &str) {
+        let (Some(window), Some(mark)) = (web_sys::window(), mark_element(id)) else {
+            return;
+        };
+        let Some(panel) = window
+            .document()
+            .and_then(|d| d.query_selector(".panel").ok().flatten())
+        else {
+            return;
+        };
+        let rect = |e: &web_sys::Element| {
+            let r = e.get_bounding_client_rect();
+            Rect {
+                top: r.top(),
+                bottom: r.bottom(),
+                left: r.left(),
+                right: r.right(),
+            }
+        };
+        if let Some(dy) = uncover_scroll(rect(&mark), rect(&panel)) {
+            window.scroll_by_with_x_and_y(0.0, dy);
+        }
+    }
+}
+
+fn mark_element(id: &str) -> Option<web_sys::Element> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&format!("h-{id}")))
 }
 
 /// Places every live highlight of the article in its current text.

@@ -32,6 +32,9 @@ pub fn HighlightPanel() -> impl IntoView {
                 if let Some(t) = textarea.get_untracked() {
                     let _ = t.focus();
                 }
+                if let Some(id) = reader.open.get_untracked() {
+                    reader.uncover_highlight(&id);
+                }
             });
         }
     });
