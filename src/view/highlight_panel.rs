@@ -1,6 +1,8 @@
 //! The panel of one highlight: its note (saved as the reader types), its colour, and deletion.
 
-use crate::{notebook::Edit, notes::model::Color, pages::reader::ReaderContext, state::NotesState};
+use crate::{
+    notebook::Edit, notes::model::Color, state::NotesState, view::reader_context::ReaderContext,
+};
 use leptos::{html, prelude::*};
 
 #[component]

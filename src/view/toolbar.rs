@@ -5,10 +5,10 @@ use crate::{
     browser,
     notebook::Edit,
     notes::model::{make_id, new_highlight, Color},
-    pages::reader::ReaderContext,
     prefs,
     selection::{self, ArticleSelection},
     state::NotesState,
+    view::reader_context::ReaderContext,
 };
 use leptos::{ev, prelude::*};
 
