@@ -7,6 +7,18 @@ PUBLIC_URL ?= /
 
 .PHONY: setup serve build build-sub build-update test check unit e2e bench bench-quick clean
 
+# Release builds only: std rebuilt for size, panics abort at once without a message
+# (`immediate-abort`), no file/line locations nor Debug formatting compiled in. Stable rustc
+# with RUSTC_BOOTSTRAP (scripts/setup.sh adds rust-src). RUSTFLAGS replaces the rustflags of
+# .cargo/config.toml, hence `--cfg erase_components` again. `cargo test`/clippy never see these;
+# a trap in the release app shows « Une erreur est survenue — Recharger » (assets/boot.js).
+RELEASE_ENV := RUSTC_BOOTSTRAP=1 \
+  CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+  CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
+  CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT=true \
+  CARGO_PROFILE_RELEASE_PANIC=immediate-abort \
+  RUSTFLAGS="--cfg erase_components -Zlocation-detail=none -Zfmt-debug=none"
+
 setup:
 	scripts/setup.sh
 
@@ -15,11 +27,11 @@ serve: setup build
 	node tests/e2e/server.mjs dist $(PUBLIC_URL) $(PORT)
 
 build:
-	trunk build --release --public-url $(PUBLIC_URL)
+	$(RELEASE_ENV) trunk build --release --public-url $(PUBLIC_URL)
 
 # The same release build for a sub-path, which the browser tests serve under /liseuse/.
 build-sub:
-	trunk build --release --public-url /liseuse/ --dist target/dist-sub
+	$(RELEASE_ENV) trunk build --release --public-url /liseuse/ --dist target/dist-sub
 
 # A second build with one more paragraph: the browser tests deploy it over the first to check
 # that the update is noticed, offered and applied.
@@ -27,7 +39,7 @@ build-update:
 	rm -rf target/content-update && mkdir -p target && cp -r content target/content-update
 	printf '\nMise à jour de test, ce paragraphe vient de la seconde version.\n' \
 	  >> target/content-update/il-est-temps-de-nous-faire-confiance.md
-	LISEUSE_CONTENT_DIR=$(CURDIR)/target/content-update trunk build --release --dist target/dist-update
+	$(RELEASE_ENV) LISEUSE_CONTENT_DIR=$(CURDIR)/target/content-update trunk build --release --dist target/dist-update
 
 ## Install what is missing (Chromium included), then run every check and test.
 test:
@@ -46,8 +58,9 @@ e2e:
 	node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
 ## The benchmark (see bench/bench.mjs): prints a table, writes bench/results/*.json.
+# (The scale builds it makes are release builds too.)
 bench: setup build
-	node bench/bench.mjs
+	$(RELEASE_ENV) node bench/bench.mjs
 
 # One run of each measure, without the scale builds, so the benchmark cannot rot unnoticed; its
 # numbers are noisy, so neither they nor a failure to run stop the tests (a warning is printed).

@@ -7,12 +7,14 @@
 //     reload on any URL finds a file without rewrite rules; `404.html` for hosts that serve it.
 //  3. sw.js: the service worker, with the exact list of this build's files to precache and a
 //     cache name derived from their content (an identical build keeps its cache).
+//  4. A `.br` and a `.gz` copy beside each large file, for hosts that serve them (see README).
 // The articles are those the build script rendered (one `prerender/<slug>.html` each), so
 // LISEUSE_CONTENT_DIR, which points the build at another folder, reaches this hook too.
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync, cpSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join, relative, sep } from "node:path";
 import { createHash } from "node:crypto";
+import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
@@ -110,7 +112,7 @@ function files(dir) {
 }
 const built = files(staging)
   .map((path) => relative(staging, path).split(sep).join("/"))
-  .filter((path) => path !== "sw.js")
+  .filter((path) => path !== "sw.js" && !/\.(br|gz)$/.test(path))
   .sort();
 const digest = createHash("sha256");
 for (const path of built) {
@@ -129,3 +131,13 @@ const worker = readFileSync("assets/sw.js", "utf8")
   .replace("__LISEUSE_PRECACHE__", JSON.stringify(precache, null, 2));
 writeFileSync(join(staging, "sw.js"), worker);
 console.log(`post-build: CSP with ${hashes.length} script hash(es), ${pages.length} route shells, sw.js precaching ${precache.length} files as ${cacheName}`);
+
+// 4. Precompressed copies: brotli at its best quality and gzip at level 9, done once here
+// rather than by the host on each request (nginx `brotli_static`/`gzip_static`, Caddy
+// `file_server { precompressed br gzip }`). Only where it pays: text and wasm over 1 kB.
+for (const path of files(staging)) {
+  if (!/\.(html|js|css|wasm|json|svg|webmanifest)$/.test(path) || statSync(path).size < 1024) continue;
+  const body = readFileSync(path);
+  writeFileSync(`${path}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+  writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
+}

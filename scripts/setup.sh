@@ -20,6 +20,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# std's sources: the release wasm rebuilds std for size (`build-std`, see the Makefile).
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  say "adding the rust-src component"
+  rustup component add rust-src
+fi
+
 # Trunk 0.21 (0.22 needs a newer rustc).
 if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
   say "installing trunk 0.21 (compiles for several minutes)"

@@ -1,6 +1,6 @@
 //! Liseuse: a reading app for French articles, with highlights and notes kept in the browser.
 //!
-//! Pure logic (`content`, `fold`, `search`, `paths`, `layout`, `notes`, `notebook`, `placement`) is apart from the browser
+//! Pure logic (`content`, `fold`, `search`, `paths`, `layout`, `notes`, `notebook`, `placement`, `screen`) is apart from the browser
 //! layer (`app`, `pages`, `view`, `state`, `storage`, `selection`, `prefs`, `offline`,
 //! `browser`), so that it is tested natively with `cargo test`.
 
@@ -12,6 +12,7 @@ pub mod notes;
 pub mod paths;
 pub mod placement;
 pub mod progress;
+pub mod screen;
 pub mod search;
 pub mod settings;
 pub mod sync;

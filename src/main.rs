@@ -1,6 +1,9 @@
 use liseuse::browser;
 
 fn main() {
+    // Development builds only: the release build aborts on a panic without a message (see the
+    // Makefile), and assets/boot.js offers a reload.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     // An article's page shows its static copy first (see `browser::end_prerender`): let it be
     // painted before the app builds its own page, which would otherwise delay that first paint

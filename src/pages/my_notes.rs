@@ -11,10 +11,10 @@ use crate::{
         transfer::{self, ArticleMeta},
     },
     offline::OfflineState,
-    pages::reader::{anchor_article, Anchored},
     paths,
     state::NotesState,
     view::loading::Loading,
+    view::reader_context::{anchor_article, Anchored},
 };
 use leptos::{prelude::*, task::spawn_local};
 use std::collections::BTreeMap;

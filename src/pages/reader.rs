@@ -3,10 +3,6 @@ use crate::{
     catalog::{Catalog, Load, LoadError},
     content::{self, Article},
     layout::Placed,
-    notes::{
-        anchor::{Anchorer, Anchoring},
-        model::Highlight,
-    },
     offline::OfflineState,
     pages::not_found::NotFound,
     paths,
@@ -19,6 +15,7 @@ use crate::{
         article_notes::ArticleNotes,
         highlight_panel::HighlightPanel,
         loading::{LoadFailed, Loading},
+        reader_context::{anchor_article, ReaderContext},
         toolbar::SelectionToolbar,
     },
 };
@@ -27,7 +24,7 @@ use leptos_router::{
     components::A,
     hooks::{use_navigate, use_params_map, use_query_map},
 };
-use std::{ops::Range, time::Duration};
+use std::time::Duration;
 
 /// The reader page for `/lire/<slug>/`.
 #[component]
@@ -87,84 +84,6 @@ impl PartialEq for Shown {
             _ => false,
         }
     }
-}
-
-/// A live highlight and where it sits in the current text (`None`: orphaned).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Anchored {
-    pub highlight: Highlight,
-    pub range: Option<Range<usize>>,
-}
-
-/// Everything the reader page's parts share.
-#[derive(Clone, Copy)]
-pub struct ReaderContext {
-    pub article: &'static Article,
-    pub anchored: Memo<Vec<Anchored>>,
-    /// The highlight whose panel is open.
-    pub open: RwSignal<Option<String>>,
-    pub announcer: Announcer,
-    pub body: NodeRef<html::Div>,
-    /// The route has already moved on to another article, which is loading: this page stays
-    /// on screen meanwhile, but inert (its links, keys and text would act on the wrong article).
-    pub stale: Memo<bool>,
-}
-
-impl ReaderContext {
-    /// Scrolls to a highlight's first mark and focuses it.
-    pub fn focus_highlight(&self, id: &str) {
-        if let Some(mark) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(&format!("h-{id}")))
-        {
-            mark.scroll_into_view_with_bool(false);
-            if let Some(mark) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&mark) {
-                let _ = mark.focus();
-            }
-        }
-    }
-}
-
-/// Places every live highlight of the article in its current text.
-pub fn anchor_article(article: &Article, highlights: &[Highlight]) -> Vec<Anchored> {
-    let text = article.plain_text.as_str();
-    // The text is prepared once for all highlights, not once per highlight.
-    let anchorer = Anchorer::new(text);
-    let mut anchored: Vec<Anchored> = highlights
-        .iter()
-        .filter(|h| !h.deleted)
-        .map(|h| {
-            let range = match anchorer.anchor(&h.quote, &h.position) {
-                Anchoring::Exact(r) | Anchoring::Moved(r) | Anchoring::Approximate(r) => {
-                    Some(snap_to_text(anchorer.chars(), r))
-                }
-                Anchoring::Orphan => None,
-            };
-            Anchored {
-                highlight: h.clone(),
-                range,
-            }
-        })
-        .collect();
-    // Reading order; orphans last.
-    anchored.sort_by_key(|a| {
-        (
-            a.range.as_ref().map_or(usize::MAX, |r| r.start),
-            a.highlight.created,
-        )
-    });
-    anchored
-}
-
-/// Keeps a range off the separators between blocks, so its first char is in a rendered run.
-fn snap_to_text(text: &[char], range: Range<usize>) -> Range<usize> {
-    let chars = &text[range.start.min(text.len())..range.end.min(text.len())];
-    let lead = chars.iter().take_while(|c| c.is_whitespace()).count();
-    let trail = chars.iter().rev().take_while(|c| c.is_whitespace()).count();
-    if lead == chars.len() {
-        return range;
-    }
-    range.start + lead..range.end - trail
 }
 
 #[component]

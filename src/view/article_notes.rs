@@ -1,7 +1,7 @@
 //! The side panel of an article: the reader's note on the whole article, and the article's
 //! highlights in reading order with their notes; choosing one scrolls to it.
 
-use crate::{browser, notebook::Edit, pages::reader::ReaderContext, state::NotesState};
+use crate::{browser, notebook::Edit, state::NotesState, view::reader_context::ReaderContext};
 use leptos::prelude::*;
 
 #[component]

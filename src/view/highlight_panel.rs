@@ -7,10 +7,9 @@
 use crate::{
     notebook::Edit,
     notes::model::{Color, Highlight},
-    pages::reader::ReaderContext,
     placement::{self, PanelPlace, Rect},
     state::NotesState,
-    view::screen,
+    view::{reader_context::ReaderContext, screen},
 };
 use leptos::{html, prelude::*};
 use std::time::Duration;
@@ -59,6 +58,9 @@ pub fn HighlightPanel() -> impl IntoView {
             request_animation_frame(move || {
                 if let Some(t) = textarea.get_untracked() {
                     let _ = t.focus();
+                }
+                if let Some(id) = reader.open.get_untracked() {
+                    reader.uncover_highlight(&id);
                 }
             });
         }

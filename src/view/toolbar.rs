@@ -7,12 +7,11 @@ use crate::{
     browser,
     notebook::Edit,
     notes::model::{make_id, new_highlight, Color},
-    pages::reader::ReaderContext,
     placement::{self, Rect},
     prefs,
     selection::{self, ArticleSelection},
     state::NotesState,
-    view::screen,
+    view::{reader_context::ReaderContext, screen},
 };
 use leptos::{ev, html, prelude::*};
 

@@ -4,6 +4,7 @@
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { join, normalize, extname } from "node:path";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -19,17 +20,25 @@ const TYPES = {
   ".txt": "text/plain; charset=utf-8",
 };
 
+/** What `compress` sends compressed. */
+const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".css", ".wasm", ".json", ".webmanifest", ".svg", ".txt"]);
+
 /** Starts a server for `root` mounted at `prefix` ("/" or "/liseuse/"); `setRoot` swaps the
- * folder served, as a deployment of a new build does. */
-export async function serve(root, { prefix = "/", port = 0 } = {}) {
+ * folder served, as a deployment of a new build does. With `compress`, text and wasm go out in
+ * the encoding the client asks for, brotli first, then gzip, as hosts do: the `.br`/`.gz` copy
+ * beside the file when there is one (nginx `brotli_static`/`gzip_static`, Caddy `precompressed`),
+ * else compressed on the fly at a host's usual level (kept in memory, so a repeated request
+ * does not cost the server's CPU again). */
+export async function serve(root, { prefix = "/", port = 0, compress = false } = {}) {
+  const onTheFly = new Map();
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, "http://localhost");
       let path = decodeURIComponent(url.pathname);
-      if (!path.startsWith(prefix)) return notFound(res);
+      if (!path.startsWith(prefix)) return notFound(req, res);
       path = "/" + path.slice(prefix.length);
       const file = normalize(join(root, path));
-      if (!file.startsWith(normalize(root))) return notFound(res);
+      if (!file.startsWith(normalize(root))) return notFound(req, res);
       let info = await stat(file).catch(() => null);
       if (info?.isDirectory()) {
         if (!url.pathname.endsWith("/")) {
@@ -38,28 +47,46 @@ export async function serve(root, { prefix = "/", port = 0 } = {}) {
         }
         const index = join(file, "index.html");
         info = await stat(index).catch(() => null);
-        if (info) return send(res, index, 200);
-        return notFound(res);
+        if (info) return send(req, res, index, 200);
+        return notFound(req, res);
       }
-      if (info) return send(res, file, 200);
-      return notFound(res);
+      if (info) return send(req, res, file, 200);
+      return notFound(req, res);
     } catch (e) {
       res.writeHead(500);
       res.end(String(e));
     }
   });
-  async function notFound(res) {
+  async function notFound(req, res) {
     const page = join(root, "404.html");
-    if (await stat(page).catch(() => null)) return send(res, page, 404);
+    if (await stat(page).catch(() => null)) return send(req, res, page, 404);
     res.writeHead(404, { "Content-Type": "text/plain" });
     res.end("Not found");
   }
-  async function send(res, file, status) {
-    const body = await readFile(file);
-    res.writeHead(status, {
+  async function send(req, res, file, status) {
+    let body = await readFile(file);
+    const headers = {
       "Content-Type": TYPES[extname(file)] ?? "application/octet-stream",
       "Cache-Control": "no-cache",
-    });
+    };
+    const accepted = req.headers["accept-encoding"] ?? "";
+    const encoding = !compress || !COMPRESSIBLE.has(extname(file)) ? null : /\bbr\b/.test(accepted) ? "br" : /\bgzip\b/.test(accepted) ? "gzip" : null;
+    if (encoding) {
+      const ready = await readFile(file + (encoding === "br" ? ".br" : ".gz")).catch(() => null);
+      if (ready) body = ready;
+      else {
+        const key = `${encoding} ${file}`;
+        let kept = onTheFly.get(key);
+        if (!kept || !kept.source.equals(body)) {
+          const out = encoding === "br" ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }) : gzipSync(body, { level: 6 });
+          onTheFly.set(key, (kept = { source: body, out }));
+        }
+        body = kept.out;
+      }
+      headers["Content-Encoding"] = encoding;
+      headers.Vary = "Accept-Encoding";
+    }
+    res.writeHead(status, headers);
     res.end(body);
   }
   await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));

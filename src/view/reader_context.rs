@@ -1,0 +1,123 @@
+//! The reader page's shared state: the article, its placed highlights, the open panel. The page
+//! (`pages::reader`) provides it; its parts (toolbar, highlight panel, article notes) use it.
+
+use crate::{
+    content::Article,
+    notes::{
+        anchor::{Anchorer, Anchoring},
+        model::Highlight,
+    },
+    screen::{uncover_scroll, Rect},
+    view::announcer::Announcer,
+};
+use leptos::{html, prelude::*};
+use std::ops::Range;
+
+/// A live highlight and where it sits in the current text (`None`: orphaned).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anchored {
+    pub highlight: Highlight,
+    pub range: Option<Range<usize>>,
+}
+
+/// Everything the reader page's parts share.
+#[derive(Clone, Copy)]
+pub struct ReaderContext {
+    pub article: &'static Article,
+    pub anchored: Memo<Vec<Anchored>>,
+    /// The highlight whose panel is open.
+    pub open: RwSignal<Option<String>>,
+    pub announcer: Announcer,
+    pub body: NodeRef<html::Div>,
+    /// The route has already moved on to another article, which is loading: this page stays
+    /// on screen meanwhile, but inert (its links, keys and text would act on the wrong article).
+    pub stale: Memo<bool>,
+}
+
+impl ReaderContext {
+    /// Scrolls a highlight's first mark to the middle of the window and focuses it.
+    pub fn focus_highlight(&self, id: &str) {
+        if let Some(mark) = mark_element(id) {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Center);
+            mark.scroll_into_view_with_scroll_into_view_options(&options);
+            if let Some(mark) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&mark) {
+                let _ = mark.focus();
+            }
+        }
+    }
+
+    /// When the open panel covers its highlight (a bottom sheet on a small window), scrolls the
+    /// mark to the middle of the part of the window the panel leaves free.
+    pub fn uncover_highlight(&self, id: &str) {
+        let (Some(window), Some(mark)) = (web_sys::window(), mark_element(id)) else {
+            return;
+        };
+        let Some(panel) = window
+            .document()
+            .and_then(|d| d.query_selector(".panel").ok().flatten())
+        else {
+            return;
+        };
+        let rect = |e: &web_sys::Element| {
+            let r = e.get_bounding_client_rect();
+            Rect {
+                top: r.top(),
+                bottom: r.bottom(),
+                left: r.left(),
+                right: r.right(),
+            }
+        };
+        if let Some(dy) = uncover_scroll(rect(&mark), rect(&panel)) {
+            window.scroll_by_with_x_and_y(0.0, dy);
+        }
+    }
+}
+
+fn mark_element(id: &str) -> Option<web_sys::Element> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&format!("h-{id}")))
+}
+
+/// Places every live highlight of the article in its current text.
+pub fn anchor_article(article: &Article, highlights: &[Highlight]) -> Vec<Anchored> {
+    let text = article.plain_text.as_str();
+    // The text is prepared once for all highlights, not once per highlight.
+    let anchorer = Anchorer::new(text);
+    let mut anchored: Vec<Anchored> = highlights
+        .iter()
+        .filter(|h| !h.deleted)
+        .map(|h| {
+            let range = match anchorer.anchor(&h.quote, &h.position) {
+                Anchoring::Exact(r) | Anchoring::Moved(r) | Anchoring::Approximate(r) => {
+                    Some(snap_to_text(anchorer.chars(), r))
+                }
+                Anchoring::Orphan => None,
+            };
+            Anchored {
+                highlight: h.clone(),
+                range,
+            }
+        })
+        .collect();
+    // Reading order; orphans last.
+    anchored.sort_by_key(|a| {
+        (
+            a.range.as_ref().map_or(usize::MAX, |r| r.start),
+            a.highlight.created,
+        )
+    });
+    anchored
+}
+
+/// Keeps a range off the separators between blocks, so its first char is in a rendered run.
+fn snap_to_text(text: &[char], range: Range<usize>) -> Range<usize> {
+    let chars = &text[range.start.min(text.len())..range.end.min(text.len())];
+    let lead = chars.iter().take_while(|c| c.is_whitespace()).count();
+    let trail = chars.iter().rev().take_while(|c| c.is_whitespace()).count();
+    if lead == chars.len() {
+        return range;
+    }
+    range.start + lead..range.end - trail
+}

@@ -1,0 +1,77 @@
+// The release build as readers get it: a wasm trap (no panic message any more, see the Makefile)
+// leaves a way to reload with nothing lost; a deep link to a highlight shows it mid-screen.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { sharedBrowserAndServer, newPage, appReady, contentArticles, selectText } from "./harness.mjs";
+
+const [article] = contentArticles();
+const env = sharedBrowserAndServer();
+const articleUrl = () => `${env.server.url}lire/${article.slug}/`;
+
+test("a wasm trap offers « Une erreur est survenue — Recharger », and reloading loses nothing", async () => {
+  const page = await newPage(env.browser);
+  // Trunk's loader hands the wasm instance to this event; the test keeps its raw exports.
+  await page.addInitScript(() => addEventListener("TrunkApplicationStarted", (e) => (window.__wasm = e.detail.wasm)));
+  await page.goto(articleUrl());
+  await appReady(page);
+  await selectText(page, "le voyageur frugal Loïc Simon");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.locator(".article-body mark").first().waitFor();
+  assert.equal(await page.getByRole("alert").filter({ hasText: "Une erreur est survenue" }).count(), 0);
+  // A real trap: an impossible allocation aborts (as a panic does in this build), out of a
+  // task, uncaught, as a bug in an event handler would.
+  await page.evaluate(() => {
+    if (typeof window.__wasm?.__wbindgen_malloc !== "function") throw new Error("no wasm exports");
+    setTimeout(() => window.__wasm.__wbindgen_malloc(-16, 1));
+  });
+  const alert = page.getByRole("alert").filter({ hasText: "Une erreur est survenue" });
+  await alert.waitFor();
+  assert.equal((await alert.innerText()).replace(/\s+/g, " ").trim(), "Une erreur est survenue — Recharger");
+  // The banner is over the page wherever it is scrolled, and its button has the focus.
+  const box = await alert.boundingBox();
+  assert.ok(box.y >= 0 && box.y < 100, `banner at ${box.y}`);
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Recharger");
+  // It was a trap, and the only problem of the page.
+  assert.deepEqual(page.problems().map((p) => p.replace(/:.*/s, "")), ["exception"]);
+  assert.match(page.problems()[0], /unreachable/);
+  await Promise.all([page.waitForEvent("load"), alert.getByRole("button", { name: "Recharger" }).click()]);
+  await appReady(page);
+  await page.locator(".article-body mark", { hasText: "le voyageur frugal" }).first().waitFor();
+  assert.equal(await page.getByRole("alert").filter({ hasText: "Une erreur est survenue" }).count(), 0);
+});
+
+test("a deep link to a highlight in an 800×500 window shows it mid-screen, above its open panel", async () => {
+  const page = await newPage(env.browser, { viewport: { width: 800, height: 500 } });
+  await page.goto(articleUrl());
+  await appReady(page);
+  await selectText(page, "C’est l’idée de la récompense morale");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  const id = await page.locator(".article-body mark[data-id]").first().getAttribute("data-id");
+  await page.goto(env.server.url);
+  await appReady(page);
+  await page.goto(`${articleUrl()}#h-${id}`);
+  await appReady(page);
+  await page.getByRole("dialog").waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === "panel-note");
+  // Once the scrolling has settled (two frames alike).
+  const where = () =>
+    page.evaluate(
+      () =>
+        new Promise((resolve) =>
+          requestAnimationFrame(() => {
+            const m = document.getElementById(document.location.hash.slice(1)).getBoundingClientRect();
+            const p = document.querySelector(".panel").getBoundingClientRect();
+            resolve({ top: m.top, bottom: m.bottom, panelTop: p.top, height: innerHeight });
+          }),
+        ),
+    );
+  let at = await where();
+  for (let last = null; JSON.stringify(at) !== JSON.stringify(last); ) [last, at] = [at, await where()];
+  // Whole, above the panel, in the middle of the window's free part (not at an edge).
+  assert.ok(at.top >= 0 && at.bottom <= at.panelTop, JSON.stringify(at));
+  const middle = (at.top + at.bottom) / 2;
+  assert.ok(Math.abs(middle - at.panelTop / 2) <= 24, `mark at ${middle} px, free space's middle at ${at.panelTop / 2} px (${JSON.stringify(at)})`);
+  // The panel leaves room for the passage's context: at least a third of the window.
+  assert.ok(at.panelTop >= at.height / 3, JSON.stringify(at));
+  assert.deepEqual(page.problems(), []);
+});
