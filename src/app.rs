@@ -6,17 +6,17 @@ use crate::{
     notes::transfer,
     offline::OfflineState,
     pages::{
-        library::Library,
-        my_notes::MyNotes,
-        not_found::NotFound,
-        reader::Reader,
-        search::{SearchPage, SearchQuery},
-        sync::SyncPage,
+        library::Library, my_notes::MyNotes, not_found::NotFound, reader::Reader,
+        search::SearchPage, sync::SyncPage,
     },
     paths,
     state::{NotesState, Notice},
     sync_driver::SyncDriver,
-    view::{display::DisplaySettings, search_box::SearchBox, shortcuts::Shortcuts},
+    view::{
+        display::DisplaySettings,
+        search_box::{SearchBox, SearchQuery},
+        shortcuts::Shortcuts,
+    },
 };
 use leptos::{ev, prelude::*};
 use leptos_router::{

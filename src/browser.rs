@@ -104,6 +104,11 @@ pub fn is_field_focused() -> bool {
         })
 }
 
+/// Percent-encodes a search query for a URL.
+pub fn encode_query(q: &str) -> String {
+    js_sys::encode_uri_component(q).into()
+}
+
 /// Sets the tab's title: "<page> · Liseuse".
 pub fn set_title(page: &str) {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {

@@ -7,13 +7,10 @@ use crate::{
     paths,
     search::{self, Found, Hit, Snippet},
     state::NotesState,
+    view::search_box::SearchQuery,
 };
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};
-
-/// The query being searched, shared by the header's box and the results page.
-#[derive(Clone, Copy)]
-pub struct SearchQuery(pub RwSignal<String>);
 
 /// How many results are shown.
 const LIMIT: usize = 30;
@@ -104,7 +101,7 @@ fn result(base: &'static str, q: &str, hit: Hit) -> impl IntoView {
     let article = paths::article(base, &hit.slug);
     let (href, kind) = match &hit.found {
         Found::Passage { block } => (
-            format!("{article}?q={}#t-{block}", encode(q)),
+            format!("{article}?q={}#t-{block}", browser::encode_query(q)),
             "Dans le texte",
         ),
         Found::Title => (article.clone(), "Titre"),
@@ -154,9 +151,4 @@ pub fn snippet(s: Snippet) -> impl IntoView {
             }
         })
         .collect_view()
-}
-
-/// Percent-encodes a query for a URL.
-pub fn encode(q: &str) -> String {
-    js_sys::encode_uri_component(q).into()
 }

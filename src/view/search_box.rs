@@ -1,15 +1,15 @@
 //! The header's search box: typing shows results as you go (`/recherche/?q=`); `/` focuses it.
 
-use crate::{
-    browser,
-    pages::search::{encode, SearchQuery},
-    paths,
-};
+use crate::{browser, paths};
 use leptos::{ev, html, prelude::*};
 use leptos_router::{
     hooks::{use_location, use_navigate, use_query_map},
     NavigateOptions,
 };
+
+/// The query being searched, shared by the header's box and the results page.
+#[derive(Clone, Copy)]
+pub struct SearchQuery(pub RwSignal<String>);
 
 #[component]
 pub fn SearchBox() -> impl IntoView {
@@ -32,7 +32,11 @@ pub fn SearchBox() -> impl IntoView {
         typed.set(q.clone());
         let replace = on_search_page.get_untracked();
         navigate(
-            &format!("{}?q={}", paths::search(base, ""), encode(&q)),
+            &format!(
+                "{}?q={}",
+                paths::search(base, ""),
+                browser::encode_query(&q)
+            ),
             NavigateOptions {
                 replace,
                 ..Default::default()
