@@ -9,7 +9,10 @@
 //   6. scale: 5, 50 and 500 generated articles (build time, weight, time to text);
 //   7. phone profile: time to text and app ready, cold and warm, with Lighthouse's mobile
 //      throttling (150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up, CPU ×4, 390×844),
-//      against the static baseline in the same run.
+//      against the static baseline in the same run;
+//   8. sync: a pass through a real WebDAV server (WsgiDAV, as the sync tests start it) with
+//      10,000 highlights over 500 articles, nothing changed, and one article changed on the
+//      server: requests and time.
 // dist/ is served compressed, as hosts do (brotli when asked, else gzip: tests/e2e/server.mjs).
 // Medians of interleaved runs; results as a table and as JSON in bench/results/.
 // Times are measured in the page (performance.now), first paint after the DOM change being the
@@ -22,6 +25,7 @@ import { execFileSync } from "node:child_process";
 import os from "node:os";
 import { serve } from "../tests/e2e/server.mjs";
 import { ROOT, CHROMIUM, CHROMIUM_ARGS, contentArticles } from "../tests/e2e/harness.mjs";
+import { startWebdav } from "../tests/e2e/webdav.mjs";
 
 const quick = process.argv.includes("--quick");
 // `--phone [runs]`: only the weight and the phone profile (to try a change quickly).
@@ -346,6 +350,67 @@ async function searchTiming(server) {
   return { first: times[0], median: median(times.slice(2)) };
 }
 
+/** One sync pass started by « Synchroniser maintenant »: its requests to the WebDAV server and
+ * its time, from the click to the last answer once the server has been quiet for 500 ms. */
+async function syncPass(page, davBase) {
+  const requests = [];
+  let last = 0;
+  const onRequest = (r) => r.url().startsWith(davBase) && r.method() !== "OPTIONS" && requests.push(r.method());
+  const onDone = (r) => r.url().startsWith(davBase) && (last = performance.now());
+  page.on("request", onRequest);
+  page.on("requestfinished", onDone);
+  page.on("requestfailed", onDone);
+  const start = performance.now();
+  await page.getByRole("button", { name: "Synchroniser maintenant" }).click();
+  const deadline = start + 300000;
+  while (performance.now() < deadline && (requests.length === 0 || last === 0 || performance.now() - last < 500)) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  page.off("request", onRequest);
+  page.off("requestfinished", onDone);
+  page.off("requestfailed", onDone);
+  return { requests: requests.length, kinds: requests.join(" "), ms: last - start };
+}
+
+async function syncTimings(server, { articles = 500, perArticle = 20 } = {}) {
+  const dav = await startWebdav("wsgidav", { origin: server.origin });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}synchro/`);
+    await page.evaluate(({ articles, perArticle }) => {
+      for (let a = 0; a < articles; a++) {
+        const slug = `banc-${a}`;
+        const highlights = [];
+        for (let i = 0; i < perArticle; i++) {
+          highlights.push({
+            id: `s${a}-${i}`, article: slug, color: "yellow", note: `note ${i}`, created: 1000 + i, updated: 1000 + i,
+            quote: { exact: `passage ${i}`, prefix: "avant ", suffix: " après" }, position: { start: i * 20, end: i * 20 + 10 },
+          });
+        }
+        localStorage.setItem(`liseuse:article:${slug}`, JSON.stringify({ schema: 2, article: slug, record: { highlights } }));
+      }
+    }, { articles, perArticle });
+    await page.reload();
+    await page.getByLabel("Adresse du dossier WebDAV", { exact: true }).fill(dav.url);
+    await page.getByLabel("Identifiant", { exact: true }).fill(dav.user);
+    await page.getByLabel("Mot de passe", { exact: true }).fill(dav.password);
+    const first = await syncPass(page, dav.base);
+    const quiet = await syncPass(page, dav.base);
+    // Another device adds a highlight to one article.
+    const file = await dav.get("liseuse/banc-0.json");
+    const doc = JSON.parse(file.text);
+    doc.record.highlights.push({ ...doc.record.highlights[0], id: "ailleurs", note: "d’un autre appareil", updated: Date.now() });
+    await dav.put("liseuse/banc-0.json", JSON.stringify(doc), file.etag ? { "If-Match": file.etag } : {});
+    const oneChanged = await syncPass(page, dav.base);
+    const status = await page.locator("p.sync-status").textContent();
+    return { articles, highlights: articles * perArticle, first, quiet, oneChanged, status };
+  } finally {
+    await context.close();
+    await dav.stop();
+  }
+}
+
 async function timeToTextTable(server, articles) {
   const rows = [];
   for (const a of articles) {
@@ -429,6 +494,13 @@ try {
     results.notebook = await notebookTimings(server, articles);
     step("search");
     results.search = { articles: articles.length, ...(await searchTiming(server)) };
+    step("sync");
+    try {
+      results.sync = await syncTimings(server);
+    } catch (e) {
+      // No WebDAV server here (setup.sh --with-browser installs it): said, not fatal.
+      results.sync = { error: String(e.message ?? e) };
+    }
   }
 } finally {
   await server.close();
@@ -507,6 +579,16 @@ if (results.scale) {
   say(`7. Phone profile (${p.profile.latency} ms RTT, ${p.profile.down * 8 / 1e6} Mbit/s down, CPU ×${p.profile.cpu}, ${p.profile.viewport.width}×${p.profile.viewport.height}), « ${p.article} », median`);
   for (const v of ["cold", "warm"]) {
     say(`   ${v}: time to text ${ms(p[v].app)} vs static ${ms(p[v].baseline)} = ×${round(p[v].ratio, 2)} (budget ×1.15)   app ready ${ms(p[v].ready)} = ×${round(p[v].readyRatio, 2)} of the static text (budget ×4.5)`);
+  }
+}
+if (results.sync) {
+  const y = results.sync;
+  if (y.error) say(`8. Sync: not measured (${y.error.split("\n")[0]})`);
+  else {
+    say(`8. Sync through WsgiDAV, ${y.highlights} highlights over ${y.articles} articles`);
+    say(`   first pass (uploads everything): ${y.first.requests} requests, ${ms(y.first.ms)}`);
+    say(`   nothing changed: ${y.quiet.requests} request(s) (${y.quiet.kinds}), ${ms(y.quiet.ms)}`);
+    say(`   one article changed on the server: ${y.oneChanged.requests} requests (${y.oneChanged.kinds}), ${ms(y.oneChanged.ms)}`);
   }
 }
 console.log(lines.join("\n"));
