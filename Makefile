@@ -12,12 +12,14 @@ PUBLIC_URL ?= /
 # with RUSTC_BOOTSTRAP (scripts/setup.sh adds rust-src). RUSTFLAGS replaces the rustflags of
 # .cargo/config.toml, hence `--cfg erase_components` again. `cargo test`/clippy never see these;
 # a trap in the release app shows « Une erreur est survenue — Recharger » (assets/boot.js).
-RELEASE_ENV := RUSTC_BOOTSTRAP=1 \
+# `liseuse_split` makes the pages a first visit does not need lazy (`leptos::lazy`); with the
+# relocations the linker keeps, scripts/split/wasm-bindgen (first on PATH) cuts them into chunks.
+RELEASE_ENV := PATH="$(CURDIR)/scripts/split:$$PATH" RUSTC_BOOTSTRAP=1 \
   CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
   CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
   CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT=true \
   CARGO_PROFILE_RELEASE_PANIC=immediate-abort \
-  RUSTFLAGS="--cfg erase_components -Zlocation-detail=none -Zfmt-debug=none"
+  RUSTFLAGS="--cfg erase_components --cfg liseuse_split -Clink-args=--emit-relocs -Zlocation-detail=none -Zfmt-debug=none"
 
 setup:
 	scripts/setup.sh

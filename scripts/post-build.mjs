@@ -2,6 +2,7 @@
 // Content-Security-Policy. It works in TRUNK_STAGING_DIR, where Trunk put the hashed files.
 //  0. The content files the build script wrote (build/emit.rs: `content/<version>/…`), copied
 //     from its OUT_DIR, which cargo names when asked again (a no-op build, about a second).
+//  0b. The lazy wasm chunks of a release build (scripts/split/chunks.mjs).
 //  1. CSP: a <meta http-equiv> with the hashes of the inline scripts Trunk emitted.
 //  2. One copy of the app shell per route (`lire/<slug>/index.html`, `notes/…`, `recherche/…`), so a
 //     reload on any URL finds a file without rewrite rules; `404.html` for hosts that serve it.
@@ -15,6 +16,7 @@ import { execFileSync } from "node:child_process";
 import { join, relative, sep } from "node:path";
 import { createHash } from "node:crypto";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
+import { shipChunks } from "./split/chunks.mjs";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
@@ -39,6 +41,9 @@ const site = join(buildScriptOutDir(), "site");
 const [version] = readdirSync(join(site, "content"));
 rmSync(join(staging, "content"), { recursive: true, force: true });
 cpSync(join(site, "content"), join(staging, "content"), { recursive: true });
+
+// 0b. The lazy chunks of the release build (scripts/split/), before the precache list names them.
+const chunks = shipChunks(staging);
 
 // 1. Content-Security-Policy.
 let shell = readFileSync(join(staging, "index.html"), "utf8");
@@ -130,7 +135,7 @@ const worker = readFileSync("assets/sw.js", "utf8")
   .replace('"__LISEUSE_CACHE__"', JSON.stringify(cacheName))
   .replace("__LISEUSE_PRECACHE__", JSON.stringify(precache, null, 2));
 writeFileSync(join(staging, "sw.js"), worker);
-console.log(`post-build: CSP with ${hashes.length} script hash(es), ${pages.length} route shells, sw.js precaching ${precache.length} files as ${cacheName}`);
+console.log(`post-build: ${chunks.length} lazy chunk file(s), CSP with ${hashes.length} script hash(es), ${pages.length} route shells, sw.js precaching ${precache.length} files as ${cacheName}`);
 
 // 4. Precompressed copies: brotli at its best quality and gzip at level 9, done once here
 // rather than by the host on each request (nginx `brotli_static`/`gzip_static`, Caddy

@@ -44,6 +44,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wbg_version" ]; t
   cargo install wasm-bindgen-cli --version "$wbg_version"
 fi
 
+# wasm-split-cli: the release build cuts the pages a first visit does not need out of the main
+# wasm (scripts/split/wasm-bindgen). Pinned at the version the wasm_split_helpers of Cargo.lock
+# were made for.
+if ! { command -v wasm-split-cli >/dev/null && cargo install --list | grep -qx 'wasm_split_cli_support v0.2.4:'; }; then
+  say "installing wasm-split-cli 0.2.4 (compiles for a few minutes)"
+  cargo install --locked wasm_split_cli_support --version 0.2.4 --features build-binary
+fi
+
 # Node tooling: wasm-opt (binaryen) and the browser driver, pinned by package-lock.json.
 if ! cmp -s package-lock.json node_modules/.installed-lock.json 2>/dev/null; then
   say "installing node tooling (npm ci)"

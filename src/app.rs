@@ -21,7 +21,7 @@ use crate::{
 use leptos::{ev, prelude::*};
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    path,
+    path, Lazy, LazyRoute,
 };
 use std::time::Duration;
 
@@ -54,9 +54,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Library />
                     <Route path=path!("/lire/:slug") view=Reader />
-                    <Route path=path!("/notes") view=MyNotes />
-                    <Route path=path!("/recherche") view=SearchPage />
-                    <Route path=path!("/synchro") view=SyncPage />
+                    <Route path=path!("/notes") view={Lazy::<MyNotesRoute>::new()} />
+                    <Route path=path!("/recherche") view={Lazy::<SearchRoute>::new()} />
+                    <Route path=path!("/synchro") view={Lazy::<SyncRoute>::new()} />
                 </Routes>
             </main>
         </Router>
@@ -199,3 +199,32 @@ fn UpdateBanner() -> impl IntoView {
         })
     }
 }
+
+/// The pages a visit to an article does not need. In the release build (`--cfg liseuse_split`,
+/// see the Makefile) the code only they use is cut out of the main wasm into chunks of its own
+/// (scripts/split/wasm-bindgen), fetched the first time the page opens and kept by the service
+/// worker for offline use. Elsewhere (`cargo test`, a plain `trunk build`) they are ordinary
+/// async functions.
+macro_rules! lazy_page {
+    ($route:ident, $view:ident, $page:ident) => {
+        struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+            async fn view(_this: Self) -> AnyView {
+                $view().await
+            }
+        }
+
+        #[cfg_attr(liseuse_split, leptos::lazy)]
+        async fn $view() -> AnyView {
+            view! { <$page /> }.into_any()
+        }
+    };
+}
+
+lazy_page!(MyNotesRoute, my_notes_page, MyNotes);
+lazy_page!(SearchRoute, search_page, SearchPage);
+lazy_page!(SyncRoute, sync_page, SyncPage);

@@ -129,9 +129,11 @@ impl SyncDriver {
                 self.edit_timer.set_value(None);
                 // Only when something local differs from what was synced (not for what a
                 // pass itself merged in).
-                if local_changes(self.notes) {
-                    self.sync_auto();
-                }
+                spawn_local(async move {
+                    if local_changes(self.notes).await {
+                        self.sync_auto();
+                    }
+                });
             },
             AFTER_EDIT,
         )
@@ -179,25 +181,7 @@ impl SyncDriver {
         };
         self.status.set(Status::Running);
         spawn_local(async move {
-            let auth = sync::basic_auth(&user, &password);
-            let result = async {
-                let r = send(
-                    "PROPFIND",
-                    &url,
-                    &auth,
-                    &[("Depth", "0")],
-                    Some(PROPFIND_BODY),
-                )
-                .await?;
-                match r.status {
-                    207 => propfind::parse(&r.text)
-                        .map(|_| ())
-                        .map_err(|_| SyncError::NotWebDav),
-                    200..=299 | 404 => Err(SyncError::NotWebDav),
-                    s => Err(SyncError::from_status(s).unwrap_or(SyncError::NotWebDav)),
-                }
-            }
-            .await;
+            let result = check_connection(url, sync::basic_auth(&user, &password)).await;
             let at = now_fr();
             self.status.set(match result {
                 Ok(()) => Status::Connected { at },
@@ -334,7 +318,31 @@ fn local_docs(notes: NotesState, state: &SyncState) -> BTreeMap<String, Doc> {
     docs
 }
 
-fn local_changes(notes: NotesState) -> bool {
+// The functions below marked `lazy` are where the release build cuts the sync engine out of
+// the main wasm (see `lazy_page!` in app.rs): a reader who never sets up sync never loads it.
+
+/// « Tester la connexion »: PROPFIND Depth 0 on the folder.
+#[cfg_attr(liseuse_split, leptos::lazy)]
+async fn check_connection(url: String, auth: String) -> Result<(), SyncError> {
+    let r = send(
+        "PROPFIND",
+        &url,
+        &auth,
+        &[("Depth", "0")],
+        Some(PROPFIND_BODY),
+    )
+    .await?;
+    match r.status {
+        207 => propfind::parse(&r.text)
+            .map(|_| ())
+            .map_err(|_| SyncError::NotWebDav),
+        200..=299 | 404 => Err(SyncError::NotWebDav),
+        s => Err(SyncError::from_status(s).unwrap_or(SyncError::NotWebDav)),
+    }
+}
+
+#[cfg_attr(liseuse_split, leptos::lazy)]
+async fn local_changes(notes: NotesState) -> bool {
     let Some(config) = load_config() else {
         return false;
     };
@@ -344,6 +352,7 @@ fn local_changes(notes: NotesState) -> bool {
 }
 
 /// One pass. The bookkeeping is saved whatever happens; what came in is already merged.
+#[cfg_attr(liseuse_split, leptos::lazy)]
 async fn run_pass(notes: NotesState) -> Result<Vec<(String, FileProblem)>, SyncError> {
     if !web_sys::window().is_some_and(|w| w.navigator().on_line()) {
         return Err(SyncError::Offline);

@@ -1,0 +1,11 @@
+import { chromium } from "playwright-core";
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox","--disable-background-networking","--disable-component-update"] });
+const p = await b.newPage();
+p.on("console", m => console.log("console", m.type(), m.text()));
+p.on("pageerror", e => console.log("PAGEERROR " + e.message));
+p.on("requestfailed", r => console.log("FAILED", r.url(), r.failure()?.errorText));
+p.on("response", r => { if (r.status() >= 400) console.log("HTTP", r.status(), r.url()); });
+await p.goto("http://127.0.0.1:8090/notes/");
+await p.waitForTimeout(3000);
+console.log((await p.content()).slice(0, 1500));
+await b.close();
