@@ -16,13 +16,27 @@ pub struct Position {
     pub furthest: usize,
 }
 
+/// How long the view must stay on a block before it becomes the place to resume: a reader
+/// who scrolls back to the header to leave, or flicks through the article, has not read there.
+pub const HOLD_MS: u32 = 1500;
+
 impl Position {
     /// The position after the reader scrolled to `block`, with text visible up to `visible_end`.
     pub fn advance(self, block: usize, visible_end: usize) -> Position {
+        self.seen(visible_end).at(block)
+    }
+
+    /// Text up to `visible_end` has been on screen: at once, however briefly.
+    pub fn seen(self, visible_end: usize) -> Position {
         Position {
-            block,
             furthest: self.furthest.max(visible_end),
+            ..self
         }
+    }
+
+    /// The reader stayed on `block` (for [`HOLD_MS`]): resume there.
+    pub fn at(self, block: usize) -> Position {
+        Position { block, ..self }
     }
 }
 
@@ -71,5 +85,29 @@ mod tests {
         assert_eq!(status(Some(&p.advance(900, 980)), 1000), Status::Read);
         assert_eq!(status(Some(&Position::default()), 1000), Status::Started(1));
         assert_eq!(Status::Started(35).label_fr(), "Lu à 35\u{a0}%");
+    }
+
+    #[test]
+    fn seeing_text_keeps_the_place_to_resume() {
+        let reading = Position::default().advance(4000, 5200);
+        // Scrolled back to the top on the way out: seen, but not where to resume.
+        let passing = reading.seen(900);
+        assert_eq!(
+            passing,
+            Position {
+                block: 4000,
+                furthest: 5200
+            }
+        );
+        // Flicked further: the furthest point moves, the place to resume waits for a hold.
+        assert_eq!(reading.seen(8000).block, 4000);
+        assert_eq!(reading.seen(8000).furthest, 8000);
+        assert_eq!(
+            reading.at(0),
+            Position {
+                block: 0,
+                furthest: 5200
+            }
+        );
     }
 }

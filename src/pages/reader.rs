@@ -23,6 +23,7 @@ use leptos::{ev, html, prelude::*};
 use leptos_router::{
     components::A,
     hooks::{use_navigate, use_params_map, use_query_map},
+    NavigateOptions,
 };
 use std::time::Duration;
 
@@ -304,8 +305,9 @@ fn Comments(article: &'static Article) -> impl IntoView {
     })
 }
 
-/// Keeps the reading position: the text block at the top of the view, and how far the reader
-/// got, by block offset, so it survives a change of text size.
+/// Keeps the reading position: the text block at the top of the view once the reader has
+/// stayed on it (`progress::HOLD_MS`), and at once how far the reader got; by block offset, so
+/// it survives a change of text size.
 fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
     let key = StoredValue::new(progress::key(&article.meta.slug));
     let saved = RwSignal::new(
@@ -313,15 +315,21 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
             .unwrap_or_default(),
     );
     let scheduled = RwSignal::new(false);
+    let hold = StoredValue::new(None::<TimeoutHandle>);
     let here = StoredValue::new(paths::article(browser::base(), &article.meta.slug));
-    let measure = move || {
+    let save = move |next: Position| {
+        if saved
+            .try_get_untracked()
+            .is_some_and(|before| before != next)
+        {
+            saved.set(next);
+            key.with_value(|k| crate::prefs::set(k, &next));
+        }
+    };
+    // (top block, end of the visible text), or None when the view is not this article's.
+    let measure = move || -> Option<(usize, usize)> {
         // A frame may come after the page is gone (the reader went on to another article).
-        let (Some(Some(body)), Some(before)) =
-            (body.try_get_untracked(), saved.try_get_untracked())
-        else {
-            return;
-        };
-        scheduled.set(false);
+        let body = body.try_get_untracked()??;
         // The address changes first, then the router scrolls the next page to its top while
         // this one may still be drawn: that scroll is not the reader's, and would keep the
         // article's first block as the position.
@@ -329,11 +337,9 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
             .and_then(|w| w.location().pathname().ok())
             .is_some_and(|path| here.try_with_value(|h| *h == path).unwrap_or(false));
         if !on_this_page {
-            return;
+            return None;
         }
-        let Ok(blocks) = body.query_selector_all("[data-b]") else {
-            return;
-        };
+        let blocks = body.query_selector_all("[data-b]").ok()?;
         let height = web_sys::window()
             .and_then(|w| w.inner_height().ok())
             .and_then(|h| h.as_f64())
@@ -363,25 +369,40 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
             }
         }
         // Past the end of the text (comments on screen): the whole text has been read.
-        let Some(block) = top_block.or(last_block) else {
-            return;
-        };
-        let next = before.advance(block, visible_end);
-        if next != before {
-            saved.set(next);
-            key.with_value(|k| crate::prefs::set(k, &next));
+        Some((top_block.or(last_block)?, visible_end))
+    };
+    let seen = move || {
+        scheduled.set(false);
+        if let (Some((_, visible_end)), Some(before)) = (measure(), saved.try_get_untracked()) {
+            save(before.seen(visible_end));
+        }
+    };
+    let stayed = move || {
+        if let (Some((block, _)), Some(before)) = (measure(), saved.try_get_untracked()) {
+            save(before.at(block));
         }
     };
     let on_scroll = window_event_listener(ev::scroll, move |_| {
         if !scheduled.get_untracked() {
             scheduled.set(true);
-            request_animation_frame(measure);
+            request_animation_frame(seen);
+        }
+        if let Some(handle) = hold.get_value() {
+            handle.clear();
+        }
+        hold.set_value(
+            set_timeout_with_handle(stayed, Duration::from_millis(progress::HOLD_MS.into())).ok(),
+        );
+    });
+    on_cleanup(move || {
+        on_scroll.remove();
+        if let Some(handle) = hold.try_get_value().flatten() {
+            handle.clear();
         }
     });
-    on_cleanup(move || on_scroll.remove());
     // The first screenful counts as seen once the article is painted (measuring reads the
     // layout: not before the first paint).
-    browser::after_paint(measure);
+    browser::after_paint(seen);
 }
 
 /// `[` and `]` move between highlights, `n` opens the note of the current one, `←` and `→`
@@ -430,7 +451,14 @@ fn reader_keys(reader: ReaderContext) {
                 };
                 if let Some(target) = target {
                     event.prevent_default();
-                    navigate(&paths::article(base, &target.slug), Default::default());
+                    // The path already holds the base: not resolved against it again.
+                    navigate(
+                        &paths::article(base, &target.slug),
+                        NavigateOptions {
+                            resolve: false,
+                            ..Default::default()
+                        },
+                    );
                 }
             }
             _ => {}

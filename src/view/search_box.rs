@@ -37,8 +37,10 @@ pub fn SearchBox() -> impl IntoView {
                 paths::search(base, ""),
                 browser::encode_query(&q)
             ),
+            // The path already holds the base (`/liseuse/…`): not resolved against it again.
             NavigateOptions {
                 replace,
+                resolve: false,
                 ..Default::default()
             },
         );

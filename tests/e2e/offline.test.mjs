@@ -75,6 +75,9 @@ for (const prefix of ["/", "/liseuse/"]) {
       await page.getByRole("link", { name: /Article suivant/ }).click();
       await page.waitForURL(`${server.url}lire/${articles[3].slug}/`);
       assert.equal(squash(await page.locator("article h1").innerText()), squash(articles[3].title));
+      // The keyboard's way back (`←`), which builds its path with the base too.
+      await page.keyboard.press("ArrowLeft");
+      await page.waitForURL(`${server.url}lire/${articles[2].slug}/`);
 
       // Highlight offline; it is kept across a reload.
       await page.goto(`${server.url}lire/${articles[4].slug}/`);
@@ -87,6 +90,12 @@ for (const prefix of ["/", "/liseuse/"]) {
       // "Mes notes", and an unknown page (the app's own 404 from the shell).
       await page.goto(`${server.url}notes/`);
       await page.locator(".note-item", { hasText: "les débuts sont des moments délicats" }).waitFor();
+      // The other lazy pages: their chunks come from the worker's cache too.
+      await page.goto(`${server.url}synchro/`);
+      await page.getByRole("heading", { level: 1, name: "Synchronisation" }).waitFor();
+      await page.getByRole("searchbox", { name: "Rechercher" }).fill("délicats");
+      await page.getByRole("searchbox", { name: "Rechercher" }).press("Enter");
+      await page.locator(".results li", { hasText: "délicats" }).first().waitFor();
       await page.goto(`${server.url}lire/inconnu/`);
       await page.getByRole("heading", { name: "Page introuvable" }).waitFor();
 

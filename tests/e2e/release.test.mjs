@@ -1,5 +1,6 @@
 // The release build as readers get it: a wasm trap (no panic message any more, see the Makefile)
-// leaves a way to reload with nothing lost; a deep link to a highlight shows it mid-screen.
+// leaves a way to reload with nothing lost; the pages an article's visit does not need come as
+// lazy chunks, fetched when first opened; a deep link to a highlight shows it mid-screen.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { sharedBrowserAndServer, newPage, appReady, contentArticles, selectText } from "./harness.mjs";
@@ -38,6 +39,45 @@ test("a wasm trap offers « Une erreur est survenue — Recharger », and reload
   await appReady(page);
   await page.locator(".article-body mark", { hasText: "le voyageur frugal" }).first().waitFor();
   assert.equal(await page.getByRole("alert").filter({ hasText: "Une erreur est survenue" }).count(), 0);
+});
+
+test("a first visit to an article loads no lazy chunk; each other page loads its own when first opened", async () => {
+  const page = await newPage(env.browser);
+  const chunks = [];
+  page.on("request", (r) => {
+    const name = new URL(r.url()).pathname.split("/").pop();
+    if (/\.wasm$/.test(name) && !/^liseuse-/.test(name)) chunks.push(name);
+  });
+  await page.goto(articleUrl());
+  await appReady(page);
+  await selectText(page, "le voyageur frugal Loïc Simon");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.locator(".article-body mark").first().click();
+  await page.getByRole("dialog").waitFor();
+  assert.deepEqual(chunks, [], "the reader page needs only the main wasm");
+
+  const opened = async (link, heading, lazy) => {
+    chunks.length = 0;
+    await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: link }).click();
+    await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+    assert.ok(chunks.some((c) => c.startsWith(`split_${lazy}_`)), `${link}: ${chunks.join(", ")}`);
+    // Never the sync engine before sync is set up.
+    assert.ok(!chunks.some((c) => /^split_(run_pass|local_changes|check_connection)_/.test(c)), chunks.join(", "));
+    return [...chunks];
+  };
+  await opened("Mes notes", "Mes notes", "my_notes_page");
+  await page.locator(".note-item", { hasText: "le voyageur frugal" }).waitFor();
+  await opened("Synchronisation", "Synchronisation", "sync_page");
+  await page.getByRole("searchbox", { name: "Rechercher" }).fill("confiance");
+  await page.getByRole("searchbox", { name: "Rechercher" }).press("Enter");
+  await page.getByRole("heading", { level: 1, name: "Recherche" }).waitFor();
+  await page.getByText(/résultats? pour/).waitFor();
+  // Back to a page already opened: nothing fetched again.
+  chunks.length = 0;
+  await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Mes notes" }).click();
+  await page.locator(".note-item", { hasText: "le voyageur frugal" }).waitFor();
+  assert.deepEqual(chunks, []);
+  assert.deepEqual(page.problems(), []);
 });
 
 test("a deep link to a highlight in an 800×500 window shows it mid-screen, above its open panel", async () => {
