@@ -6,6 +6,7 @@
 //  1. CSP: a <meta http-equiv> with the hashes of the inline scripts Trunk emitted.
 //  2. One copy of the app shell per route (`lire/<slug>/index.html`, `notes/…`, `recherche/…`), so a
 //     reload on any URL finds a file without rewrite rules; `404.html` for hosts that serve it.
+//     An article's page has its static copy and the stylesheet inline.
 //  3. sw.js: the service worker, with the exact list of this build's files to precache and a
 //     cache name derived from their content (an identical build keeps its cache).
 //  4. A `.br` and a `.gz` copy beside each large file, for hosts that serve them (see README).
@@ -47,6 +48,14 @@ const chunks = shipChunks(staging);
 
 // 1. Content-Security-Policy.
 let shell = readFileSync(join(staging, "index.html"), "utf8");
+// An article's page carries the stylesheet inline (step 2), allowed by its hash.
+const stylesheetLink = shell.match(/<link rel="stylesheet" href="[^"]*?([^"/]+\.css)"[^>]*>/);
+if (!stylesheetLink) {
+  console.error("post-build: no stylesheet <link> in index.html");
+  process.exit(1);
+}
+const stylesheet = readFileSync(join(staging, stylesheetLink[1]), "utf8");
+const styleHash = `'sha256-${createHash("sha256").update(stylesheet).digest("base64")}'`;
 const inlineScripts = [...shell.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
 const hashes = inlineScripts.map((s) => `'sha256-${createHash("sha256").update(s).digest("base64")}'`);
 const csp = [
@@ -54,7 +63,7 @@ const csp = [
   // Sync (src/sync_driver.rs): the reader's own WebDAV server, over https, or on loopback.
   "connect-src 'self' https: http://127.0.0.1:* http://localhost:*",
   `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(" ")}`.trim(),
-  "style-src 'self'",
+  `style-src 'self' ${styleHash}`,
   "img-src 'self' data:",
   "object-src 'none'",
   "base-uri 'self'",
@@ -92,9 +101,13 @@ function articlePage(slug) {
   const title = main.match(/<h1 id="article-title">([^<]*)<\/h1>/)?.[1] ?? "";
   // The app fetches the article as soon as it starts: ask for it while the wasm downloads.
   const preload = `<link rel="preload" href="content/${version}/a/${slug}.json" as="fetch" crossorigin />`;
+  // The stylesheet inline: the text is painted with the HTML alone, one round trip sooner on
+  // a slow link than a page that must fetch its stylesheet, while the wasm downloads.
+  // (Last: the stylesheet's comments may hold the very tags replaced before.)
   return shell
     .replace(/<title>Liseuse<\/title>/, () => `<title>${title} · Liseuse</title>\n    ${preload}`)
-    .replace(/<body>/, () => `<body>${copy}`);
+    .replace(/<body>/, () => `<body>${copy}`)
+    .replace(stylesheetLink[0], () => `<style>${stylesheet}</style>`);
 }
 const pages = [
   ...slugs.map((slug) => [join("lire", slug), articlePage(slug)]),

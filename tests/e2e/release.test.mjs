@@ -41,15 +41,20 @@ test("a wasm trap offers « Une erreur est survenue — Recharger », and reload
   assert.equal(await page.getByRole("alert").filter({ hasText: "Une erreur est survenue" }).count(), 0);
 });
 
-test("a first visit to an article loads no lazy chunk; each other page loads its own when first opened", async () => {
+test("a first visit to an article loads no lazy chunk nor stylesheet; each other page loads its chunks when first opened", async () => {
   const page = await newPage(env.browser);
   const chunks = [];
+  const stylesheets = [];
   page.on("request", (r) => {
     const name = new URL(r.url()).pathname.split("/").pop();
     if (/\.wasm$/.test(name) && !/^liseuse-/.test(name)) chunks.push(name);
+    if (r.resourceType() === "stylesheet") stylesheets.push(name);
   });
   await page.goto(articleUrl());
   await appReady(page);
+  // The article's page carries its stylesheet inline (allowed by its hash in the CSP).
+  assert.deepEqual(stylesheets, []);
+  assert.equal(await page.locator(".skip-link").evaluate((el) => getComputedStyle(el).position), "absolute");
   await selectText(page, "le voyageur frugal Loïc Simon");
   await page.getByRole("button", { name: "Surligner", exact: true }).click();
   await page.locator(".article-body mark").first().click();
