@@ -52,6 +52,8 @@ check:
 	cargo fmt --all --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --bins --target wasm32-unknown-unknown -- -D warnings
+	RUSTFLAGS="--cfg erase_components --cfg liseuse_split" \
+	  cargo clippy --lib --bins --target wasm32-unknown-unknown -- -D warnings
 
 unit:
 	cargo test

@@ -9,7 +9,7 @@ use crate::{
         library::Library, my_notes::MyNotes, not_found::NotFound, reader::Reader,
         search::SearchPage, sync::SyncPage,
     },
-    paths,
+    paths, split_point,
     state::{NotesState, Notice},
     sync_driver::SyncDriver,
     view::{
@@ -200,13 +200,10 @@ fn UpdateBanner() -> impl IntoView {
     }
 }
 
-/// The pages a visit to an article does not need. In the release build (`--cfg liseuse_split`,
-/// see the Makefile) the code only they use is cut out of the main wasm into chunks of its own
-/// (scripts/split/wasm-bindgen), fetched the first time the page opens and kept by the service
-/// worker for offline use. Elsewhere (`cargo test`, a plain `trunk build`) they are ordinary
-/// async functions.
+/// The pages a visit to an article does not need: in the release build, the code only they
+/// use is a chunk of its own (`split_point!`), fetched the first time the page opens.
 macro_rules! lazy_page {
-    ($route:ident, $view:ident, $page:ident) => {
+    ($route:ident, $chunk:ident, $page:ident) => {
         struct $route;
 
         impl LazyRoute for $route {
@@ -214,13 +211,11 @@ macro_rules! lazy_page {
                 $route
             }
             async fn view(_this: Self) -> AnyView {
-                $view().await
+                split_point! { $chunk; fn page() -> AnyView { view! { <$page /> }.into_any() } }
+                page()
+                    .await
+                    .unwrap_or_else(|_| view! { <ChunkFailed /> }.into_any())
             }
-        }
-
-        #[cfg_attr(liseuse_split, leptos::lazy)]
-        async fn $view() -> AnyView {
-            view! { <$page /> }.into_any()
         }
     };
 }
@@ -228,3 +223,26 @@ macro_rules! lazy_page {
 lazy_page!(MyNotesRoute, my_notes_page, MyNotes);
 lazy_page!(SearchRoute, search_page, SearchPage);
 lazy_page!(SyncRoute, sync_page, SyncPage);
+
+/// A lazy page whose code could not be fetched; nothing of the reader's is at stake.
+#[component]
+fn ChunkFailed() -> impl IntoView {
+    let offline = OfflineState::get();
+    view! {
+        <section class="chunk-failed">
+            <h1>"Page non chargée"</h1>
+            <p role="alert">
+                {move || {
+                    if offline.online.get() {
+                        "Cette page de Liseuse n’a pas pu être chargée depuis le serveur\u{a0}: rechargez pour l’obtenir."
+                    } else {
+                        "Cette page n’est pas encore enregistrée pour une lecture hors ligne\u{a0}: elle le sera au retour du réseau."
+                    }
+                }}
+            </p>
+            <button type="button" class="btn" on:click=move |_| browser::reload()>
+                "Recharger"
+            </button>
+        </section>
+    }
+}

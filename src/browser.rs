@@ -71,6 +71,12 @@ pub fn scroll_to_element(id: &str) {
     }
 }
 
+pub fn reload() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
+
 /// Reloads the page to get the build now on the server, unless the reader is typing (then the
 /// page offers « Recharger »), and once per build of this page: if the server keeps failing,
 /// the page stays with its message instead of reloading forever. Notes are written as they are

@@ -20,6 +20,7 @@ pub mod sync;
 pub mod app;
 pub mod browser;
 pub mod catalog;
+pub mod chunk;
 pub mod offline;
 pub mod pages;
 pub mod prefs;

@@ -71,6 +71,10 @@ impl OfflineState {
             let Ok(registration) = wasm_bindgen_futures::JsFuture::from(promise).await else {
                 return;
             };
+            // A browser that blocks workers may resolve with nothing: the app works without.
+            if !registration.is_object() {
+                return;
+            }
             let registration: ServiceWorkerRegistration = registration.unchecked_into();
             self.watch(&registration);
             self.registration

@@ -8,7 +8,9 @@
 //! engine's bookkeeping). The password is never logged nor exported.
 
 use crate::{
+    chunk::ChunkMissing,
     progress::{self, Position},
+    split_point,
     state::NotesState,
     storage,
     sync::{
@@ -19,7 +21,7 @@ use crate::{
 };
 use leptos::{ev, prelude::*, task::spawn_local};
 use serde::{Deserialize, Serialize};
-use std::{collections::BTreeMap, time::Duration};
+use std::{collections::BTreeMap, future::Future, pin::Pin, time::Duration};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -130,7 +132,8 @@ impl SyncDriver {
                 // Only when something local differs from what was synced (not for what a
                 // pass itself merged in).
                 spawn_local(async move {
-                    if local_changes(self.notes).await {
+                    // A chunk that cannot be fetched: the pass that follows says so.
+                    if local_changes(self.notes).await.unwrap_or(true) {
                         self.sync_auto();
                     }
                 });
@@ -158,7 +161,10 @@ impl SyncDriver {
         self.status.set(Status::Running);
         spawn_local(async move {
             loop {
-                let result = run_pass(self.notes).await;
+                let result = match run_pass(self.notes).await {
+                    Ok(pass) => pass.await,
+                    Err(ChunkMissing) => Err(chunk_missing()),
+                };
                 let at = now_fr();
                 self.status.set(match result {
                     Ok(problems) => Status::Synced { at, problems },
@@ -181,7 +187,10 @@ impl SyncDriver {
         };
         self.status.set(Status::Running);
         spawn_local(async move {
-            let result = check_connection(url, sync::basic_auth(&user, &password)).await;
+            let result = match check_connection(url, sync::basic_auth(&user, &password)).await {
+                Ok(check) => check.await,
+                Err(ChunkMissing) => Err(chunk_missing()),
+            };
             let at = now_fr();
             self.status.set(match result {
                 Ok(()) => Status::Connected { at },
@@ -318,12 +327,40 @@ fn local_docs(notes: NotesState, state: &SyncState) -> BTreeMap<String, Doc> {
     docs
 }
 
-// The functions below marked `lazy` are where the release build cuts the sync engine out of
-// the main wasm (see `lazy_page!` in app.rs): a reader who never sets up sync never loads it.
+// The three `split_point!`s below are where the release build cuts the sync engine out of the
+// main wasm (see src/chunk.rs): a reader who never sets up sync never downloads it.
 
-/// « Tester la connexion »: PROPFIND Depth 0 on the folder.
-#[cfg_attr(liseuse_split, leptos::lazy)]
-async fn check_connection(url: String, auth: String) -> Result<(), SyncError> {
+type Task<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// Why a pass could not even start: its code is not here.
+fn chunk_missing() -> SyncError {
+    if web_sys::window().is_some_and(|w| w.navigator().on_line()) {
+        SyncError::CodeMissing
+    } else {
+        SyncError::Offline
+    }
+}
+
+split_point! { sync_check;
+    /// « Tester la connexion »: PROPFIND Depth 0 on the folder.
+    fn check_connection(url: String, auth: String) -> Task<Result<(), SyncError>> {
+        Box::pin(propfind_folder(url, auth))
+    }
+}
+
+split_point! { sync_changes;
+    fn local_changes(notes: NotesState) -> bool {
+        differs_from_synced(notes)
+    }
+}
+
+split_point! { sync_pass;
+    fn run_pass(notes: NotesState) -> Task<Result<Vec<(String, FileProblem)>, SyncError>> {
+        Box::pin(pass(notes))
+    }
+}
+
+async fn propfind_folder(url: String, auth: String) -> Result<(), SyncError> {
     let r = send(
         "PROPFIND",
         &url,
@@ -341,8 +378,7 @@ async fn check_connection(url: String, auth: String) -> Result<(), SyncError> {
     }
 }
 
-#[cfg_attr(liseuse_split, leptos::lazy)]
-async fn local_changes(notes: NotesState) -> bool {
+fn differs_from_synced(notes: NotesState) -> bool {
     let Some(config) = load_config() else {
         return false;
     };
@@ -352,8 +388,7 @@ async fn local_changes(notes: NotesState) -> bool {
 }
 
 /// One pass. The bookkeeping is saved whatever happens; what came in is already merged.
-#[cfg_attr(liseuse_split, leptos::lazy)]
-async fn run_pass(notes: NotesState) -> Result<Vec<(String, FileProblem)>, SyncError> {
+async fn pass(notes: NotesState) -> Result<Vec<(String, FileProblem)>, SyncError> {
     if !web_sys::window().is_some_and(|w| w.navigator().on_line()) {
         return Err(SyncError::Offline);
     }

@@ -95,6 +95,8 @@ pub enum SyncError {
     Unexpected(u16),
     /// No folder set up, or no password for this session.
     NotSetUp,
+    /// The code of sync could not be fetched from Liseuse's own server (a new build replaced it).
+    CodeMissing,
 }
 
 impl SyncError {
@@ -114,6 +116,9 @@ impl SyncError {
             SyncError::NotSetUp => {
                 "Indiquez l’adresse du dossier, l’identifiant et le mot de passe.".to_string()
             }
+            SyncError::CodeMissing => "La synchronisation n’a pas pu être chargée depuis le \
+                 serveur de Liseuse : rechargez la page."
+                .to_string(),
         };
         french_spaces(&text)
     }
@@ -216,6 +221,11 @@ mod tests {
         assert!(SyncError::Unreachable
             .message_fr()
             .starts_with("Serveur injoignable, ou il n’autorise pas ce site (CORS)"));
+        assert_eq!(
+            SyncError::CodeMissing.message_fr(),
+            "La synchronisation n’a pas pu être chargée depuis le serveur de Liseuse\u{a0}: \
+             rechargez la page."
+        );
         assert_eq!(SyncError::from_status(401), Some(SyncError::Refused));
         assert_eq!(SyncError::from_status(403), Some(SyncError::Refused));
         assert_eq!(SyncError::from_status(503), Some(SyncError::Server(503)));

@@ -65,9 +65,9 @@ test("a first visit to an article loads no lazy chunk nor stylesheet; each other
     chunks.length = 0;
     await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: link }).click();
     await page.getByRole("heading", { level: 1, name: heading }).waitFor();
-    assert.ok(chunks.some((c) => c.startsWith(`split_${lazy}_`)), `${link}: ${chunks.join(", ")}`);
+    assert.ok(chunks.some((c) => c.startsWith(`split_${lazy}-`)), `${link}: ${chunks.join(", ")}`);
     // Never the sync engine before sync is set up.
-    assert.ok(!chunks.some((c) => /^split_(run_pass|local_changes|check_connection)_/.test(c)), chunks.join(", "));
+    assert.ok(!chunks.some((c) => /^split_sync_(pass|changes|check)-/.test(c)), chunks.join(", "));
     return [...chunks];
   };
   await opened("Mes notes", "Mes notes", "my_notes_page");
@@ -83,6 +83,38 @@ test("a first visit to an article loads no lazy chunk nor stylesheet; each other
   await page.locator(".note-item", { hasText: "le voyageur frugal" }).waitFor();
   assert.deepEqual(chunks, []);
   assert.deepEqual(page.problems(), []);
+});
+
+test("a lazy page whose code cannot be fetched says so, offers « Recharger », and the app goes on", async () => {
+  // No service worker: the page fetches the chunks itself, and the test can refuse them.
+  const context = await env.browser.newContext({ serviceWorkers: "block", locale: "fr-FR" });
+  const page = await context.newPage();
+  const exceptions = [];
+  page.on("pageerror", (e) => exceptions.push(e.message));
+  await page.goto(articleUrl());
+  await appReady(page);
+  await selectText(page, "le voyageur frugal Loïc Simon");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.locator(".article-body mark").first().waitFor();
+
+  const chunk = /\/(split|chunk)_[^/]*\.wasm$/;
+  await page.route(chunk, (route) => route.abort());
+  await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Mes notes" }).click();
+  await page.getByRole("heading", { level: 1, name: "Page non chargée" }).waitFor();
+  assert.match(await page.getByRole("alert").filter({ hasText: "pas pu être chargée" }).innerText(), /rechargez pour l’obtenir/);
+  // Not the wasm stopping: no « Une erreur est survenue », no exception, and the app still works.
+  assert.equal(await page.getByText("Une erreur est survenue").count(), 0);
+  assert.deepEqual(exceptions, []);
+  await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Bibliothèque" }).click();
+  await page.locator(".cards > li").first().waitFor();
+
+  // Back on the network: « Recharger » on the page gets it.
+  await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Mes notes" }).click();
+  await page.getByRole("heading", { level: 1, name: "Page non chargée" }).waitFor();
+  await page.unroute(chunk);
+  await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Recharger" }).click()]);
+  await page.locator(".note-item", { hasText: "le voyageur frugal" }).waitFor();
+  await context.close();
 });
 
 test("a deep link to a highlight in an 800×500 window shows it mid-screen, above its open panel", async () => {
