@@ -7,7 +7,7 @@ use crate::{
     pages::not_found::NotFound,
     paths,
     progress::{self, Position},
-    search,
+    search, split_point,
     state::NotesState,
     view::{
         announcer::Announcer,
@@ -103,23 +103,32 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    // Words of a search that led here (`?q=`) are marked too.
+    // Words of a search that led here (`?q=`) are marked too. Folding and matching are the
+    // search's code, a chunk of the release build (already there after the results page).
     let query = use_query_map();
-    let search_hits = Memo::new(move |_| {
-        let terms = search::terms(&query.read().get("q").unwrap_or_default());
-        if terms.is_empty() {
-            return Vec::new();
+    let search_hits = RwSignal::new(Vec::<Placed<MarkKey>>::new());
+    Effect::new(move |_| {
+        let q = query.read().get("q").unwrap_or_default();
+        if q.trim().is_empty() {
+            search_hits.set(Vec::new());
+            return;
         }
-        search::matches(&article.plain_text, &terms)
-            .into_iter()
-            .map(|w| Placed {
-                key: MarkKey {
-                    id: format!("q{}", w.start),
-                    color: None,
-                },
-                range: w.start..w.end,
-            })
-            .collect::<Vec<_>>()
+        leptos::task::spawn_local(async move {
+            // Not fetched (offline before the worker kept it): the article, unmarked.
+            let words = search_words(article, q).await.unwrap_or_default();
+            search_hits.try_set(
+                words
+                    .into_iter()
+                    .map(|(start, end)| Placed {
+                        key: MarkKey {
+                            id: format!("q{start}"),
+                            color: None,
+                        },
+                        range: start..end,
+                    })
+                    .collect(),
+            );
+        });
     });
     let marks = Memo::new(move |_| {
         let mut marks = anchored.with(|all| {
@@ -475,4 +484,19 @@ fn current_highlight(reader: &ReaderContext) -> Option<String> {
         .and_then(|el| el.closest("mark[data-id]").ok().flatten())
         .and_then(|m| m.get_attribute("data-id"));
     focused.or_else(|| reader.open.get_untracked())
+}
+
+split_point! { search_in_article;
+    /// Where the words of a search query are in the article's text (char ranges).
+    fn search_words(article: &'static Article, query: String) -> Vec<(usize, usize)> {
+        let terms = search::terms(&query);
+        if terms.is_empty() {
+            Vec::new()
+        } else {
+            search::matches(&article.plain_text, &terms)
+                .into_iter()
+                .map(|w| (w.start, w.end))
+                .collect()
+        }
+    }
 }
