@@ -110,7 +110,10 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
     Effect::new(move |_| {
         let q = query.read().get("q").unwrap_or_default();
         if q.trim().is_empty() {
-            search_hits.set(Vec::new());
+            // Only if there were: setting the signal would lay the marks out again.
+            if search_hits.with_untracked(|hits| !hits.is_empty()) {
+                search_hits.set(Vec::new());
+            }
             return;
         }
         leptos::task::spawn_local(async move {
