@@ -239,7 +239,21 @@ impl Catalog {
         let url = format!("{}/content/{CONTENT_VERSION}/library.json", browser::base());
         match fetch_text(&url).await {
             Err(LoadError::NotFound) => true,
-            Ok(text) => Library::parse(&text).is_ok_and(|library| library.find(slug).is_some()),
+            Ok(text) => match Library::parse(&text) {
+                Ok(library) => {
+                    let library: &'static Library = Box::leak(Box::new(library));
+                    // Kept: the page that follows (« Page introuvable », then the library)
+                    // does not fetch it again.
+                    if self.library.with_untracked(Option::is_none) {
+                        self.requested.update_value(|r| {
+                            r.insert("library.json".to_string());
+                        });
+                        self.library.set(Some(Ok(library)));
+                    }
+                    library.find(slug).is_some()
+                }
+                Err(_) => false,
+            },
             Err(_) => false,
         }
     }

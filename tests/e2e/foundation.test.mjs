@@ -91,12 +91,16 @@ test("reloading an article's URL works on a plain static server", async () => {
 
 test("an unknown article shows the app's 404 page", async () => {
   const page = await newPage(env.browser, { allow: [/status of 404/] });
+  const libraries = [];
+  page.on("request", (r) => r.url().endsWith("/library.json") && libraries.push(r.url()));
   const response = await page.goto(`${env.server.url}lire/article-inconnu/`);
   assert.equal(response.status(), 404);
   await appReady(page);
   await page.getByRole("heading", { level: 1, name: "Page introuvable" }).waitFor();
   await page.getByRole("link", { name: "Retour à la bibliothèque" }).click();
   await page.locator(".cards").waitFor();
+  // Fetched once: to tell an unknown article from a replaced build, then kept for the library.
+  assert.equal(libraries.length, 1, libraries.join("\n"));
   assert.deepEqual(page.problems(), []);
 });
 
