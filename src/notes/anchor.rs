@@ -79,11 +79,23 @@ impl Anchorer {
         }
         let max_distance = exact.len() / 4;
         if exact.len() >= MIN_FUZZY_QUOTE && exact.len() <= MAX_FUZZY_QUOTE {
-            if let Some(range) = self.best_approximate(&exact, max_distance, start) {
-                let (before, after) = context.around(&self.chars, range.clone());
-                if exact.len() >= SELF_EVIDENT_QUOTE || context.is_evidence(before, after) {
-                    return Anchoring::Approximate(range);
-                }
+            // Only passages with evidence that they are this one count: a closer look-alike
+            // elsewhere (repeated words) must not hide the edited passage itself.
+            // A quote stored without any context was the whole text, or comes from schema 1:
+            // it may only be the whole text again.
+            let self_evident = exact.len() >= SELF_EVIDENT_QUOTE;
+            let no_context = context.prefix.is_empty() && context.suffix.is_empty();
+            let has_evidence = |range: Range<usize>| {
+                let (before, after) = context.around(&self.chars, range);
+                self_evident
+                    || if no_context {
+                        before.at_edge && after.at_edge
+                    } else {
+                        context.is_evidence(before, after)
+                    }
+            };
+            if let Some(range) = self.best_approximate(&exact, max_distance, start, has_evidence) {
+                return Anchoring::Approximate(range);
             }
         }
         Anchoring::Orphan
@@ -128,6 +140,7 @@ impl Anchorer {
         pattern: &[char],
         k: usize,
         old_start: usize,
+        acceptable: impl Fn(Range<usize>) -> bool,
     ) -> Option<Range<usize>> {
         let text = &self.chars;
         let m = pattern.len();
@@ -161,7 +174,9 @@ impl Anchorer {
             if top == m && cur[m].0 <= k {
                 let (distance, start) = cur[m];
                 let candidate = (distance, start.abs_diff(old_start), start, j);
-                if best.is_none_or(|b| (candidate.0, candidate.1) < (b.0, b.1)) {
+                if best.is_none_or(|b| (candidate.0, candidate.1) < (b.0, b.1))
+                    && acceptable(start..j)
+                {
                     best = Some(candidate);
                 }
             }
