@@ -53,6 +53,14 @@ pub enum Load<T> {
 
 type Loaded<T> = Result<&'static T, LoadError>;
 
+/// The library's path under `content/<version>/`.
+const LIBRARY_FILE: &str = "library.json";
+
+/// Where this build's content file at `path` is served.
+fn content_url(path: &str) -> String {
+    format!("{}/content/{CONTENT_VERSION}/{path}", browser::base())
+}
+
 /// Everything fetched so far. Parsed files are leaked on purpose: each is loaded at most once
 /// per page life and lives as long as the page, and `&'static` lets views hold them freely.
 #[derive(Clone, Copy)]
@@ -85,7 +93,7 @@ impl Catalog {
         match self.library.get() {
             Some(loaded) => loaded.into(),
             None => {
-                self.fetch("library.json", Library::parse, |this, parsed| {
+                self.fetch(LIBRARY_FILE, Library::parse, |this, parsed| {
                     this.library.set(Some(parsed))
                 });
                 Load::Loading
@@ -200,7 +208,7 @@ impl Catalog {
         if !fresh {
             return;
         }
-        let url = format!("{}/content/{CONTENT_VERSION}/{path}", browser::base());
+        let url = content_url(path);
         let this = *self;
         let path = path.to_string();
         spawn_local(async move {
@@ -224,7 +232,7 @@ impl Catalog {
     /// lists. A 404 for one of them means the build was replaced on the server. (The library
     /// is fetched to tell, if the page has not loaded it: an article's page need not.)
     async fn must_exist(self, path: &str) -> bool {
-        if path == "library.json" {
+        if path == LIBRARY_FILE {
             return true;
         }
         let Some(slug) = path
@@ -236,7 +244,7 @@ impl Catalog {
         if let Some(Ok(library)) = self.library.get_untracked() {
             return library.find(slug).is_some();
         }
-        let url = format!("{}/content/{CONTENT_VERSION}/library.json", browser::base());
+        let url = content_url(LIBRARY_FILE);
         match fetch_text(&url).await {
             Err(LoadError::NotFound) => true,
             Ok(text) => match Library::parse(&text) {
@@ -246,7 +254,7 @@ impl Catalog {
                     // does not fetch it again.
                     if self.library.with_untracked(Option::is_none) {
                         self.requested.update_value(|r| {
-                            r.insert("library.json".to_string());
+                            r.insert(LIBRARY_FILE.to_string());
                         });
                         self.library.set(Some(Ok(library)));
                     }

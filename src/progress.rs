@@ -21,11 +21,6 @@ pub struct Position {
 pub const HOLD_MS: u32 = 1500;
 
 impl Position {
-    /// The position after the reader scrolled to `block`, with text visible up to `visible_end`.
-    pub fn advance(self, block: usize, visible_end: usize) -> Position {
-        self.seen(visible_end).at(block)
-    }
-
     /// Text up to `visible_end` has been on screen: at once, however briefly.
     pub fn seen(self, visible_end: usize) -> Position {
         Position {
@@ -77,19 +72,19 @@ mod tests {
     #[test]
     fn status_follows_the_furthest_point() {
         assert_eq!(status(None, 1000), Status::Unread);
-        let p = Position::default().advance(0, 350);
+        let p = Position::default().seen(350).at(0);
         assert_eq!(status(Some(&p), 1000), Status::Started(35));
         // Scrolling back up keeps the furthest point.
-        let back = p.advance(0, 100);
+        let back = p.seen(100).at(0);
         assert_eq!(back.furthest, 350);
-        assert_eq!(status(Some(&p.advance(900, 980)), 1000), Status::Read);
+        assert_eq!(status(Some(&p.seen(980).at(900)), 1000), Status::Read);
         assert_eq!(status(Some(&Position::default()), 1000), Status::Started(1));
         assert_eq!(Status::Started(35).label_fr(), "Lu à 35\u{a0}%");
     }
 
     #[test]
     fn seeing_text_keeps_the_place_to_resume() {
-        let reading = Position::default().advance(4000, 5200);
+        let reading = Position::default().seen(5200).at(4000);
         // Scrolled back to the top on the way out: seen, but not where to resume.
         let passing = reading.seen(900);
         assert_eq!(
