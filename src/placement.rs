@@ -22,6 +22,12 @@ impl Rect {
     }
 }
 
+/// A length for a `style` value, in whole px: the position does not need more, and formatting
+/// an integer keeps the float printer (several kB of wasm) out of the app.
+pub fn css_px(length: f64) -> String {
+    format!("{}px", length.round() as i64)
+}
+
 /// How the reader points: a mouse (or a pen, or a keyboard's caret) or a finger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pointer {
@@ -183,6 +189,14 @@ mod tests {
         width: 320.0,
         height: 640.0,
     };
+
+    #[test]
+    fn css_lengths_are_whole_px() {
+        assert_eq!(css_px(12.4), "12px");
+        assert_eq!(css_px(12.5), "13px");
+        assert_eq!(css_px(-3.6), "-4px");
+        assert_eq!(css_px(0.0), "0px");
+    }
 
     #[test]
     fn on_a_phone_the_toolbar_is_below_the_selection_and_on_screen() {

@@ -4,8 +4,12 @@
 //! caller never overwrites data it does not understand. Unknown fields are kept.
 
 use super::model::{ArticleNote, ArticleRecord, Color, Highlight, TextPosition, TextQuote};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::{
+    de::{IgnoredAny, MapAccess, SeqAccess, Visitor},
+    Deserialize, Deserializer, Serialize,
+};
+use serde_json::Map;
+use std::fmt;
 
 pub const SCHEMA: u64 = 2;
 const KEY_PREFIX: &str = "liseuse:article:";
@@ -18,13 +22,87 @@ pub fn slug_from_key(key: &str) -> Option<&str> {
     key.strip_prefix(KEY_PREFIX).filter(|s| !s.is_empty())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct Envelope {
+/// The stored value as written.
+#[derive(Serialize)]
+struct EnvelopeOut<'a> {
     schema: u64,
+    article: &'a str,
+    record: &'a ArticleRecord,
+}
+
+/// The stored value as read, once its schema is known to be the current one. Fields beside
+/// these three are not Liseuse's to keep (those of a record are: `ArticleRecord::extra`).
+#[derive(Deserialize)]
+struct Envelope {
     article: String,
     record: ArticleRecord,
-    #[serde(flatten)]
-    extra: Map<String, Value>,
+}
+
+/// What a stored value says of itself, read before the rest: whether it is Liseuse's, and in
+/// which schema. Read straight from the text (no `serde_json::Value` in between: that tree and
+/// its deserializer cost the first visit ~20 kB of wasm).
+enum Head {
+    NotAnObject,
+    NoSchema,
+    Schema(u64),
+}
+
+impl<'de> Deserialize<'de> for Head {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(HeadVisitor)
+    }
+}
+
+struct HeadVisitor;
+
+impl<'de> Visitor<'de> for HeadVisitor {
+    type Value = Head;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
+        let mut head = Head::NoSchema;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "schema" {
+                // Not a whole number: an error, which `decode` tells as corrupt.
+                head = Head::Schema(map.next_value()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(head)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Head, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Head::NotAnObject)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Head, E> {
+        Ok(Head::NotAnObject)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Head, E> {
+        Ok(Head::NotAnObject)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Head, E> {
+        Ok(Head::NotAnObject)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Head, E> {
+        Ok(Head::NotAnObject)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Head, E> {
+        Ok(Head::NotAnObject)
+    }
+
+    fn visit_unit<E>(self) -> Result<Head, E> {
+        Ok(Head::NotAnObject)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,44 +141,39 @@ impl DecodeError {
 }
 
 pub fn encode(slug: &str, record: &ArticleRecord) -> String {
-    let envelope = Envelope {
+    let envelope = EnvelopeOut {
         schema: SCHEMA,
-        article: slug.to_string(),
-        record: record.clone(),
-        extra: Map::new(),
+        article: slug,
+        record,
     };
     serde_json::to_string(&envelope).expect("records serialize")
 }
 
 pub fn decode(raw: &str) -> Result<Decoded, DecodeError> {
-    let corrupt = |reason: String| DecodeError::Corrupt { reason };
-    let value: Value = serde_json::from_str(raw).map_err(|e| corrupt(e.to_string()))?;
-    let Some(object) = value.as_object() else {
-        return Err(DecodeError::Foreign);
+    let corrupt = |e: serde_json::Error| DecodeError::Corrupt {
+        reason: e.to_string(),
     };
-    let schema = match object.get("schema") {
-        None => return Err(DecodeError::Foreign),
-        Some(s) => s
-            .as_u64()
-            .ok_or_else(|| corrupt("schema is not a number".into()))?,
-    };
-    let (value, migrated_from) = match schema {
-        SCHEMA => (value, None),
-        s if s > SCHEMA => return Err(DecodeError::NewerVersion { found: s }),
-        1 => (v1_to_v2(&value).map_err(corrupt)?, Some(1)),
-        other => return Err(corrupt(format!("unknown schema {other}"))),
-    };
-    let envelope: Envelope = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
-    Ok(Decoded {
-        article: envelope.article,
-        record: envelope.record,
-        migrated_from,
-    })
+    match serde_json::from_str(raw).map_err(corrupt)? {
+        Head::NotAnObject | Head::NoSchema => Err(DecodeError::Foreign),
+        Head::Schema(SCHEMA) => {
+            let envelope: Envelope = serde_json::from_str(raw).map_err(corrupt)?;
+            Ok(Decoded {
+                article: envelope.article,
+                record: envelope.record,
+                migrated_from: None,
+            })
+        }
+        Head::Schema(s) if s > SCHEMA => Err(DecodeError::NewerVersion { found: s }),
+        Head::Schema(1) => v1_to_v2(raw),
+        Head::Schema(other) => Err(DecodeError::Corrupt {
+            reason: format!("unknown schema {other}"),
+        }),
+    }
 }
 
 /// Schema 1 (flat, no context, one time per highlight):
 /// `{"schema":1,"highlights":[{"id","slug","colour","text","start","end","note","time"}],"note":"…"}`.
-fn v1_to_v2(v1: &Value) -> Result<Value, String> {
+fn v1_to_v2(raw: &str) -> Result<Decoded, DecodeError> {
     #[derive(Deserialize)]
     struct V1 {
         #[serde(default)]
@@ -120,7 +193,8 @@ fn v1_to_v2(v1: &Value) -> Result<Value, String> {
         note: String,
         time: i64,
     }
-    let old: V1 = serde_json::from_value(v1.clone()).map_err(|e| e.to_string())?;
+    let corrupt = |reason: String| DecodeError::Corrupt { reason };
+    let old: V1 = serde_json::from_str(raw).map_err(|e| corrupt(e.to_string()))?;
     let article = old
         .highlights
         .first()
@@ -151,18 +225,22 @@ fn v1_to_v2(v1: &Value) -> Result<Value, String> {
                 extra: Map::new(),
             })
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(corrupt)?;
     let note = (!old.note.is_empty()).then(|| ArticleNote {
         text: old.note,
         updated: latest,
         extra: Map::new(),
     });
-    let record = ArticleRecord {
-        highlights,
-        note,
-        extra: Map::new(),
-    };
-    Ok(serde_json::json!({ "schema": 2, "article": article, "record": record }))
+    Ok(Decoded {
+        article,
+        record: ArticleRecord {
+            highlights,
+            note,
+            extra: Map::new(),
+        },
+        migrated_from: Some(1),
+    })
 }
 
 #[cfg(test)]
@@ -170,6 +248,7 @@ mod tests {
     use super::*;
     use crate::notes::merge::tests::record_strategy;
     use proptest::prelude::*;
+    use serde_json::Value;
 
     #[test]
     fn keys_name_the_article() {
@@ -206,6 +285,40 @@ mod tests {
         ] {
             assert!(e.message_fr().len() > 20);
         }
+    }
+
+    #[test]
+    fn the_schema_is_found_wherever_it_is() {
+        for raw in [
+            "null",
+            "true",
+            "12",
+            "-3",
+            "1.5",
+            r#""texte""#,
+            "[]",
+            r#"[{"schema":2}]"#,
+        ] {
+            assert_eq!(decode(raw), Err(DecodeError::Foreign), "{raw}");
+        }
+        for raw in [
+            r#"{"schema":-1}"#,
+            r#"{"schema":2.5}"#,
+            r#"{"schema":null}"#,
+            r#"{"schema":2}"#,
+            r#"{"schema":0}"#,
+            r#"{"schema":2,"article":"a","record":{}} trailing"#,
+            r#"{"schema":1,"highlights":[{"id":"h"}]}"#,
+        ] {
+            assert!(
+                matches!(decode(raw), Err(DecodeError::Corrupt { .. })),
+                "{raw}"
+            );
+        }
+        let later =
+            r#"{"x":[1,{"schema":9}],"record":{"highlights":[]},"sch\u0065ma":2,"article":"a"}"#;
+        let d = decode(later).unwrap();
+        assert_eq!((d.article.as_str(), d.migrated_from), ("a", None));
     }
 
     #[test]

@@ -131,11 +131,11 @@ pub fn HighlightPanel() -> impl IntoView {
             <aside
                 class="panel"
                 class:beside=move || matches!(place.get(), PanelPlace::Beside { .. })
-                style:left=move || beside(place.get()).map(|(left, _)| format!("{left}px"))
-                style:width=move || beside(place.get()).map(|(_, width)| format!("{width}px"))
+                style:left=move || beside(place.get()).map(|(left, _)| placement::css_px(left))
+                style:width=move || beside(place.get()).map(|(_, width)| placement::css_px(width))
                 style:bottom=move || {
                     (beside(place.get()).is_none() && lift.get() > 0.0)
-                        .then(|| format!("{}px", lift.get()))
+                        .then(|| placement::css_px(lift.get()))
                 }
                 role="dialog"
                 aria-labelledby="panel-title"

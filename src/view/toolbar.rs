@@ -106,7 +106,7 @@ pub fn SelectionToolbar() -> impl IntoView {
         ))
     });
     let px = move |f: fn(&placement::Placed) -> f64| {
-        move || format!("{}px", place.get().as_ref().map_or(0.0, f))
+        move || placement::css_px(place.get().as_ref().map_or(0.0, f))
     };
 
     view! {
