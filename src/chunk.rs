@@ -18,8 +18,31 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
 /// `async fn name(arg: Type) -> Result<Output, ChunkMissing>`, whose body (and the code only
 /// it reaches) is the chunk `chunk_name` in the release build. Elsewhere (`cargo test`, a
 /// plain `trunk build`) it is an ordinary async function that always succeeds.
+///
+/// With `preload name;` before the `fn`, it also declares `async fn name()`, which fetches the
+/// chunk without running anything (when the reader shows the intent to use it); its `Err` can
+/// be ignored: the chunk is fetched again when it is needed.
 #[macro_export]
 macro_rules! split_point {
+    ($chunk:ident; preload $preload:ident; $(#[$attr:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty $body:block) => {
+        #[cfg(liseuse_split)]
+        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
+        $(#[$attr])*
+        $vis fn $name($($arg: $ty),*) -> Result<$out, $crate::chunk::ChunkMissing> {
+            Ok($body)
+        }
+
+        #[cfg(not(liseuse_split))]
+        $(#[$attr])*
+        $vis async fn $name($($arg: $ty),*) -> Result<$out, $crate::chunk::ChunkMissing> {
+            Ok($body)
+        }
+
+        #[cfg(not(liseuse_split))]
+        $vis async fn $preload() -> Result<(), $crate::chunk::ChunkMissing> {
+            Ok(())
+        }
+    };
     ($chunk:ident; $(#[$attr:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty $body:block) => {
         #[cfg(liseuse_split)]
         #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]

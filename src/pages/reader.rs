@@ -13,8 +13,9 @@ use crate::{
         announcer::Announcer,
         article_body::{marks_by_block, Blocks, MarkKey},
         article_notes::ArticleNotes,
-        highlight_panel::HighlightPanel,
+        highlight_panel,
         loading::{LoadFailed, Loading},
+        on_demand::{self, OnDemand},
         reader_context::{anchor_article, ReaderContext},
         toolbar::SelectionToolbar,
     },
@@ -245,6 +246,13 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
                         node_ref=reader.body
                         on:click=on_click
                         on:keydown=on_keydown
+                        on:pointerdown=|ev| {
+                            // A press on a highlight: its panel's code is fetched before the
+                            // click that opens it.
+                            if on_a_mark(&ev) {
+                                on_demand::prefetch(highlight_panel::prefetch);
+                            }
+                        }
                     >
                         <Blocks blocks=&article.body marks=Some(marks_by_block(&article.body, marks)) />
                     </div>
@@ -286,7 +294,11 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
             <ArticleNotes />
         </div>
         <SelectionToolbar />
-        <HighlightPanel />
+        <OnDemand
+            needed=Signal::derive(move || reader.open.with(Option::is_some))
+            load=highlight_panel::load
+            what="le panneau du surlignage"
+        />
         {reader.announcer.view()}
     }
 }
@@ -487,6 +499,15 @@ fn current_highlight(reader: &ReaderContext) -> Option<String> {
         .and_then(|el| el.closest("mark[data-id]").ok().flatten())
         .and_then(|m| m.get_attribute("data-id"));
     focused.or_else(|| reader.open.get_untracked())
+}
+
+fn on_a_mark(event: &web_sys::Event) -> bool {
+    use wasm_bindgen::JsCast;
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("mark[data-id]").ok().flatten())
+        .is_some()
 }
 
 split_point! { search_in_article;

@@ -5,14 +5,16 @@
 //! on-screen keyboard.
 
 use crate::{
+    chunk::ChunkMissing,
     notebook::Edit,
     notes::model::{Color, Highlight},
     placement::{self, PanelPlace, Rect},
+    split_point,
     state::NotesState,
     view::{reader_context::ReaderContext, screen},
 };
 use leptos::{html, prelude::*};
-use std::time::Duration;
+use std::{future::Future, pin::Pin, time::Duration};
 use wasm_bindgen::JsCast;
 
 /// How long « Annuler » is offered after a deletion.
@@ -26,8 +28,20 @@ struct Deleted {
     serial: u64,
 }
 
+split_point! { highlight_panel; preload prefetch;
+    /// The panel, built in its chunk (see `view::on_demand`).
+    pub fn panel_in_chunk() -> AnyView {
+        view! { <HighlightPanel /> }.into_any()
+    }
+}
+
+/// Fetches the panel's code (the first time) and builds it: for `OnDemand`.
+pub fn load() -> Pin<Box<dyn Future<Output = Result<AnyView, ChunkMissing>>>> {
+    Box::pin(panel_in_chunk())
+}
+
 #[component]
-pub fn HighlightPanel() -> impl IntoView {
+fn HighlightPanel() -> impl IntoView {
     let reader = expect_context::<ReaderContext>();
     let notes = NotesState::get();
     let slug = reader.article.meta.slug.as_str();

@@ -1,0 +1,70 @@
+//! Parts of a page whose code is a chunk of its own (`split_point!`): the highlight panel, the
+//! display settings. Nothing is fetched until the reader first needs the part, or shows the
+//! intent to (`prefetch`); a reader who only reads never downloads them.
+
+use crate::{chunk::ChunkMissing, offline::OfflineState};
+use leptos::{prelude::*, reactive::computed::ScopedFuture, task::spawn_local};
+use send_wrapper::SendWrapper;
+use std::{future::Future, pin::Pin};
+
+/// Fetches a part's chunk and builds its view there.
+pub type LoadPart = fn() -> Pin<Box<dyn Future<Output = Result<AnyView, ChunkMissing>>>>;
+
+/// Mounts the part that `load` builds from the first time `needed` is true, and keeps it
+/// mounted: the part shows and hides itself from then on.
+#[component]
+pub fn OnDemand(
+    needed: Signal<bool>,
+    load: LoadPart,
+    /// The part, for the message if its code cannot be fetched (« le panneau du surlignage »).
+    what: &'static str,
+) -> impl IntoView {
+    let wanted = Memo::new(move |was: Option<&bool>| was == Some(&true) || needed.get());
+    let attempt = RwSignal::new(0u32);
+    move || {
+        if !wanted.get() {
+            return None;
+        }
+        attempt.track();
+        // Untracked: what the part reads as it is built must not remount it, only `wanted`
+        // and `attempt` may.
+        let part = ScopedFuture::new_untracked(async move {
+            match load().await {
+                Ok(view) => view,
+                Err(ChunkMissing) => view! { <PartFailed what attempt /> }.into_any(),
+            }
+        });
+        Some(Suspend::new(SendWrapper::new(part)))
+    }
+}
+
+/// Fetches a part's chunk ahead of need; a failure is told when the part is needed.
+pub fn prefetch<F>(preload: fn() -> F)
+where
+    F: Future + 'static,
+{
+    spawn_local(async move {
+        let _ = preload().await;
+    });
+}
+
+#[component]
+fn PartFailed(what: &'static str, attempt: RwSignal<u32>) -> impl IntoView {
+    let offline = OfflineState::get();
+    view! {
+        <div class="part-failed" role="alert">
+            <p>
+                {move || {
+                    if offline.online.get() {
+                        format!("Impossible de charger {what} depuis le serveur de Liseuse.")
+                    } else {
+                        format!("Hors ligne\u{a0}: impossible de charger {what} avant le retour du réseau.")
+                    }
+                }}
+            </p>
+            <button type="button" class="btn" on:click=move |_| attempt.update(|n| *n += 1)>
+                "Réessayer"
+            </button>
+        </div>
+    }
+}
