@@ -3,63 +3,80 @@
 use crate::{
     browser,
     catalog::{Catalog, Load},
+    chunk::ChunkMissing,
     notes::transfer,
     offline::OfflineState,
     pages::{
         library::Library, my_notes::MyNotes, not_found::NotFound, reader::Reader,
         search::SearchPage, sync::SyncPage,
     },
-    paths, split_point,
+    paths,
+    route::Page,
+    router::Location,
+    split_point,
     state::{NotesState, Notice},
     sync_driver::SyncDriver,
     view::{
         display::DisplaySettings,
+        on_demand::{self, LoadPart},
         search_box::{SearchBox, SearchQuery},
         shortcuts::Shortcuts,
     },
 };
 use leptos::{ev, prelude::*};
-use leptos_router::{
-    components::{Route, Router, Routes, A},
-    path, Lazy, LazyRoute,
-};
-use std::time::Duration;
+use std::{future::Future, pin::Pin, time::Duration};
 
 #[component]
 pub fn App() -> impl IntoView {
     let base = browser::base();
+    let location = Location::provide(base);
     Catalog::provide();
     let notes = NotesState::provide();
     OfflineState::provide();
     SyncDriver::provide(notes);
     provide_context(SearchQuery(RwSignal::new(String::new())));
+    let nav_link = move |href: String, exact: bool, label: &'static str| {
+        let current = href.clone();
+        view! {
+            <a href=href aria-current=move || location.is_current(&current, exact).then_some("page")>
+                {label}
+            </a>
+        }
+    };
     view! {
-        <Router base=base>
-            <a class="skip-link" href="#contenu">"Aller au contenu"</a>
-            <header class="site-header">
-                <a class="brand" href=paths::library(base)>"Liseuse"</a>
-                <nav aria-label="Navigation principale">
-                    <A href=paths::library(base) exact=true>"Bibliothèque"</A>
-                    <A href=paths::my_notes(base)>"Mes notes"</A>
-                    <A href=paths::sync(base)>"Synchronisation"</A>
-                </nav>
-                <SearchBox />
-                <DisplaySettings />
-                <NetworkStatus />
-            </header>
-            <Shortcuts />
-            <UpdateBanner />
-            <main id="contenu" tabindex="-1">
-                <Notices />
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Library />
-                    <Route path=path!("/lire/:slug") view=Reader />
-                    <Route path=path!("/notes") view={Lazy::<MyNotesRoute>::new()} />
-                    <Route path=path!("/recherche") view={Lazy::<SearchRoute>::new()} />
-                    <Route path=path!("/synchro") view={Lazy::<SyncRoute>::new()} />
-                </Routes>
-            </main>
-        </Router>
+        <a class="skip-link" href="#contenu">"Aller au contenu"</a>
+        <header class="site-header">
+            <a class="brand" href=paths::library(base)>"Liseuse"</a>
+            <nav aria-label="Navigation principale">
+                {nav_link(paths::library(base), true, "Bibliothèque")}
+                {nav_link(paths::my_notes(base), false, "Mes notes")}
+                {nav_link(paths::sync(base), false, "Synchronisation")}
+            </nav>
+            <SearchBox />
+            <DisplaySettings />
+            <NetworkStatus />
+        </header>
+        <Shortcuts />
+        <UpdateBanner />
+        <main id="contenu" tabindex="-1">
+            <Notices />
+            {move || {
+                let page = location.page.get();
+                // Only the page's kind draws it again: the reader stays as its article changes.
+                untrack(move || page_view(page))
+            }}
+        </main>
+    }
+}
+
+fn page_view(page: Page) -> AnyView {
+    match page {
+        Page::Library => view! { <Library /> }.into_any(),
+        Page::Reader => view! { <Reader /> }.into_any(),
+        Page::MyNotes => lazy_page(my_notes_page),
+        Page::Search => lazy_page(search_page),
+        Page::Sync => lazy_page(sync_page),
+        Page::NotFound => view! { <NotFound /> }.into_any(),
     }
 }
 
@@ -200,29 +217,27 @@ fn UpdateBanner() -> impl IntoView {
     }
 }
 
-/// The pages a visit to an article does not need: in the release build, the code only they
-/// use is a chunk of its own (`split_point!`), fetched the first time the page opens.
-macro_rules! lazy_page {
-    ($route:ident, $chunk:ident, $page:ident) => {
-        struct $route;
+// The pages a visit to an article does not need: in the release build, the code only they
+// use is a chunk of its own (`split_point!`), fetched the first time the page opens.
+split_point! { my_notes_page; fn my_notes_in_chunk() -> AnyView { view! { <MyNotes /> }.into_any() } }
+split_point! { search_page; fn search_in_chunk() -> AnyView { view! { <SearchPage /> }.into_any() } }
+split_point! { sync_page; fn sync_in_chunk() -> AnyView { view! { <SyncPage /> }.into_any() } }
 
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-            async fn view(_this: Self) -> AnyView {
-                split_point! { $chunk; fn page() -> AnyView { view! { <$page /> }.into_any() } }
-                page()
-                    .await
-                    .unwrap_or_else(|_| view! { <ChunkFailed /> }.into_any())
-            }
-        }
-    };
+fn my_notes_page() -> Pin<Box<dyn Future<Output = Result<AnyView, ChunkMissing>>>> {
+    Box::pin(my_notes_in_chunk())
 }
 
-lazy_page!(MyNotesRoute, my_notes_page, MyNotes);
-lazy_page!(SearchRoute, search_page, SearchPage);
-lazy_page!(SyncRoute, sync_page, SyncPage);
+fn search_page() -> Pin<Box<dyn Future<Output = Result<AnyView, ChunkMissing>>>> {
+    Box::pin(search_in_chunk())
+}
+
+fn sync_page() -> Pin<Box<dyn Future<Output = Result<AnyView, ChunkMissing>>>> {
+    Box::pin(sync_in_chunk())
+}
+
+fn lazy_page(load: LoadPart) -> AnyView {
+    on_demand::from_chunk(load, || view! { <ChunkFailed /> }.into_any()).into_any()
+}
 
 /// A lazy page whose code could not be fetched; nothing of the reader's is at stake.
 #[component]

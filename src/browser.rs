@@ -71,6 +71,13 @@ pub fn scroll_to_element(id: &str) {
     }
 }
 
+/// Loads `href` as a new page (when the History API refuses it).
+pub fn go_to(href: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_href(href);
+    }
+}
+
 pub fn reload() {
     if let Some(window) = web_sys::window() {
         let _ = window.location().reload();

@@ -29,13 +29,15 @@ macro_rules! split_point {
         #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
         $(#[$attr])*
         $vis fn $name($($arg: $ty),*) -> Result<$out, $crate::chunk::ChunkMissing> {
-            Ok($body)
+            let output: $out = $body;
+            Ok(output)
         }
 
         #[cfg(not(liseuse_split))]
         $(#[$attr])*
         $vis async fn $name($($arg: $ty),*) -> Result<$out, $crate::chunk::ChunkMissing> {
-            Ok($body)
+            let output: $out = $body;
+            Ok(output)
         }
 
         #[cfg(not(liseuse_split))]
@@ -48,13 +50,15 @@ macro_rules! split_point {
         #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
         $(#[$attr])*
         $vis fn $name($($arg: $ty),*) -> Result<$out, $crate::chunk::ChunkMissing> {
-            Ok($body)
+            let output: $out = $body;
+            Ok(output)
         }
 
         #[cfg(not(liseuse_split))]
         $(#[$attr])*
         $vis async fn $name($($arg: $ty),*) -> Result<$out, $crate::chunk::ChunkMissing> {
-            Ok($body)
+            let output: $out = $body;
+            Ok(output)
         }
     };
 }

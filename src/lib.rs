@@ -1,6 +1,6 @@
 //! Liseuse: a reading app for French articles, with highlights and notes kept in the browser.
 //!
-//! Pure logic (`content`, `fold`, `search`, `paths`, `layout`, `notes`, `notebook`, `placement`, `screen`) is apart from the browser
+//! Pure logic (`content`, `fold`, `search`, `paths`, `route`, `layout`, `notes`, `notebook`, `placement`, `screen`) is apart from the browser
 //! layer (`app`, `pages`, `view`, `state`, `storage`, `selection`, `prefs`, `offline`,
 //! `browser`), so that it is tested natively with `cargo test`.
 
@@ -12,6 +12,7 @@ pub mod notes;
 pub mod paths;
 pub mod placement;
 pub mod progress;
+pub mod route;
 pub mod screen;
 pub mod search;
 pub mod settings;
@@ -24,6 +25,7 @@ pub mod chunk;
 pub mod offline;
 pub mod pages;
 pub mod prefs;
+pub mod router;
 pub mod selection;
 pub mod state;
 pub mod storage;

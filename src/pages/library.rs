@@ -8,7 +8,6 @@ use crate::{
     view::loading::{LoadFailed, Loading},
 };
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Home: every article with its summary, reading time and the reader's progress.
 #[component]
@@ -39,20 +38,20 @@ fn card(article: &'static ArticleMeta) -> impl IntoView {
     let status = progress::status(position.as_ref(), article.text_len as usize);
     let resume = match (status, position) {
         (Status::Started(_), Some(p)) => Some(view! {
-            <A
+            <a
                 href=format!("{}#t-{}", paths::article(base, slug), p.block)
-                attr:class="resume"
-                attr:aria-label=format!("Reprendre «\u{202f}{}\u{202f}»", article.title)
+                class="resume"
+                aria-label=format!("Reprendre «\u{202f}{}\u{202f}»", article.title)
             >
                 "Reprendre"
-            </A>
+            </a>
         }),
         _ => None,
     };
     view! {
         <li class="card">
             <h2 class="card-title">
-                <A href=paths::article(base, slug)>{article.title.as_str()}</A>
+                <a href=paths::article(base, slug)>{article.title.as_str()}</a>
             </h2>
             <p class="card-summary">{article.summary.as_str()}</p>
             <p class="card-meta">

@@ -231,14 +231,14 @@ pub fn MyNotes() -> impl IntoView {
         Memo::new(move |_| all.with(|g| g.iter().map(|g| g.highlights.len()).sum::<usize>()));
 
     // `#n-<id>` (a search result on an orphaned highlight) opens on that highlight once drawn.
-    let location = leptos_router::hooks::use_location();
+    let location = crate::router::Location::get();
     Effect::new(move |done: Option<bool>| {
         if done == Some(true) {
             return true;
         }
         // The router's location, not the window's: on a navigation within the app the page is
         // drawn before the address changes.
-        let hash = location.hash.get();
+        let hash = location.hash();
         let Some(id) = hash
             .trim_start_matches('#')
             .strip_prefix("n-")

@@ -1,6 +1,5 @@
 use crate::{browser, paths};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// An honest 404 inside the app, for an unknown article or path.
 #[component]
@@ -11,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
             <h1>"Page introuvable"</h1>
             <p>"Cette page n’existe pas, ou l’article a changé d’adresse."</p>
             <p>
-                <A href=paths::library(browser::base())>"Retour à la bibliothèque"</A>
+                <a href=paths::library(browser::base())>"Retour à la bibliothèque"</a>
             </p>
         </section>
     }

@@ -7,6 +7,7 @@ use crate::{
     pages::not_found::NotFound,
     paths,
     progress::{self, Position},
+    router::Location,
     search, split_point,
     state::NotesState,
     view::{
@@ -21,18 +22,13 @@ use crate::{
     },
 };
 use leptos::{ev, html, prelude::*};
-use leptos_router::{
-    components::A,
-    hooks::{use_navigate, use_params_map, use_query_map},
-    NavigateOptions,
-};
 use std::time::Duration;
 
 /// The reader page for `/lire/<slug>/`.
 #[component]
 pub fn Reader() -> impl IntoView {
-    let params = use_params_map();
-    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let location = Location::get();
+    let slug = Memo::new(move |_| location.slug.get().unwrap_or_default());
     let catalog = Catalog::get();
     // What to show. Going from one article to the next, the page stays on the previous one
     // until the next is loaded (a few milliseconds, from the worker's cache) rather than
@@ -106,10 +102,10 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
     });
     // Words of a search that led here (`?q=`) are marked too. Folding and matching are the
     // search's code, a chunk of the release build (already there after the results page).
-    let query = use_query_map();
+    let location = Location::get();
     let search_hits = RwSignal::new(Vec::<Placed<MarkKey>>::new());
     Effect::new(move |_| {
-        let q = query.read().get("q").unwrap_or_default();
+        let q = location.query("q").unwrap_or_default();
         if q.trim().is_empty() {
             // Only if there were: setting the signal would lay the marks out again.
             if search_hits.with_untracked(|hits| !hits.is_empty()) {
@@ -151,7 +147,7 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
         search_hits.with(|hits| marks.extend(hits.iter().cloned()));
         marks
     });
-    let params = use_params_map();
+    let location = Location::get();
     let reader = ReaderContext {
         article,
         anchored,
@@ -159,7 +155,9 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
         announcer: Announcer::new(),
         body: NodeRef::new(),
         stale: Memo::new(move |_| {
-            params.with(|p| p.get("slug")).as_deref() != Some(meta.slug.as_str())
+            location
+                .slug
+                .with(|s| s.as_deref() != Some(meta.slug.as_str()))
         }),
     };
     provide_context(reader);
@@ -271,22 +269,22 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
                     {previous
                         .map(|p| {
                             view! {
-                                <A href=paths::article(base, &p.slug) attr:class="prev" attr:rel="prev">
+                                <a href=paths::article(base, &p.slug) class="prev" rel="prev">
                                     <span class="nav-label">"Article précédent"</span>
                                     <span class="nav-title">{p.title.as_str()}</span>
-                                </A>
+                                </a>
                             }
                         })}
-                    <A href=paths::library(base) exact=true attr:class="back">
+                    <a href=paths::library(base) class="back">
                         "Retour à la bibliothèque"
-                    </A>
+                    </a>
                     {next
                         .map(|n| {
                             view! {
-                                <A href=paths::article(base, &n.slug) attr:class="next" attr:rel="next">
+                                <a href=paths::article(base, &n.slug) class="next" rel="next">
                                     <span class="nav-label">"Article suivant"</span>
                                     <span class="nav-title">{n.title.as_str()}</span>
-                                </A>
+                                </a>
                             }
                         })}
                 </nav>
@@ -432,7 +430,7 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
 /// `[` and `]` move between highlights, `n` opens the note of the current one, `←` and `→`
 /// go to the previous or next article.
 fn reader_keys(reader: ReaderContext) {
-    let navigate = use_navigate();
+    let location = Location::get();
     let base = browser::base();
     let keys = window_event_listener(ev::keydown, move |event| {
         if browser::is_typing(&event) || event.shift_key() || reader.stale.get_untracked() {
@@ -475,14 +473,7 @@ fn reader_keys(reader: ReaderContext) {
                 };
                 if let Some(target) = target {
                     event.prevent_default();
-                    // The path already holds the base: not resolved against it again.
-                    navigate(
-                        &paths::article(base, &target.slug),
-                        NavigateOptions {
-                            resolve: false,
-                            ..Default::default()
-                        },
-                    );
+                    location.navigate(&paths::article(base, &target.slug), false);
                 }
             }
             _ => {}

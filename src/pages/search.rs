@@ -5,12 +5,12 @@ use crate::{
     browser,
     catalog::{Catalog, Load},
     paths,
+    router::Location,
     search::{self, Found, Hit, Snippet},
     state::NotesState,
     view::search_box::SearchQuery,
 };
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_query_map};
 
 /// How many results are shown.
 const LIMIT: usize = 30;
@@ -19,11 +19,11 @@ const LIMIT: usize = 30;
 pub fn SearchPage() -> impl IntoView {
     browser::set_title("Recherche");
     let notes = NotesState::get();
-    let query = use_query_map();
+    let location = Location::get();
     // The box sets the query as the reader types; the URL (back, forward, reload) too.
     let SearchQuery(typed) = expect_context::<SearchQuery>();
     Effect::new(move |_| {
-        let from_url = query.read().get("q").unwrap_or_default();
+        let from_url = location.query("q").unwrap_or_default();
         if typed.get_untracked() != from_url {
             typed.set(from_url);
         }
@@ -120,7 +120,7 @@ fn result(base: &'static str, q: &str, hit: Hit) -> impl IntoView {
         <li class="result">
             <p class="result-kind muted">{kind}</p>
             <h2 class="result-title">
-                <A href=href>{hit.title}</A>
+                <a href=href>{hit.title}</a>
             </h2>
             <p class="snippet">{snippet(hit.snippet)}</p>
         </li>

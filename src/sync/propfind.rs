@@ -157,24 +157,7 @@ pub fn file_name(href: &str) -> Option<String> {
     }
     let path = href.split(['?', '#']).next().unwrap_or(href);
     let last = path.rsplit('/').next().filter(|s| !s.is_empty())?;
-    percent_decode(last)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    crate::paths::percent_decode(last)
 }
 
 /// The listing of the `liseuse/` folder: its files' names with their ETags.

@@ -26,16 +26,20 @@ pub fn OnDemand(
             return None;
         }
         attempt.track();
-        // Untracked: what the part reads as it is built must not remount it, only `wanted`
-        // and `attempt` may.
-        let part = ScopedFuture::new_untracked(async move {
-            match load().await {
-                Ok(view) => view,
-                Err(ChunkMissing) => view! { <PartFailed what attempt /> }.into_any(),
-            }
-        });
-        Some(Suspend::new(SendWrapper::new(part)))
+        Some(from_chunk(load, move || {
+            view! { <PartFailed what attempt /> }.into_any()
+        }))
     }
+}
+
+/// The view `load` builds in its chunk, drawn once the chunk is here; `failed` if it cannot
+/// be fetched.
+pub fn from_chunk(load: LoadPart, failed: impl FnOnce() -> AnyView + 'static) -> Suspend<AnyView> {
+    // Untracked: what the view reads as it is built must not draw it again, only the
+    // caller's own signals may.
+    let view =
+        ScopedFuture::new_untracked(async move { load().await.unwrap_or_else(|_| failed()) });
+    Suspend::new(SendWrapper::new(view))
 }
 
 /// Fetches a part's chunk ahead of need; a failure is told when the part is needed.

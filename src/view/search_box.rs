@@ -1,11 +1,7 @@
 //! The header's search box: typing shows results as you go (`/recherche/?q=`); `/` focuses it.
 
-use crate::{browser, paths};
+use crate::{browser, paths, router::Location};
 use leptos::{ev, html, prelude::*};
-use leptos_router::{
-    hooks::{use_location, use_navigate, use_query_map},
-    NavigateOptions,
-};
 
 /// The query being searched, shared by the header's box and the results page.
 #[derive(Clone, Copy)]
@@ -15,14 +11,12 @@ pub struct SearchQuery(pub RwSignal<String>);
 pub fn SearchBox() -> impl IntoView {
     let base = browser::base();
     let input = NodeRef::<html::Input>::new();
-    let location = use_location();
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let on_search_page = Memo::new(move |_| location.pathname.get() == paths::search(base, ""));
+    let location = Location::get();
+    let on_search_page = Memo::new(move |_| location.path() == paths::search(base, ""));
     // On the results page, the box shows the query of the URL.
     let value = move || {
         if on_search_page.get() {
-            query.read().get("q").unwrap_or_default()
+            location.query("q").unwrap_or_default()
         } else {
             String::new()
         }
@@ -31,21 +25,16 @@ pub fn SearchBox() -> impl IntoView {
     let go = move |q: String| {
         typed.set(q.clone());
         let replace = on_search_page.get_untracked();
-        navigate(
+        location.navigate(
             &format!(
                 "{}?q={}",
                 paths::search(base, ""),
                 browser::encode_query(&q)
             ),
-            // The path already holds the base (`/liseuse/…`): not resolved against it again.
-            NavigateOptions {
-                replace,
-                resolve: false,
-                ..Default::default()
-            },
+            replace,
         );
     };
-    let go_input = go.clone();
+    let go_input = go;
 
     let keys = window_event_listener(ev::keydown, move |event| {
         if event.key() == "/" && !browser::is_typing(&event) {
