@@ -53,6 +53,42 @@ test("each article opens from the library, with its title as h1, and links back"
   assert.deepEqual(page.problems(), []);
 });
 
+test("links within the app show their page without loading one; back and forward too; the header marks the page shown", async () => {
+  const page = await newPage(env.browser);
+  await page.goto(env.server.url);
+  await appReady(page);
+  // A mark on the window, which a page load would wipe.
+  await page.evaluate(() => (window.__sameDocument = true));
+  const nav = page.getByRole("navigation", { name: "Navigation principale" });
+  const current = (name) => nav.getByRole("link", { name }).getAttribute("aria-current");
+  assert.equal(await current("Bibliothèque"), "page");
+  await page.getByRole("link", { name: squash(articles[0].title), exact: true }).click();
+  await page.waitForURL(`${env.server.url}lire/${articles[0].slug}/`);
+  await page.locator("article h1").waitFor();
+  assert.equal(await current("Bibliothèque"), null);
+  await nav.getByRole("link", { name: "Mes notes" }).click();
+  await page.getByRole("heading", { level: 1, name: "Mes notes" }).waitFor();
+  assert.equal(await current("Mes notes"), "page");
+  await page.goBack();
+  await page.waitForURL(`${env.server.url}lire/${articles[0].slug}/`);
+  await page.locator("article h1").waitFor();
+  assert.equal(squash(await page.locator("article h1").innerText()), squash(articles[0].title));
+  await page.goBack();
+  await page.locator(".cards").waitFor();
+  await page.goForward();
+  await page.locator("article h1").waitFor();
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, "a page was loaded");
+  // Ctrl+click is the browser's: a new tab, this one stays.
+  const [tab] = await Promise.all([
+    page.context().waitForEvent("page"),
+    nav.getByRole("link", { name: "Synchronisation" }).click({ modifiers: ["Control"] }),
+  ]);
+  await tab.waitForURL(`${env.server.url}synchro/`);
+  await tab.close();
+  assert.equal(page.url(), `${env.server.url}lire/${articles[0].slug}/`);
+  assert.deepEqual(page.problems(), []);
+});
+
 test("previous and next follow the library order", async () => {
   const page = await newPage(env.browser);
   await page.goto(`${env.server.url}lire/${articles[0].slug}/`);

@@ -57,9 +57,22 @@ test("a first visit to an article loads no lazy chunk nor stylesheet; each other
   assert.equal(await page.locator(".skip-link").evaluate((el) => getComputedStyle(el).position), "absolute");
   await selectText(page, "le voyageur frugal Loïc Simon");
   await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.locator(".article-body mark").first().waitFor();
+  assert.deepEqual(chunks, [], "reading and highlighting need only the main wasm");
+  // The highlight's panel and the display settings come when first opened, once.
   await page.locator(".article-body mark").first().click();
   await page.getByRole("dialog").waitFor();
-  assert.deepEqual(chunks, [], "the reader page needs only the main wasm");
+  assert.ok(chunks.some((c) => c.startsWith("split_highlight_panel-")), chunks.join(", "));
+  await page.getByRole("button", { name: "Fermer" }).click();
+  await page.getByRole("button", { name: "Affichage" }).click();
+  await page.getByRole("group", { name: "Thème" }).waitFor();
+  assert.ok(chunks.some((c) => c.startsWith("split_display_panel-")), chunks.join(", "));
+  await page.getByRole("button", { name: "Affichage" }).click();
+  const fetched = chunks.length;
+  await page.locator(".article-body mark").first().click();
+  await page.getByRole("dialog").waitFor();
+  await page.getByRole("button", { name: "Fermer" }).click();
+  assert.equal(chunks.length, fetched, "nothing fetched twice");
 
   const opened = async (link, heading, lazy) => {
     chunks.length = 0;
@@ -98,6 +111,17 @@ test("a lazy page whose code cannot be fetched says so, offers « Recharger », 
   await page.locator(".article-body mark").first().waitFor();
 
   const chunk = /\/(split|chunk)_[^/]*\.wasm$/;
+  await page.route(chunk, (route) => route.abort());
+  // A part of the reader page: the message where the part would be, « Réessayer » gets it.
+  await page.locator(".article-body mark").first().click();
+  const partFailed = page.getByRole("alert").filter({ hasText: "Impossible de charger le panneau du surlignage" });
+  await partFailed.waitFor();
+  assert.equal(await page.getByRole("dialog").count(), 0);
+  await page.unroute(chunk);
+  await partFailed.getByRole("button", { name: "Réessayer" }).click();
+  await page.getByRole("dialog").waitFor();
+  assert.equal(await partFailed.count(), 0);
+  await page.getByRole("button", { name: "Fermer" }).click();
   await page.route(chunk, (route) => route.abort());
   await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Mes notes" }).click();
   await page.getByRole("heading", { level: 1, name: "Page non chargée" }).waitFor();
