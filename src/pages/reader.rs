@@ -244,13 +244,10 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
                         node_ref=reader.body
                         on:click=on_click
                         on:keydown=on_keydown
-                        on:pointerdown=|ev| {
-                            // A press on a highlight: its panel's code is fetched before the
-                            // click that opens it.
-                            if on_a_mark(&ev) {
-                                on_demand::prefetch(highlight_panel::prefetch);
-                            }
-                        }
+                        // A press on a highlight, or the focus on one (Tab, `[`, `]`): its
+                        // panel's code is fetched before the click or `Entrée` that opens it.
+                        on:pointerdown=|ev| prefetch_panel_from(&ev)
+                        on:focusin=|ev| prefetch_panel_from(&ev)
                     >
                         <Blocks blocks=&article.body marks=Some(marks_by_block(&article.body, marks)) />
                     </div>
@@ -492,13 +489,16 @@ fn current_highlight(reader: &ReaderContext) -> Option<String> {
     focused.or_else(|| reader.open.get_untracked())
 }
 
-fn on_a_mark(event: &web_sys::Event) -> bool {
+fn prefetch_panel_from(event: &web_sys::Event) {
     use wasm_bindgen::JsCast;
-    event
+    let on_a_mark = event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|el| el.closest("mark[data-id]").ok().flatten())
-        .is_some()
+        .is_some();
+    if on_a_mark {
+        on_demand::prefetch(highlight_panel::prefetch);
+    }
 }
 
 split_point! { search_in_article;
