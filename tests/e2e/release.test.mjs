@@ -55,15 +55,16 @@ test("a first visit to an article loads no lazy chunk nor stylesheet; each other
   // The article's page carries its stylesheet inline (allowed by its hash in the CSP).
   assert.deepEqual(stylesheets, []);
   assert.equal(await page.locator(".skip-link").evaluate((el) => getComputedStyle(el).position), "absolute");
+  assert.deepEqual(chunks, [], "reading needs only the main wasm");
+  // Selecting text fetches the highlight panel's code ahead of need, and only that.
   await selectText(page, "le voyageur frugal Loïc Simon");
+  await page.waitForFunction(() => performance.getEntriesByType("resource").some((r) => /split_highlight_panel-/.test(r.name)));
+  assert.ok(chunks.every((c) => /^(split_highlight_panel|chunk_\d+)-/.test(c)), chunks.join(", "));
   await page.getByRole("button", { name: "Surligner", exact: true }).click();
-  await page.locator(".article-body mark").first().waitFor();
-  assert.deepEqual(chunks, [], "reading and highlighting need only the main wasm");
-  // The highlight's panel and the display settings come when first opened, once.
   await page.locator(".article-body mark").first().click();
   await page.getByRole("dialog").waitFor();
-  assert.ok(chunks.some((c) => c.startsWith("split_highlight_panel-")), chunks.join(", "));
   await page.getByRole("button", { name: "Fermer" }).click();
+  // « Affichage »'s when it is first opened.
   await page.getByRole("button", { name: "Affichage" }).click();
   await page.getByRole("group", { name: "Thème" }).waitFor();
   assert.ok(chunks.some((c) => c.startsWith("split_display_panel-")), chunks.join(", "));
@@ -106,12 +107,13 @@ test("a lazy page whose code cannot be fetched says so, offers « Recharger », 
   page.on("pageerror", (e) => exceptions.push(e.message));
   await page.goto(articleUrl());
   await appReady(page);
+  const chunk = /\/(split|chunk)_[^/]*\.wasm$/;
+  await page.route(chunk, (route) => route.abort());
+  // Highlighting needs no chunk (selecting text tries to fetch the panel's ahead, in vain).
   await selectText(page, "le voyageur frugal Loïc Simon");
   await page.getByRole("button", { name: "Surligner", exact: true }).click();
   await page.locator(".article-body mark").first().waitFor();
 
-  const chunk = /\/(split|chunk)_[^/]*\.wasm$/;
-  await page.route(chunk, (route) => route.abort());
   // A part of the reader page: the message where the part would be, « Réessayer » gets it.
   await page.locator(".article-body mark").first().click();
   const partFailed = page.getByRole("alert").filter({ hasText: "Impossible de charger le panneau du surlignage" });
