@@ -1,8 +1,8 @@
 //! The browser half of routing (`crate::route` is the pure half): the address as a signal.
 //! A link to one of the app's pages changes it through the History API instead of loading a
-//! page; back and forward change it too. (`leptos_router` did this for ~20 kB of the first
+//! page; back and forward change it too. (`leptos_router` did this for 40 kB of the first
 //! visit's gzipped wasm, most of it for nested routes, transitions and forms this app has no
-//! use for.)
+//! use for: README, Weight.)
 
 use crate::{
     browser,
