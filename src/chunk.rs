@@ -24,30 +24,20 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
 /// be ignored: the chunk is fetched again when it is needed.
 #[macro_export]
 macro_rules! split_point {
-    ($chunk:ident; preload $preload:ident; $(#[$attr:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty $body:block) => {
-        #[cfg(liseuse_split)]
-        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
-        $(#[$attr])*
-        $vis fn $name($($arg: $ty),*) -> Result<$out, $crate::chunk::ChunkMissing> {
-            let output: $out = $body;
-            Ok(output)
-        }
-
-        #[cfg(not(liseuse_split))]
-        $(#[$attr])*
-        $vis async fn $name($($arg: $ty),*) -> Result<$out, $crate::chunk::ChunkMissing> {
-            let output: $out = $body;
-            Ok(output)
-        }
+    ($chunk:ident; preload $preload:ident; $(#[$attr:meta])* $vis:vis fn $($rest:tt)*) => {
+        $crate::split_point! { @split [$chunk, preload($preload)] $(#[$attr])* $vis fn $($rest)* }
 
         #[cfg(not(liseuse_split))]
         $vis async fn $preload() -> Result<(), $crate::chunk::ChunkMissing> {
             Ok(())
         }
     };
-    ($chunk:ident; $(#[$attr:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty $body:block) => {
+    ($chunk:ident; $(#[$attr:meta])* $vis:vis fn $($rest:tt)*) => {
+        $crate::split_point! { @split [$chunk] $(#[$attr])* $vis fn $($rest)* }
+    };
+    (@split [$chunk:ident $($option:tt)*] $(#[$attr:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty $body:block) => {
         #[cfg(liseuse_split)]
-        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible $($option)*)]
         $(#[$attr])*
         $vis fn $name($($arg: $ty),*) -> Result<$out, $crate::chunk::ChunkMissing> {
             let output: $out = $body;
