@@ -18,13 +18,13 @@ use crate::{
     sync_driver::SyncDriver,
     view::{
         display::DisplaySettings,
-        on_demand::{self, LoadPart},
+        on_demand,
         search_box::{SearchBox, SearchQuery},
         shortcuts::Shortcuts,
     },
 };
 use leptos::{ev, prelude::*};
-use std::{future::Future, pin::Pin, time::Duration};
+use std::{future::Future, time::Duration};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -219,23 +219,14 @@ fn UpdateBanner() -> impl IntoView {
 
 // The pages a visit to an article does not need: in the release build, the code only they
 // use is a chunk of its own (`split_point!`), fetched the first time the page opens.
-split_point! { my_notes_page; fn my_notes_in_chunk() -> AnyView { view! { <MyNotes /> }.into_any() } }
-split_point! { search_page; fn search_in_chunk() -> AnyView { view! { <SearchPage /> }.into_any() } }
-split_point! { sync_page; fn sync_in_chunk() -> AnyView { view! { <SyncPage /> }.into_any() } }
+split_point! { my_notes_page; fn my_notes_page() -> AnyView { view! { <MyNotes /> }.into_any() } }
+split_point! { search_page; fn search_page() -> AnyView { view! { <SearchPage /> }.into_any() } }
+split_point! { sync_page; fn sync_page() -> AnyView { view! { <SyncPage /> }.into_any() } }
 
-fn my_notes_page() -> Pin<Box<dyn Future<Output = Result<AnyView, ChunkMissing>>>> {
-    Box::pin(my_notes_in_chunk())
-}
-
-fn search_page() -> Pin<Box<dyn Future<Output = Result<AnyView, ChunkMissing>>>> {
-    Box::pin(search_in_chunk())
-}
-
-fn sync_page() -> Pin<Box<dyn Future<Output = Result<AnyView, ChunkMissing>>>> {
-    Box::pin(sync_in_chunk())
-}
-
-fn lazy_page(load: LoadPart) -> AnyView {
+fn lazy_page<F>(load: fn() -> F) -> AnyView
+where
+    F: Future<Output = Result<AnyView, ChunkMissing>> + 'static,
+{
     on_demand::from_chunk(load, || view! { <ChunkFailed /> }.into_any()).into_any()
 }
 

@@ -2,14 +2,12 @@
 //! and kept in localStorage (through gloo-storage, once storage is known to work).
 
 use crate::{
-    chunk::ChunkMissing,
     settings::{Font, Settings, Spacing, Theme, Width, KEY, SIZES},
     split_point, storage,
     view::on_demand::{self, OnDemand},
 };
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
-use std::{future::Future, pin::Pin};
 
 fn apply(settings: &Settings) {
     let Some(root) = web_sys::window()
@@ -81,14 +79,10 @@ struct Display {
 }
 
 split_point! { display_panel; preload prefetch;
-    /// The panel, built in its chunk (see `view::on_demand`).
-    pub fn panel_in_chunk() -> AnyView {
+    /// Fetches the panel's code (the first time) and builds it there: for `OnDemand`.
+    pub fn load_panel() -> AnyView {
         view! { <DisplayPanel /> }.into_any()
     }
-}
-
-fn load_panel() -> Pin<Box<dyn Future<Output = Result<AnyView, ChunkMissing>>>> {
-    Box::pin(panel_in_chunk())
 }
 
 /// The settings, each a group of choices; shown while `open`.
@@ -129,79 +123,79 @@ fn DisplayPanel() -> impl IntoView {
 
     view! {
         <Show when=move || open.get()>
-        <section
-            id="affichage"
-            class="display-panel"
-            aria-labelledby="affichage-title"
-            on:keydown=move |ev: web_sys::KeyboardEvent| {
-                if ev.key() == "Escape" {
-                    open.set(false);
+            <section
+                id="affichage"
+                class="display-panel"
+                aria-labelledby="affichage-title"
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        open.set(false);
+                    }
                 }
-            }
-        >
-            <h2 id="affichage-title">"Affichage"</h2>
-            {choice(
-                settings,
-                "Thème",
-                "theme",
-                vec![
-                    (Theme::Systeme, "Système"),
-                    (Theme::Clair, "Clair"),
-                    (Theme::Sombre, "Sombre"),
-                    (Theme::Sepia, "Sépia"),
-                ],
-                |s| s.theme,
-                |s, v| s.theme = v,
-            )}
-            {choice(
-                settings,
-                "Taille du texte",
-                "size",
-                (1..=SIZES as u8)
-                    .map(|n| {
-                        let label: &'static str = [
-                            "Très petite",
-                            "Petite",
-                            "Normale",
-                            "Grande",
-                            "Très grande",
-                            "Énorme",
-                            "Maximale",
-                        ][n as usize - 1];
-                        (n, label)
-                    })
-                    .collect(),
-                |s| s.size,
-                |s, v| s.size = v,
-            )}
-            {choice(
-                settings,
-                "Police",
-                "font",
-                vec![(Font::Serif, "Avec empattements"), (Font::Sans, "Sans empattements")],
-                |s| s.font,
-                |s, v| s.font = v,
-            )}
-            {choice(
-                settings,
-                "Largeur de ligne",
-                "width",
-                vec![(Width::Etroite, "Étroite"), (Width::Moyenne, "Moyenne"), (Width::Large, "Large")],
-                |s| s.width,
-                |s, v| s.width = v,
-            )}
-            {choice(
-                settings,
-                "Interligne",
-                "spacing",
-                vec![(Spacing::Serre, "Serré"), (Spacing::Normal, "Normal"), (Spacing::Aere, "Aéré")],
-                |s| s.spacing,
-                |s, v| s.spacing = v,
-            )}
-            <button type="button" class="btn" on:click=move |_| open.set(false)>
-                "Fermer"
-            </button>
-        </section>
+            >
+                <h2 id="affichage-title">"Affichage"</h2>
+                {choice(
+                    settings,
+                    "Thème",
+                    "theme",
+                    vec![
+                        (Theme::Systeme, "Système"),
+                        (Theme::Clair, "Clair"),
+                        (Theme::Sombre, "Sombre"),
+                        (Theme::Sepia, "Sépia"),
+                    ],
+                    |s| s.theme,
+                    |s, v| s.theme = v,
+                )}
+                {choice(
+                    settings,
+                    "Taille du texte",
+                    "size",
+                    (1..=SIZES as u8)
+                        .map(|n| {
+                            let label: &'static str = [
+                                "Très petite",
+                                "Petite",
+                                "Normale",
+                                "Grande",
+                                "Très grande",
+                                "Énorme",
+                                "Maximale",
+                            ][n as usize - 1];
+                            (n, label)
+                        })
+                        .collect(),
+                    |s| s.size,
+                    |s, v| s.size = v,
+                )}
+                {choice(
+                    settings,
+                    "Police",
+                    "font",
+                    vec![(Font::Serif, "Avec empattements"), (Font::Sans, "Sans empattements")],
+                    |s| s.font,
+                    |s, v| s.font = v,
+                )}
+                {choice(
+                    settings,
+                    "Largeur de ligne",
+                    "width",
+                    vec![(Width::Etroite, "Étroite"), (Width::Moyenne, "Moyenne"), (Width::Large, "Large")],
+                    |s| s.width,
+                    |s, v| s.width = v,
+                )}
+                {choice(
+                    settings,
+                    "Interligne",
+                    "spacing",
+                    vec![(Spacing::Serre, "Serré"), (Spacing::Normal, "Normal"), (Spacing::Aere, "Aéré")],
+                    |s| s.spacing,
+                    |s, v| s.spacing = v,
+                )}
+                <button type="button" class="btn" on:click=move |_| open.set(false)>
+                    "Fermer"
+                </button>
+            </section>
         </Show>
     }
 }

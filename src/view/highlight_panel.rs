@@ -5,7 +5,6 @@
 //! on-screen keyboard.
 
 use crate::{
-    chunk::ChunkMissing,
     notebook::Edit,
     notes::model::{Color, Highlight},
     placement::{self, PanelPlace, Rect},
@@ -14,7 +13,7 @@ use crate::{
     view::{reader_context::ReaderContext, screen},
 };
 use leptos::{html, prelude::*};
-use std::{future::Future, pin::Pin, time::Duration};
+use std::time::Duration;
 use wasm_bindgen::JsCast;
 
 /// How long « Annuler » is offered after a deletion.
@@ -29,15 +28,10 @@ struct Deleted {
 }
 
 split_point! { highlight_panel; preload prefetch;
-    /// The panel, built in its chunk (see `view::on_demand`).
-    pub fn panel_in_chunk() -> AnyView {
+    /// Fetches the panel's code (the first time) and builds it there: for `OnDemand`.
+    pub fn load() -> AnyView {
         view! { <HighlightPanel /> }.into_any()
     }
-}
-
-/// Fetches the panel's code (the first time) and builds it: for `OnDemand`.
-pub fn load() -> Pin<Box<dyn Future<Output = Result<AnyView, ChunkMissing>>>> {
-    Box::pin(panel_in_chunk())
 }
 
 #[component]

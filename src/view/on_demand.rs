@@ -5,20 +5,21 @@
 use crate::{chunk::ChunkMissing, offline::OfflineState};
 use leptos::{prelude::*, reactive::computed::ScopedFuture, task::spawn_local};
 use send_wrapper::SendWrapper;
-use std::{future::Future, pin::Pin};
+use std::future::Future;
 
-/// Fetches a part's chunk and builds its view there.
-pub type LoadPart = fn() -> Pin<Box<dyn Future<Output = Result<AnyView, ChunkMissing>>>>;
-
-/// Mounts the part that `load` builds from the first time `needed` is true, and keeps it
-/// mounted: the part shows and hides itself from then on.
+/// Mounts the part that `load` (a `split_point!` function: it fetches the part's chunk and
+/// builds the view there) builds from the first time `needed` is true, and keeps it mounted:
+/// the part shows and hides itself from then on.
 #[component]
-pub fn OnDemand(
+pub fn OnDemand<F>(
     needed: Signal<bool>,
-    load: LoadPart,
+    load: fn() -> F,
     /// The part, for the message if its code cannot be fetched (« le panneau du surlignage »).
     what: &'static str,
-) -> impl IntoView {
+) -> impl IntoView
+where
+    F: Future<Output = Result<AnyView, ChunkMissing>> + 'static,
+{
     let wanted = Memo::new(move |was: Option<&bool>| was == Some(&true) || needed.get());
     let attempt = RwSignal::new(0u32);
     move || {
@@ -34,7 +35,13 @@ pub fn OnDemand(
 
 /// The view `load` builds in its chunk, drawn once the chunk is here; `failed` if it cannot
 /// be fetched.
-pub fn from_chunk(load: LoadPart, failed: impl FnOnce() -> AnyView + 'static) -> Suspend<AnyView> {
+pub fn from_chunk<F>(
+    load: fn() -> F,
+    failed: impl FnOnce() -> AnyView + 'static,
+) -> Suspend<AnyView>
+where
+    F: Future<Output = Result<AnyView, ChunkMissing>> + 'static,
+{
     // Untracked: what the view reads as it is built must not draw it again, only the
     // caller's own signals may.
     let view =
