@@ -56,7 +56,7 @@ impl Location {
         };
         provide_context(this);
         let clicks = window_event_listener(ev::click, move |event| this.follow_link(&event));
-        let history = window_event_listener(ev::popstate, move |_| this.sync());
+        let history = window_event_listener(ev::popstate, move |_| this.show(Address::current()));
         on_cleanup(move || {
             clicks.remove();
             history.remove();
@@ -110,17 +110,16 @@ impl Location {
         let next = Address::current();
         let new_path = self.address.with_untracked(|a| a.path != next.path);
         let to_a_place = !next.hash.is_empty();
-        self.sync();
+        self.show(next);
         // A new page opens at its top; a place in a page (`#…`) is the page's to find.
         if new_path && !to_a_place {
             window.scroll_to_with_x_and_y(0.0, 0.0);
         }
     }
 
-    fn sync(&self) {
-        let now = Address::current();
-        if self.address.with_untracked(|a| *a != now) {
-            self.address.set(now);
+    fn show(&self, address: Address) {
+        if self.address.with_untracked(|a| *a != address) {
+            self.address.set(address);
         }
     }
 

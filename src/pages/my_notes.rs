@@ -236,8 +236,7 @@ pub fn MyNotes() -> impl IntoView {
         if done == Some(true) {
             return true;
         }
-        // The router's location, not the window's: on a navigation within the app the page is
-        // drawn before the address changes.
+        // The router's location, not the window's: the effect runs again when it changes.
         let hash = location.hash();
         let Some(id) = hash
             .trim_start_matches('#')

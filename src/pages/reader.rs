@@ -147,7 +147,6 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
         search_hits.with(|hits| marks.extend(hits.iter().cloned()));
         marks
     });
-    let location = Location::get();
     let reader = ReaderContext {
         article,
         anchored,
