@@ -51,8 +51,8 @@ export async function serveDist({ dir = join(ROOT, "dist"), prefix = "/" } = {})
  * A new page in a fresh context that records console errors, uncaught exceptions and failed
  * requests; `page.problems()` lists them (the ones `allow` matches excepted).
  */
-export async function newPage(browser, { viewport = { width: 1280, height: 900 }, allow = [] } = {}) {
-  const context = await browser.newContext({ viewport, locale: "fr-FR" });
+export async function newPage(browser, { viewport = { width: 1280, height: 900 }, allow = [], serviceWorkers = "allow" } = {}) {
+  const context = await browser.newContext({ viewport, locale: "fr-FR", serviceWorkers });
   const page = await context.newPage();
   const problems = [];
   page.on("console", (m) => {
