@@ -15,7 +15,7 @@ use crate::{
     router::Location,
     split_point,
     state::{NotesState, Notice},
-    sync_driver::SyncDriver,
+    sync_driver::{Flag, SyncDriver},
     view::{
         display::DisplaySettings,
         on_demand,
@@ -26,6 +26,20 @@ use crate::{
 use leptos::{ev, prelude::*};
 use std::{future::Future, time::Duration};
 
+/// The header's « Synchronisation » link, which also says when sync is paused or failing
+/// (its name, so screen readers hear it; beside the word, so it covers no text).
+#[component]
+fn SyncLink(href: String, location: Location, flag: RwSignal<Flag>) -> impl IntoView {
+    let current = href.clone();
+    view! {
+        <a href=href aria-current=move || location.is_current(&current, false).then_some("page")
+            class:sync-trouble=move || flag.get() != Flag::Quiet>
+            "Synchronisation"
+            {move || flag.get().words().map(|words| view! { <span class="sync-flag">{words}</span> })}
+        </a>
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let base = browser::base();
@@ -33,7 +47,7 @@ pub fn App() -> impl IntoView {
     Catalog::provide();
     let notes = NotesState::provide();
     OfflineState::provide();
-    SyncDriver::provide(notes);
+    let sync = SyncDriver::provide(notes);
     provide_context(SearchQuery(RwSignal::new(String::new())));
     let nav_link = move |href: String, exact: bool, label: &'static str| {
         let current = href.clone();
@@ -50,7 +64,7 @@ pub fn App() -> impl IntoView {
             <nav aria-label="Navigation principale">
                 {nav_link(paths::library(base), true, "Bibliothèque")}
                 {nav_link(paths::my_notes(base), false, "Mes notes")}
-                {nav_link(paths::sync(base), false, "Synchronisation")}
+                <SyncLink href=paths::sync(base) location flag=sync.flag />
             </nav>
             <SearchBox />
             <DisplaySettings />

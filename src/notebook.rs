@@ -70,11 +70,10 @@ pub struct Notebook {
 }
 
 impl Notebook {
-    /// Builds the notebook from localStorage's `(key, value)` pairs at time `now` (ms); keys that
+    /// Builds the notebook from localStorage's `(key, value)` pairs; keys that
     /// are not ours are skipped.
     pub fn load<'a>(
         entries: impl IntoIterator<Item = (&'a str, &'a str)>,
-        now: i64,
     ) -> (Notebook, Vec<Problem>) {
         let mut notebook = Notebook::default();
         let mut problems = Vec::new();
@@ -84,14 +83,14 @@ impl Notebook {
             };
             match codec::decode(raw) {
                 Ok(mut decoded) => {
-                    let count = clock::clamp_future(&mut decoded.record, now);
+                    let count = clock::clamp_future(&mut decoded.record);
                     if count > 0 {
                         problems.push(Problem::FutureDates {
                             slug: slug.to_string(),
                             count,
                         });
                     }
-                    notebook.merge_stored(slug, &decoded.record, now);
+                    notebook.merge_stored(slug, &decoded.record);
                 }
                 Err(error @ DecodeError::NewerVersion { .. }) => {
                     notebook.read_only.insert(slug.to_string(), key.to_string());
@@ -118,8 +117,8 @@ impl Notebook {
 
     /// Merges a record from elsewhere (storage, another tab, an import) into memory, its future
     /// time stamps taken as unknown (see `notes::clock`). Returns whether anything changed.
-    pub fn merge_stored(&mut self, slug: &str, stored: &ArticleRecord, now: i64) -> bool {
-        let stored = clock::clamped(stored, now);
+    pub fn merge_stored(&mut self, slug: &str, stored: &ArticleRecord) -> bool {
+        let stored = clock::clamped(stored);
         let current = self.records.get(slug).cloned().unwrap_or_default();
         let merged = merge(&current, &stored);
         let changed = merged != current;
@@ -132,9 +131,9 @@ impl Notebook {
     /// Another tab stored `stored` for `slug`: merge it in, and say whether this tab must write
     /// back (read-merge-write in two tabs is not atomic: the other tab may have written without
     /// what this one had just stored).
-    pub fn absorb_other_tab(&mut self, slug: &str, stored: &ArticleRecord, now: i64) -> Absorbed {
-        let changed = self.merge_stored(slug, stored, now);
-        let stored = clock::clamped(stored, now);
+    pub fn absorb_other_tab(&mut self, slug: &str, stored: &ArticleRecord) -> Absorbed {
+        let changed = self.merge_stored(slug, stored);
+        let stored = clock::clamped(stored);
         let write_back = self.records.get(slug).is_some_and(|mine| *mine != *stored);
         Absorbed {
             changed,
@@ -146,10 +145,13 @@ impl Notebook {
     pub fn apply(&mut self, slug: &str, edit: Edit, now: i64) -> bool {
         let record = self.records.entry(slug.to_string()).or_default();
         match edit {
-            Edit::Add(highlight) => {
+            Edit::Add(mut highlight) => {
                 if record.highlights.iter().any(|h| h.id == highlight.id) {
                     return false;
                 }
+                // A clock past the valid range stamps its end (see `notes::clock`).
+                highlight.created = clock::stamp_of(highlight.created);
+                highlight.updated = clock::stamp_of(highlight.updated);
                 record.highlights.push(highlight);
                 true
             }
@@ -272,7 +274,7 @@ mod tests {
         h.updated = i64::MAX;
         imported.highlights.push(h);
         let now = 1_795_553_225_666;
-        notebook.merge_stored(SLUG, &imported, now);
+        notebook.merge_stored(SLUG, &imported);
         assert!(notebook.apply(
             SLUG,
             Edit::Note {
@@ -283,7 +285,7 @@ mod tests {
         ));
         // At write time the stored copy (still the imported one) is merged in again.
         let record = notebook.record(SLUG).unwrap().clone();
-        let written = merge(&record, &clock::clamped(&imported, now + 9));
+        let written = merge(&record, &clock::clamped(&imported));
         assert_eq!(written.highlights[0].note, "ma note");
         assert_eq!(written.highlights[0].updated, now + 5);
     }
@@ -296,7 +298,7 @@ mod tests {
         record.highlights.push(h);
         let raw = codec::encode(SLUG, &record);
         let key = codec::article_key(SLUG);
-        let (notebook, problems) = Notebook::load([(key.as_str(), raw.as_str())], 1_000);
+        let (notebook, problems) = Notebook::load([(key.as_str(), raw.as_str())]);
         assert_eq!(
             problems,
             vec![Problem::FutureDates {
@@ -384,9 +386,7 @@ mod tests {
                 Some(stored) => merge(&mine, &stored),
                 None => mine,
             };
-            self.tabs[tab]
-                .notebook
-                .merge_stored(SLUG, &written, self.now);
+            self.tabs[tab].notebook.merge_stored(SLUG, &written);
             self.stored = Some(written.clone());
             self.tabs[1 - tab].events.push(written);
         }
@@ -397,7 +397,7 @@ mod tests {
                 return;
             }
             let value = t.events.remove(0);
-            let absorbed = t.notebook.absorb_other_tab(SLUG, &value, self.now);
+            let absorbed = t.notebook.absorb_other_tab(SLUG, &value);
             if absorbed.write_back {
                 t.dirty = true;
             }

@@ -1,7 +1,10 @@
 //! Reading progress of an article, kept by text block (not by pixels), so it survives a change
 //! of text size or width: the block at the top of the view (to resume there) and the furthest
-//! point read. Offsets are in chars of the plain text, like highlights.
+//! point read. Offsets are in chars of the plain text, like highlights. The place to resume
+//! carries the time it was read (a stamp, as edits have: `notes::clock`), so that sync keeps the
+//! place read last, not the one synced last.
 
+use crate::notes::clock;
 use serde::{Deserialize, Serialize};
 
 pub fn key(slug: &str) -> String {
@@ -14,6 +17,10 @@ pub struct Position {
     pub block: usize,
     /// The furthest offset that has been on screen.
     pub furthest: usize,
+    /// When the reader stayed on `block` (ms, a stamp of `notes::clock`); 0 when unknown (a
+    /// position stored before times were kept), which is older than any other.
+    #[serde(default)]
+    pub updated: i64,
 }
 
 /// How long the view must stay on a block before it becomes the place to resume: a reader
@@ -29,9 +36,18 @@ impl Position {
         }
     }
 
-    /// The reader stayed on `block` (for [`HOLD_MS`]): resume there.
-    pub fn at(self, block: usize) -> Position {
-        Position { block, ..self }
+    /// The reader stayed on `block` (for [`HOLD_MS`]) at `now`: resume there. A new place is
+    /// stamped newer than the one it replaces, even with a clock behind; staying again on the
+    /// same place changes nothing (a place resumed is not a place read anew).
+    pub fn at(self, block: usize, now: i64) -> Position {
+        if block == self.block {
+            return self;
+        }
+        Position {
+            block,
+            updated: clock::next_update(self.updated, now),
+            ..self
+        }
     }
 }
 
@@ -72,37 +88,57 @@ mod tests {
     #[test]
     fn status_follows_the_furthest_point() {
         assert_eq!(status(None, 1000), Status::Unread);
-        let p = Position::default().seen(350).at(0);
+        let p = Position::default().seen(350).at(0, 1);
         assert_eq!(status(Some(&p), 1000), Status::Started(35));
         // Scrolling back up keeps the furthest point.
-        let back = p.seen(100).at(0);
+        let back = p.seen(100).at(0, 2);
         assert_eq!(back.furthest, 350);
-        assert_eq!(status(Some(&p.seen(980).at(900)), 1000), Status::Read);
+        assert_eq!(status(Some(&p.seen(980).at(900, 3)), 1000), Status::Read);
         assert_eq!(status(Some(&Position::default()), 1000), Status::Started(1));
         assert_eq!(Status::Started(35).label_fr(), "Lu à 35\u{a0}%");
     }
 
     #[test]
     fn seeing_text_keeps_the_place_to_resume() {
-        let reading = Position::default().seen(5200).at(4000);
+        let reading = Position::default().seen(5200).at(4000, 10);
         // Scrolled back to the top on the way out: seen, but not where to resume.
         let passing = reading.seen(900);
         assert_eq!(
             passing,
             Position {
                 block: 4000,
-                furthest: 5200
+                furthest: 5200,
+                updated: 10,
             }
         );
         // Flicked further: the furthest point moves, the place to resume waits for a hold.
         assert_eq!(reading.seen(8000).block, 4000);
         assert_eq!(reading.seen(8000).furthest, 8000);
         assert_eq!(
-            reading.at(0),
+            reading.at(0, 20),
             Position {
                 block: 0,
-                furthest: 5200
+                furthest: 5200,
+                updated: 20,
             }
         );
+    }
+
+    #[test]
+    fn a_place_carries_the_time_it_was_read() {
+        // Stored before times were kept: the oldest of all.
+        let old: Position = serde_json::from_str(r#"{"block":3,"furthest":9}"#).unwrap();
+        assert_eq!(old.updated, 0);
+        // Resumed there: not read anew.
+        assert_eq!(old.at(3, 500), old);
+        // A new place, with a clock behind the stamp it replaces: still newer.
+        let moved = Position {
+            updated: 900,
+            ..old
+        }
+        .at(30, 500);
+        assert_eq!((moved.block, moved.updated), (30, 901));
+        // Seeing more text does not make the place newer.
+        assert_eq!(moved.seen(99).updated, 901);
     }
 }

@@ -73,10 +73,8 @@ impl NotesState {
             }
             Some(store) => {
                 let entries = storage::read_all(&store);
-                let (notebook, problems) = Notebook::load(
-                    entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-                    js_sys::Date::now() as i64,
-                );
+                let (notebook, problems) =
+                    Notebook::load(entries.iter().map(|(k, v)| (k.as_str(), v.as_str())));
                 for problem in problems {
                     notices.push(problem_notice(&store, problem));
                 }
@@ -136,11 +134,10 @@ impl NotesState {
 
     /// Merges records from elsewhere (an import) and stores them.
     pub fn merge_in(self, records: impl IntoIterator<Item = (String, ArticleRecord)>) {
-        let now = js_sys::Date::now() as i64;
         let mut changed = Vec::new();
         self.notebook.update(|n| {
             for (slug, record) in records {
-                if n.merge_stored(&slug, &record, now) {
+                if n.merge_stored(&slug, &record) {
                     changed.push(slug);
                 }
             }
@@ -168,7 +165,6 @@ impl NotesState {
         if !pending.iter().any(|s| s == slug) {
             pending.push(slug.to_string());
         }
-        let now = js_sys::Date::now() as i64;
         for slug in pending {
             if self
                 .notebook
@@ -179,7 +175,7 @@ impl NotesState {
             let record = self
                 .notebook
                 .with_untracked(|n| n.record(&slug).cloned().unwrap_or_default());
-            match storage::write_article(&store, &slug, &record, now) {
+            match storage::write_article(&store, &slug, &record) {
                 Ok(stored) => {
                     self.unsaved.update(|u| {
                         u.remove(&slug);
@@ -187,7 +183,7 @@ impl NotesState {
                     if stored != record {
                         // Another tab's changes came in through the merge.
                         self.notebook.update(|n| {
-                            n.merge_stored(&slug, &stored, now);
+                            n.merge_stored(&slug, &stored);
                         });
                     }
                 }
@@ -274,10 +270,9 @@ impl NotesState {
                 let Some(raw) = event.new_value() else { return };
                 match codec::decode(&raw) {
                     Ok(decoded) => {
-                        let now = js_sys::Date::now() as i64;
                         let mut absorbed = None;
                         self.notebook.update(|n| {
-                            absorbed = Some(n.absorb_other_tab(slug, &decoded.record, now));
+                            absorbed = Some(n.absorb_other_tab(slug, &decoded.record));
                         });
                         if absorbed.is_some_and(|a| a.write_back) {
                             // That tab wrote without what this one holds: write it back.

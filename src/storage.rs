@@ -57,13 +57,12 @@ pub fn read_all(storage: &web_sys::Storage) -> Vec<(String, String)> {
 /// Writes one article's record, merged with whatever another tab stored meanwhile. Returns the
 /// merged record as stored.
 ///
-/// `now` (ms) is for the stored copy's time stamps, taken as unknown when far in the future
-/// (see `notes::clock`), exactly as when it was loaded, so that they cannot beat the edit.
+/// The stored copy's absurd time stamps are taken as unknown (see `notes::clock`), exactly as
+/// when it was loaded, so that they cannot beat the edit.
 pub fn write_article(
     storage: &web_sys::Storage,
     slug: &str,
     record: &ArticleRecord,
-    now: i64,
 ) -> Result<ArticleRecord, WriteError> {
     let key = codec::article_key(slug);
     let merged = match storage
@@ -74,7 +73,7 @@ pub fn write_article(
         // Still what this tab wrote last: nothing from elsewhere to merge, no need to parse it.
         Some(raw) if LAST_WRITTEN.with(|m| m.borrow().get(&key) == Some(&raw)) => record.clone(),
         Some(raw) => match codec::decode(&raw) {
-            Ok(stored) => merge(record, &clock::clamped(&stored.record, now)),
+            Ok(stored) => merge(record, &clock::clamped(&stored.record)),
             Err(DecodeError::NewerVersion { found }) => {
                 return Err(WriteError::Protected { found })
             }

@@ -28,6 +28,9 @@ use wasm_bindgen_futures::JsFuture;
 const CONFIG: &str = "liseuse:sync:config";
 const PASSWORD: &str = "liseuse:sync:password";
 const STATE: &str = "liseuse:sync:state";
+const HEALTH: &str = "liseuse:sync:health";
+/// The Web Lock held while a pass runs: one pass at a time per browser.
+const LOCK: &str = "liseuse:sync";
 const PROGRESS_PREFIX: &str = "liseuse:progress:";
 const FOLDER: &str = "liseuse/";
 
@@ -46,6 +49,15 @@ pub struct Config {
     pub remember: bool,
 }
 
+/// The password as stored, with the folder and identifier it was given for: a tab whose
+/// settings another tab changed must not send it to another server or for another user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct StoredPassword {
+    url: String,
+    user: String,
+    password: String,
+}
+
 /// What the status line says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Status {
@@ -55,6 +67,7 @@ pub enum Status {
     Synced {
         at: String,
         problems: Vec<(String, FileProblem)>,
+        clock_off: bool,
     },
     Failed {
         error: SyncError,
@@ -67,14 +80,70 @@ pub enum Status {
     Message(String),
 }
 
+/// What the header's « Synchronisation » link tells, in every tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    /// Not set up, or syncing as it should.
+    Quiet,
+    /// Set up, but no password for this session.
+    Paused,
+    /// The last pass failed (the server refused, a file it cannot use…), offline aside.
+    Failed,
+    /// The server's clock says this device's is off.
+    Clock,
+}
+
+impl Flag {
+    /// The words added to the link's name.
+    pub fn words(self) -> Option<&'static str> {
+        match self {
+            Flag::Quiet => None,
+            Flag::Paused => Some(" en pause"),
+            Flag::Failed => Some(" en échec"),
+            Flag::Clock => Some("\u{a0}: horloge à régler"),
+        }
+    }
+}
+
+/// The outcome of the last pass, shared by the tabs (`liseuse:sync:health`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Health {
+    url: String,
+    user: String,
+    /// The message of the error that ended the last pass (none: it succeeded, or was offline).
+    #[serde(default)]
+    failed: Option<String>,
+    /// The server refused the credentials or the folder: no automatic pass until the reader
+    /// changes the settings or asks for a pass.
+    #[serde(default)]
+    paused: bool,
+    #[serde(default)]
+    clock_off: bool,
+}
+
+/// Why a pass is asked for: automatic ones are skipped when another tab just did the work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// « Synchroniser maintenant » (or the form): always runs, lifts a pause.
+    Manual,
+    /// The app opened, the network came back, the tab was hidden, an edit.
+    Auto,
+    /// The five-minute timer.
+    Timer,
+}
+
 #[derive(Clone, Copy)]
 pub struct SyncDriver {
     notes: NotesState,
     pub status: RwSignal<Status>,
+    /// The header's word on sync, kept in step with the other tabs.
+    pub flag: RwSignal<Flag>,
     running: StoredValue<bool>,
-    /// A pass was asked for while one ran: one more follows.
-    again: StoredValue<bool>,
+    /// A pass was asked for while one ran: one more follows (the strongest trigger asked).
+    again: StoredValue<Option<Trigger>>,
     edit_timer: StoredValue<Option<TimeoutHandle>>,
+    /// Damaged files the reader chose to replace by this device's version, for the next pass.
+    replace: StoredValue<Vec<String>>,
 }
 
 impl SyncDriver {
@@ -84,9 +153,11 @@ impl SyncDriver {
         let driver = SyncDriver {
             notes,
             status: RwSignal::new(Status::Idle),
+            flag: RwSignal::new(flag()),
             running: StoredValue::new(false),
-            again: StoredValue::new(false),
+            again: StoredValue::new(None),
             edit_timer: StoredValue::new(None),
+            replace: StoredValue::new(Vec::new()),
         };
         provide_context(driver);
         // After the first page is drawn: reading comes first.
@@ -105,8 +176,17 @@ impl SyncDriver {
                 driver.sync_auto();
             }
         }));
+        // Another tab set up, logged out or ended a pass.
+        std::mem::forget(window_event_listener(ev::storage, move |event| {
+            if event
+                .key()
+                .is_none_or(|key| key.starts_with("liseuse:sync:"))
+            {
+                driver.flag.set(flag());
+            }
+        }));
         // For the page's whole life.
-        let _ = set_interval_with_handle(move || driver.sync_auto(), EVERY);
+        let _ = set_interval_with_handle(move || driver.run(Trigger::Timer), EVERY);
         driver
     }
 
@@ -144,39 +224,84 @@ impl SyncDriver {
         self.edit_timer.set_value(handle);
     }
 
-    /// A pass if sync is set up; offline, the status says it waits for the network.
+    /// An automatic pass if sync is set up and not paused.
     pub fn sync_auto(self) {
-        if Self::is_set_up() {
-            self.sync_now();
-        }
+        self.run(Trigger::Auto);
     }
 
-    /// A pass now (or right after the one under way).
+    /// « Synchroniser maintenant »: a pass now (or right after the one under way), even after
+    /// a refusal.
     pub fn sync_now(self) {
+        set_paused(false);
+        self.flag.set(flag());
+        self.run(Trigger::Manual);
+    }
+
+    fn run(self, trigger: Trigger) {
+        if trigger != Trigger::Manual && !Self::is_set_up() {
+            return;
+        }
         if self.running.get_value() {
-            self.again.set_value(true);
+            let stronger = match self.again.get_value() {
+                Some(Trigger::Manual) => Trigger::Manual,
+                Some(Trigger::Auto) if trigger == Trigger::Timer => Trigger::Auto,
+                _ => trigger,
+            };
+            self.again.set_value(Some(stronger));
             return;
         }
         self.running.set_value(true);
-        self.status.set(Status::Running);
+        if trigger == Trigger::Manual {
+            self.status.set(Status::Running);
+        }
         spawn_local(async move {
+            let mut trigger = trigger;
             loop {
-                let result = match run_pass(self.notes).await {
-                    Ok(pass) => pass.await,
-                    Err(ChunkMissing) => Err(chunk_missing()),
-                };
+                let replace = self.replace.get_value();
+                let outcome = one_at_a_time(async move {
+                    match run_pass(self.notes, trigger, replace).await {
+                        Ok(pass) => pass.await,
+                        Err(ChunkMissing) => Outcome::Failed(chunk_missing()),
+                    }
+                })
+                .await;
                 let at = now_fr();
-                self.status.set(match result {
-                    Ok(problems) => Status::Synced { at, problems },
-                    Err(error) => Status::Failed { error, at },
-                });
-                if !self.again.get_value() {
-                    break;
+                match outcome {
+                    Outcome::Synced {
+                        problems,
+                        clock_off,
+                    } => {
+                        self.replace.set_value(Vec::new());
+                        self.status.set(Status::Synced {
+                            at,
+                            problems,
+                            clock_off,
+                        })
+                    }
+                    Outcome::Failed(error) => self.status.set(Status::Failed { error, at }),
+                    // Another tab did the work, or the settings changed under the pass.
+                    Outcome::Skipped => {
+                        if self.status.get_untracked() == Status::Running {
+                            self.status.set(Status::Idle);
+                        }
+                    }
                 }
-                self.again.set_value(false);
+                self.flag.set(flag());
+                let Some(next) = self.again.get_value() else {
+                    break;
+                };
+                self.again.set_value(None);
+                trigger = next;
             }
             self.running.set_value(false);
         });
+    }
+
+    /// Replaces the damaged server files `names` by this device's versions (the reader
+    /// confirmed), with a pass now.
+    pub fn replace_damaged(self, names: Vec<String>) {
+        self.replace.set_value(names);
+        self.sync_now();
     }
 
     /// « Tester la connexion »: PROPFIND Depth 0 on the folder, with the form's values.
@@ -217,11 +342,12 @@ impl SyncDriver {
             remember: config.remember,
         };
         save_config(&config);
-        save_password(&password_value, config.remember);
+        save_password(&config, &password_value);
         self.sync_now();
     }
 
     /// « Se déconnecter »: forgets the folder, the password and the bookkeeping; the notes stay.
+    /// A pass under way stops before its next request (it checks the settings it began with).
     pub fn log_out(self) {
         for store in [storage::local_storage(), session_storage()]
             .into_iter()
@@ -230,13 +356,73 @@ impl SyncDriver {
             let _ = store.remove_item(PASSWORD);
         }
         if let Some(store) = storage::local_storage() {
-            let _ = store.remove_item(CONFIG);
-            let _ = store.remove_item(STATE);
+            for key in [CONFIG, STATE, HEALTH] {
+                let _ = store.remove_item(key);
+            }
         }
+        self.replace.set_value(Vec::new());
+        self.flag.set(flag());
         self.status.set(Status::Message(sync::french_spaces(
             "Déconnecté\u{a0}: vos notes restent sur cet appareil.",
         )));
     }
+}
+
+/// What a pass came to.
+pub enum Outcome {
+    Synced {
+        problems: Vec<(String, FileProblem)>,
+        clock_off: bool,
+    },
+    Failed(SyncError),
+    /// Not run, or stopped without a word: another tab did the work, sync is paused, or the
+    /// settings changed under the pass.
+    Skipped,
+}
+
+/// Runs `task` while no other tab of this browser runs a pass (Web Locks API, where the
+/// browser has it; elsewhere, at once).
+async fn one_at_a_time(task: impl Future<Output = Outcome> + 'static) -> Outcome {
+    use wasm_bindgen::closure::Closure;
+    let locks = web_sys::window()
+        .map(|w| js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("locks")))
+        .and_then(|l| l.ok())
+        .filter(|l| !l.is_undefined() && !l.is_null());
+    let request = locks.as_ref().and_then(|l| {
+        js_sys::Reflect::get(l, &JsValue::from_str("request"))
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()
+    });
+    let (Some(locks), Some(request)) = (locks, request) else {
+        return task.await;
+    };
+    let outcome = std::rc::Rc::new(std::cell::RefCell::new(None::<Outcome>));
+    let task = std::cell::RefCell::new(Some(task));
+    let slot = outcome.clone();
+    let held = Closure::once(move |_lock: JsValue| -> js_sys::Promise {
+        let task = task.borrow_mut().take();
+        wasm_bindgen_futures::future_to_promise(async move {
+            if let Some(task) = task {
+                *slot.borrow_mut() = Some(task.await);
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    let granted = request.call2(
+        &locks,
+        &JsValue::from_str(LOCK),
+        held.as_ref().unchecked_ref(),
+    );
+    match granted {
+        Ok(promise) => {
+            let _ = JsFuture::from(js_sys::Promise::from(promise)).await;
+        }
+        Err(_) => return Outcome::Failed(SyncError::Unreachable),
+    }
+    drop(held);
+    let result = outcome.borrow_mut().take();
+    result.unwrap_or(Outcome::Skipped)
 }
 
 pub fn load_config() -> Option<Config> {
@@ -254,16 +440,24 @@ fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
 }
 
-/// The password: this session's, else the one remembered on this device.
+/// The password for the folder and identifier set up now: this session's, else the one
+/// remembered on this device. One given for other settings (another tab changed them) is
+/// not used.
 pub fn password() -> Option<String> {
+    let config = load_config()?;
     [session_storage(), storage::local_storage()]
         .into_iter()
         .flatten()
-        .find_map(|s| s.get_item(PASSWORD).ok().flatten())
+        .filter_map(|s| s.get_item(PASSWORD).ok().flatten())
+        .find_map(|raw| match serde_json::from_str::<StoredPassword>(&raw) {
+            Ok(p) => (p.url == config.url && p.user == config.user).then_some(p.password),
+            // Stored by an earlier version, which kept the password alone: for these settings.
+            Err(_) => (!raw.starts_with('{')).then_some(raw),
+        })
 }
 
-fn save_password(password: &str, remember: bool) {
-    let (keep, drop) = if remember {
+fn save_password(config: &Config, password: &str) {
+    let (keep, drop) = if config.remember {
         (storage::local_storage(), session_storage())
     } else {
         (session_storage(), storage::local_storage())
@@ -271,9 +465,61 @@ fn save_password(password: &str, remember: bool) {
     if let Some(s) = drop {
         let _ = s.remove_item(PASSWORD);
     }
-    if let Some(s) = keep {
-        let _ = s.set_item(PASSWORD, password);
+    let stored = StoredPassword {
+        url: config.url.clone(),
+        user: config.user.clone(),
+        password: password.to_string(),
+    };
+    if let (Some(s), Ok(raw)) = (keep, serde_json::to_string(&stored)) {
+        let _ = s.set_item(PASSWORD, &raw);
     }
+}
+
+fn load_health() -> Option<Health> {
+    let raw = storage::local_storage()?.get_item(HEALTH).ok()??;
+    let config = load_config()?;
+    serde_json::from_str::<Health>(&raw)
+        .ok()
+        .filter(|h| h.url == config.url && h.user == config.user)
+}
+
+fn save_health(health: &Health) {
+    if let (Some(store), Ok(raw)) = (storage::local_storage(), serde_json::to_string(health)) {
+        let _ = store.set_item(HEALTH, &raw);
+    }
+}
+
+/// Lifts (or sets) the pause after a refusal, for the settings of now.
+fn set_paused(paused: bool) {
+    if let Some(mut health) = load_health() {
+        if health.paused != paused {
+            health.paused = paused;
+            if !paused {
+                health.failed = None;
+            }
+            save_health(&health);
+        }
+    }
+}
+
+/// The header's word on sync, from what is stored (shared by the tabs).
+pub fn flag() -> Flag {
+    if load_config().is_none() {
+        return Flag::Quiet;
+    }
+    if password().is_none() {
+        return Flag::Paused;
+    }
+    match load_health() {
+        Some(h) if h.failed.is_some() || h.paused => Flag::Failed,
+        Some(h) if h.clock_off => Flag::Clock,
+        _ => Flag::Quiet,
+    }
+}
+
+/// The last failure another tab's pass met, for this tab's status line.
+pub fn shared_failure() -> Option<String> {
+    load_health()?.failed
 }
 
 fn load_state(url: &str) -> SyncState {
@@ -308,8 +554,9 @@ fn local_positions() -> BTreeMap<String, Position> {
 }
 
 /// This device's documents to sync: every article's record (except those a newer version
-/// stored here, which this one must not handle) and the positions.
-fn local_docs(notes: NotesState, state: &SyncState) -> BTreeMap<String, Doc> {
+/// stored here, which this one must not handle) and the positions, with the times they were
+/// read.
+fn local_docs(notes: NotesState) -> BTreeMap<String, Doc> {
     let mut docs: BTreeMap<String, Doc> = notes.notebook.with_untracked(|n| {
         n.records
             .iter()
@@ -318,12 +565,11 @@ fn local_docs(notes: NotesState, state: &SyncState) -> BTreeMap<String, Doc> {
             .filter(|(name, _)| name != engine::POSITIONS)
             .collect()
     });
-    let stamped = positions::stamp(
-        &local_positions(),
-        &state.positions,
-        js_sys::Date::now() as i64,
-    );
-    docs.insert(engine::POSITIONS.into(), Doc::Positions(stamped));
+    let positions = positions::Positions {
+        positions: local_positions(),
+        ..Default::default()
+    };
+    docs.insert(engine::POSITIONS.into(), Doc::Positions(positions));
     docs
 }
 
@@ -355,8 +601,8 @@ split_point! { sync_changes;
 }
 
 split_point! { sync_pass;
-    fn run_pass(notes: NotesState) -> Task<Result<Vec<(String, FileProblem)>, SyncError>> {
-        Box::pin(pass(notes))
+    fn run_pass(notes: NotesState, trigger: Trigger, replace: Vec<String>) -> Task<Outcome> {
+        Box::pin(pass(notes, trigger, replace))
     }
 }
 
@@ -373,7 +619,8 @@ async fn propfind_folder(url: String, auth: String) -> Result<(), SyncError> {
         207 => propfind::parse(&r.text)
             .map(|_| ())
             .map_err(|_| SyncError::NotWebDav),
-        200..=299 | 404 => Err(SyncError::NotWebDav),
+        404 => Err(SyncError::FolderMissing),
+        200..=299 => Err(SyncError::NotWebDav),
         s => Err(SyncError::from_status(s).unwrap_or(SyncError::NotWebDav)),
     }
 }
@@ -383,44 +630,100 @@ fn differs_from_synced(notes: NotesState) -> bool {
         return false;
     };
     let state = load_state(&config.url);
-    let docs = local_docs(notes, &state);
-    Pass::new(docs, state).has_local_changes()
+    Pass::new(local_docs(notes), state).has_local_changes()
 }
 
-/// One pass. The bookkeeping is saved whatever happens; what came in is already merged.
-async fn pass(notes: NotesState) -> Result<Vec<(String, FileProblem)>, SyncError> {
-    if !web_sys::window().is_some_and(|w| w.navigator().on_line()) {
-        return Err(SyncError::Offline);
-    }
+/// How recent another tab's pass must be for an automatic one with nothing to send to skip.
+const RECENT: i64 = 30_000;
+
+/// One pass, inside the browser's lock. The bookkeeping is saved whatever happens (unless the
+/// settings changed under the pass); what came in is already merged.
+async fn pass(notes: NotesState, trigger: Trigger, replace: Vec<String>) -> Outcome {
     let (Some(config), Some(password)) = (load_config(), password()) else {
-        return Err(SyncError::NotSetUp);
+        return match trigger {
+            Trigger::Manual => Outcome::Failed(SyncError::NotSetUp),
+            _ => Outcome::Skipped,
+        };
     };
-    let base = sync::check_url(&config.url).map_err(|_| SyncError::NotSetUp)?;
+    if trigger != Trigger::Manual && load_health().is_some_and(|h| h.paused) {
+        return Outcome::Skipped;
+    }
+    if !web_sys::window().is_some_and(|w| w.navigator().on_line()) {
+        return Outcome::Failed(SyncError::Offline);
+    }
+    let Ok(base) = sync::check_url(&config.url) else {
+        return Outcome::Failed(SyncError::NotSetUp);
+    };
     let folder = format!("{base}{FOLDER}");
     let auth = sync::basic_auth(&config.user, &password);
+    let now = js_sys::Date::now() as i64;
     let state = load_state(&config.url);
-    let mut pass = Pass::new(local_docs(notes, &state), state).at(js_sys::Date::now() as i64);
+    let last_pass = state.last_pass;
+    let mut pass = Pass::new(local_docs(notes), state)
+        .at(now)
+        .replacing(replace);
+    // Another tab (or this one) has just done the work, and nothing here waits to be sent.
+    if trigger != Trigger::Manual && !pass.has_local_changes() {
+        let recent = match trigger {
+            Trigger::Timer => EVERY.as_millis() as i64 * 9 / 10,
+            _ => RECENT,
+        };
+        if last_pass.is_some_and(|t| (now - t).abs() < recent) {
+            return Outcome::Skipped;
+        }
+    }
+    // The settings this pass began with: when they change (« Se déconnecter », another folder
+    // set up in another tab), it stops before its next request and leaves no trace.
+    let same_settings = move || {
+        load_config().as_ref() == Some(&config) && self::password().as_ref() == Some(&password)
+    };
     let result = loop {
         let Some(request) = pass.next_request() else {
             break Ok(());
         };
+        if !same_settings() {
+            return Outcome::Skipped;
+        }
         let reply = match perform(&folder, &auth, &request).await {
             Ok(reply) => reply,
             Err(error) => break Err(error),
         };
-        if pass.on_reply(reply).is_err() {
-            break Err(SyncError::NotWebDav);
+        if !same_settings() {
+            return Outcome::Skipped;
+        }
+        if let Err(error) = pass.on_reply(reply) {
+            break Err(error);
         }
         take_incoming(notes, &mut pass);
     };
-    if let Some(Doc::Positions(p)) = pass.local_doc(engine::POSITIONS) {
-        pass.state.positions = p.clone();
+    if !same_settings() {
+        return Outcome::Skipped;
     }
+    let ended = js_sys::Date::now() as i64;
     if result.is_ok() {
-        pass.state.last_success = Some(js_sys::Date::now() as i64);
+        pass.state.last_success = Some(ended);
     }
+    pass.state.last_pass = Some(ended);
     save_state(&pass.state);
-    result.map(|()| pass.problems)
+    let config = load_config().unwrap_or_default();
+    save_health(&Health {
+        url: config.url,
+        user: config.user,
+        failed: result
+            .as_ref()
+            .err()
+            .filter(|e| **e != SyncError::Offline)
+            .map(SyncError::message_fr),
+        paused: result.as_ref().is_err_and(SyncError::pauses),
+        clock_off: pass.state.clock_off,
+    });
+    match result {
+        Ok(()) => Outcome::Synced {
+            problems: pass.problems,
+            clock_off: pass.state.clock_off,
+        },
+        Err(error) => Outcome::Failed(error),
+    }
 }
 
 /// Merges what a reply brought into the notebook and the stored positions.
@@ -433,13 +736,11 @@ fn take_incoming(notes: NotesState, pass: &mut Pass) {
                 records.push((slug, record))
             }
             (Some(engine::FileKind::Positions), Doc::Positions(_)) => {
-                // The merged positions (ours and theirs) go to the stored keys.
+                // The merged positions (ours and theirs) go to the stored keys, each merged
+                // with what is stored now: the reader may have moved during the pass.
                 if let Some(Doc::Positions(merged)) = pass.local_doc(engine::POSITIONS) {
-                    let stored = local_positions();
-                    for (slug, entry) in &merged.positions {
-                        if stored.get(slug) != Some(&entry.position()) {
-                            crate::prefs::set(&progress::key(slug), &entry.position());
-                        }
+                    for (slug, position) in positions::to_store(merged, &local_positions()) {
+                        crate::prefs::set(&progress::key(&slug), &position);
                     }
                 }
             }
@@ -491,7 +792,8 @@ async fn perform(folder: &str, auth: &str, request: &Request) -> Result<Reply, S
                 200..=299 => Ok(Reply::Done { etag: None }),
                 // 405: made meanwhile; 409: the folder above does not exist.
                 405 => Ok(Reply::Done { etag: None }),
-                404 | 409 | 501 => Err(SyncError::NotWebDav),
+                404 | 409 => Err(SyncError::FolderMissing),
+                501 => Err(SyncError::NotWebDav),
                 s => Err(fail(s)),
             }
         }
@@ -579,6 +881,16 @@ async fn send(
         .ok()
         .flatten()
         .map(|e| propfind::normalize_etag(&e));
+    // A size limit before reading, where the server says the size, and after.
+    let declared = response
+        .headers()
+        .get("Content-Length")
+        .ok()
+        .flatten()
+        .and_then(|n| n.trim().parse::<usize>().ok());
+    if declared.is_some_and(|n| n > propfind::MAX_ANSWER) {
+        return Err(SyncError::TooLarge);
+    }
     let text = match response.text() {
         Ok(promise) => JsFuture::from(promise)
             .await
@@ -587,6 +899,9 @@ async fn send(
             .unwrap_or_default(),
         Err(_) => String::new(),
     };
+    if text.len() > propfind::MAX_ANSWER {
+        return Err(SyncError::TooLarge);
+    }
     Ok(Fetched { status, etag, text })
 }
 

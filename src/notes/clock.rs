@@ -1,29 +1,47 @@
-//! Time stamps decide merges (the newer edit wins), so one from far in the future would win
-//! every merge and freeze the highlight: the reader's later edits would silently revert. Those
-//! that come from elsewhere (an import, stored data, another tab or device) are trusted up to a
-//! day ahead of this device's clock, which covers any honest clock skew; a later one is taken as
-//! unknown, time 0, so that any real edit beats it. Not "now": the same copy read again a minute
-//! later must get the same stamp, or it would beat the edit made in between. All arithmetic on
-//! them saturates.
+//! Time stamps decide merges: the newer edit wins. They work as a hybrid logical clock: an edit
+//! is stamped `max(now, previous + 1)`, so an edit made after a device received another's
+//! version is newer than that version, whatever the two clocks say (a phone two days ahead, a
+//! laptop behind).
+//!
+//! Every device must order versions alike, or they never agree: each keeps its own winner, and
+//! the server's file ping-pongs between them. So what counts as a valid stamp cannot depend on
+//! this device's clock. There is one bound for all, [`LATEST`] (1 January 2100): a stamp beyond
+//! it is absurd (a corrupt import, a clock centuries off) and is read as 0, unknown, on every
+//! device alike, so that any real edit beats it; a device whose own clock is past the bound
+//! stamps [`LATEST`]. Whether this device's clock is off is told apart elsewhere, against the
+//! sync server's clock (`sync::engine`). All arithmetic on stamps saturates.
 
 use super::model::ArticleRecord;
 
-/// How far ahead of this device's clock a time stamp from elsewhere may be.
-pub const MAX_AHEAD_MS: i64 = 24 * 60 * 60 * 1000;
+/// The latest valid time stamp (ms since the epoch): 2100-01-01T00:00:00Z.
+pub const LATEST: i64 = 4_102_444_800_000;
 
-/// The `updated` of an edit made at `now` to something last updated at `previous`: strictly
-/// newer than it, even within one millisecond, and never overflowing.
-pub fn next_update(previous: i64, now: i64) -> i64 {
-    now.max(previous.saturating_add(1))
+/// `now` as a stamp: this device's clock, within the valid range.
+pub fn stamp_of(now: i64) -> i64 {
+    now.min(LATEST)
 }
 
-/// Sets every time stamp of `record` that lies more than [`MAX_AHEAD_MS`] after `now` to 0
-/// (unknown). Returns how many were changed.
-pub fn clamp_future(record: &mut ArticleRecord, now: i64) -> usize {
-    let limit = now.saturating_add(MAX_AHEAD_MS);
+/// A stamp read from elsewhere: as it is when valid, else 0 (unknown).
+pub fn valid(stamp: i64) -> i64 {
+    if stamp > LATEST {
+        0
+    } else {
+        stamp
+    }
+}
+
+/// The `updated` of an edit made at `now` to something last updated at `previous`: strictly
+/// newer than it, even within one millisecond or with a clock behind, within the valid range.
+pub fn next_update(previous: i64, now: i64) -> i64 {
+    stamp_of(now).max(previous.saturating_add(1)).min(LATEST)
+}
+
+/// Sets every time stamp of `record` beyond [`LATEST`] to 0 (unknown). Returns how many were
+/// changed.
+pub fn clamp_future(record: &mut ArticleRecord) -> usize {
     let mut clamped = 0;
     let mut clamp = |t: &mut i64| {
-        if *t > limit {
+        if *t > LATEST {
             *t = 0;
             clamped += 1;
         }
@@ -39,20 +57,19 @@ pub fn clamp_future(record: &mut ArticleRecord, now: i64) -> usize {
 }
 
 /// Whether [`clamp_future`] would change anything (so callers can skip a copy).
-pub fn has_future(record: &ArticleRecord, now: i64) -> bool {
-    let limit = now.saturating_add(MAX_AHEAD_MS);
+pub fn has_future(record: &ArticleRecord) -> bool {
     record
         .highlights
         .iter()
-        .any(|h| h.created > limit || h.updated > limit)
-        || record.note.as_ref().is_some_and(|n| n.updated > limit)
+        .any(|h| h.created > LATEST || h.updated > LATEST)
+        || record.note.as_ref().is_some_and(|n| n.updated > LATEST)
 }
 
-/// `record` with its future time stamps clamped, borrowed as is when it has none.
-pub fn clamped(record: &ArticleRecord, now: i64) -> std::borrow::Cow<'_, ArticleRecord> {
-    if has_future(record, now) {
+/// `record` with its absurd time stamps cleared, borrowed as is when it has none.
+pub fn clamped(record: &ArticleRecord) -> std::borrow::Cow<'_, ArticleRecord> {
+    if has_future(record) {
         let mut copy = record.clone();
-        clamp_future(&mut copy, now);
+        clamp_future(&mut copy);
         std::borrow::Cow::Owned(copy)
     } else {
         std::borrow::Cow::Borrowed(record)
@@ -65,36 +82,50 @@ mod tests {
     use crate::notes::{merge::merge, merge::tests::highlight, model::ArticleNote};
 
     const NOW: i64 = 1_795_553_225_666;
+    const DAY: i64 = 24 * 60 * 60 * 1000;
 
     #[test]
-    fn next_update_saturates() {
-        assert_eq!(next_update(i64::MAX, NOW), i64::MAX);
+    fn next_update_is_newer_and_stays_in_range() {
+        assert_eq!(next_update(i64::MAX, NOW), LATEST);
+        assert_eq!(next_update(LATEST, NOW), LATEST);
         assert_eq!(next_update(5, NOW), NOW);
         assert_eq!(next_update(NOW, NOW), NOW + 1);
+        // A clock behind what it edits: still newer.
+        assert_eq!(next_update(NOW + 2 * DAY, NOW), NOW + 2 * DAY + 1);
+        // A clock past the bound stamps the bound.
+        assert_eq!(next_update(5, i64::MAX), LATEST);
+        assert_eq!(stamp_of(NOW), NOW);
     }
 
     #[test]
-    fn far_future_stamps_become_unknown_and_honest_skew_stays() {
+    fn absurd_stamps_become_unknown_and_any_skew_below_the_bound_stays() {
         let mut record = ArticleRecord {
             highlights: vec![
                 highlight("a", i64::MAX, "importée", false),
-                highlight("b", NOW + MAX_AHEAD_MS, "horloge en avance", false),
+                highlight(
+                    "b",
+                    NOW + 3 * 365 * DAY,
+                    "horloge de trois ans en avance",
+                    false,
+                ),
             ],
             note: Some(ArticleNote {
                 text: "n".into(),
-                updated: NOW + MAX_AHEAD_MS + 1,
+                updated: LATEST + 1,
                 extra: Default::default(),
             }),
             ..Default::default()
         };
         record.highlights[0].created = i64::MAX;
-        assert!(has_future(&record, NOW));
-        assert_eq!(clamp_future(&mut record, NOW), 3);
+        assert!(has_future(&record));
+        assert_eq!(clamp_future(&mut record), 3);
         assert_eq!(record.highlights[0].updated, 0);
         assert_eq!(record.highlights[0].created, 0);
-        assert_eq!(record.highlights[1].updated, NOW + MAX_AHEAD_MS);
+        assert_eq!(record.highlights[1].updated, NOW + 3 * 365 * DAY);
         assert_eq!(record.note.as_ref().unwrap().updated, 0);
-        assert!(!has_future(&record, NOW));
+        assert!(!has_future(&record));
+        assert_eq!(valid(LATEST), LATEST);
+        assert_eq!(valid(LATEST + 1), 0);
     }
 
     #[test]
@@ -104,12 +135,28 @@ mod tests {
             highlights: vec![highlight("a", i64::MAX, "importée", false)],
             ..Default::default()
         };
-        let mut mine = clamped(&imported, NOW).into_owned();
+        let mut mine = clamped(&imported).into_owned();
         let h = &mut mine.highlights[0];
         h.note = "ma note".into();
         h.updated = next_update(h.updated, NOW + 10);
-        let stored_again = clamped(&imported, NOW + 20);
+        let stored_again = clamped(&imported);
         let merged = merge(&mine, &stored_again);
         assert_eq!(merged.highlights[0].note, "ma note");
+    }
+
+    #[test]
+    fn an_edit_made_after_receiving_a_version_from_a_clock_ahead_wins() {
+        // B's clock is two days ahead; A, on time, edits after receiving B's version.
+        let from_b = ArticleRecord {
+            highlights: vec![highlight("x", NOW + 2 * DAY, "B", false)],
+            ..Default::default()
+        };
+        let mut on_a = clamped(&from_b).into_owned();
+        let h = &mut on_a.highlights[0];
+        h.note = "A".into();
+        h.updated = next_update(h.updated, NOW + 60_000);
+        // The same winner on both devices, whichever merges first.
+        assert_eq!(merge(&on_a, &from_b).highlights[0].note, "A");
+        assert_eq!(merge(&from_b, &on_a).highlights[0].note, "A");
     }
 }

@@ -158,18 +158,17 @@ impl ImportSummary {
     }
 }
 
-/// Merges imported records into the stored ones at time `now` (ms), counting what changed.
-/// Time stamps far in the future are taken as unknown first, as everywhere records come in.
+/// Merges imported records into the stored ones, counting what changed. Absurd time stamps
+/// (see `clock`) are taken as unknown first, as everywhere records come in.
 pub fn merge_all(
     stored: &BTreeMap<String, ArticleRecord>,
     imported: &BTreeMap<String, ArticleRecord>,
-    now: i64,
 ) -> (BTreeMap<String, ArticleRecord>, ImportSummary) {
     let mut merged = stored.clone();
     let mut summary = ImportSummary::default();
     for (slug, incoming) in imported {
         let mut incoming = incoming.clone();
-        summary.future += clock::clamp_future(&mut incoming, now);
+        summary.future += clock::clamp_future(&mut incoming);
         let incoming = &incoming;
         let before = stored.get(slug).cloned().unwrap_or_default();
         let after = merge(&before, incoming);
@@ -307,7 +306,7 @@ mod tests {
         let mut records = sample();
         records.get_mut("essai").unwrap().highlights[0].updated = i64::MAX;
         let back = import_json(export_json(&records, 42).as_bytes()).unwrap();
-        let (merged, summary) = merge_all(&BTreeMap::new(), &back, NOW);
+        let (merged, summary) = merge_all(&BTreeMap::new(), &back);
         assert_eq!(summary.future, 1);
         assert_eq!(merged["essai"].highlights[0].updated, 0);
         assert!(summary.message_fr().contains("1 date(s) dans le futur"));
@@ -334,11 +333,11 @@ mod tests {
         let file = export_json(&records, 42);
         let back = import_json(file.as_bytes()).unwrap();
         assert_eq!(back, records);
-        let (merged, summary) = merge_all(&records, &back, NOW);
+        let (merged, summary) = merge_all(&records, &back);
         assert_eq!(merged, records);
         assert_eq!((summary.added, summary.updated, summary.deleted), (0, 0, 0));
         assert!(summary.message_fr().contains("rien de nouveau"));
-        let (merged, summary) = merge_all(&BTreeMap::new(), &back, NOW);
+        let (merged, summary) = merge_all(&BTreeMap::new(), &back);
         assert_eq!(summary.added, 1);
         assert_eq!(merged["essai"].highlights.len(), 2);
     }
@@ -456,7 +455,7 @@ mod tests {
             let records = BTreeMap::from([("a".to_string(), record)]);
             let back = import_json(export_json(&records, 0).as_bytes()).unwrap();
             prop_assert_eq!(&back, &records);
-            let (merged, summary) = merge_all(&records, &back, NOW);
+            let (merged, summary) = merge_all(&records, &back);
             prop_assert_eq!(merged, records);
             prop_assert_eq!(summary.added + summary.updated + summary.deleted, 0);
         }

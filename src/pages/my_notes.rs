@@ -312,9 +312,9 @@ pub fn MyNotes() -> impl IntoView {
             match transfer::import_json(&bytes) {
                 Err(error) => import_message.set(Some((false, error.message_fr()))),
                 Ok(imported) => {
-                    let (_, summary) = notes.notebook.with_untracked(|n| {
-                        transfer::merge_all(&n.records, &imported, browser::now_ms())
-                    });
+                    let (_, summary) = notes
+                        .notebook
+                        .with_untracked(|n| transfer::merge_all(&n.records, &imported));
                     notes.merge_in(imported);
                     import_message.set(Some((true, summary.message_fr())));
                 }

@@ -397,7 +397,7 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
     };
     let stayed = move || {
         if let (Some((block, _)), Some(before)) = (measure(), saved.try_get_untracked()) {
-            save(before.at(block));
+            save(before.at(block, browser::now_ms()));
         }
     };
     let on_scroll = window_event_listener(ev::scroll, move |_| {

@@ -1,5 +1,7 @@
 //! « Synchronisation » (`/synchro/`): the reader's WebDAV folder, a connection test, a pass on
-//! demand, logging out, and a status line saying what happened and when.
+//! demand, logging out (confirmed), a status line saying what happened and when, replacing a
+//! damaged server file (confirmed), and the help to prepare a server (the readers of a
+//! deployed site have no README).
 
 use crate::{
     browser,
@@ -36,6 +38,16 @@ pub fn SyncPage() -> impl IntoView {
         )
     };
     let log_out = move |_| {
+        let confirmed = web_sys::window().is_some_and(|w| {
+            w.confirm_with_message(
+                "Se déconnecter\u{a0}? La synchronisation s’arrête sur cet appareil\u{a0}; vos notes y \
+                 restent, et celles du serveur aussi.",
+            )
+            .unwrap_or(false)
+        });
+        if !confirmed {
+            return;
+        }
         driver.log_out();
         url.set(String::new());
         user.set(String::new());
@@ -84,24 +96,70 @@ pub fn SyncPage() -> impl IntoView {
                 </div>
             </form>
             <p class="sync-status" role="status">{move || status_text(&driver.status.get())}</p>
+            {move || {
+                let damaged = damaged_files(&driver.status.get());
+                (!damaged.is_empty()).then(|| {
+                    let replace = move |_| {
+                        let confirmed = web_sys::window().is_some_and(|w| {
+                            w.confirm_with_message(
+                                "Remplacer le fichier endommagé du serveur par la version de cet \
+                                 appareil\u{a0}? Ce qu’il contenait et que cet appareil n’a pas \
+                                 sera perdu.",
+                            )
+                            .unwrap_or(false)
+                        });
+                        if confirmed {
+                            driver.replace_damaged(damaged.clone());
+                        }
+                    };
+                    view! {
+                        <p class="row">
+                            <button type="button" class="btn" on:click=replace>
+                                "Remplacer par la version de cet appareil"
+                            </button>
+                        </p>
+                    }
+                })
+            }}
             <p class="sync-help">
                 "Sans «\u{202f}Se souvenir sur cet appareil\u{202f}», le mot de passe n’est gardé que le temps \
-                 de cette session. Votre serveur doit autoriser ce site (CORS)\u{a0}: voyez la \
-                 section «\u{202f}Synchronisation\u{202f}» du README."
+                 de cette session."
             </p>
+            <ServerHelp />
         </article>
+    }
+}
+
+/// The damaged files a pass left alone (the reader may replace them).
+fn damaged_files(status: &Status) -> Vec<String> {
+    match status {
+        Status::Synced { problems, .. } => problems
+            .iter()
+            .filter(|(_, p)| *p == engine::FileProblem::Damaged)
+            .map(|(name, _)| name.clone())
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
 fn status_text(status: &Status) -> String {
     match status {
-        Status::Idle => String::new(),
+        // Another tab's pass failed: say so here too.
+        Status::Idle => sync_driver::shared_failure().unwrap_or_default(),
         Status::Running => "Synchronisation en cours…".into(),
-        Status::Synced { at, problems } => {
+        Status::Synced {
+            at,
+            problems,
+            clock_off,
+        } => {
             let mut text = format!("Synchronisé à {at}.");
             for (name, problem) in problems {
                 text.push(' ');
                 text.push_str(&sync::problem_message(&title(name), *problem));
+            }
+            if *clock_off {
+                text.push(' ');
+                text.push_str(&sync::clock_message());
             }
             text
         }
@@ -122,5 +180,55 @@ fn title(name: &str) -> String {
             _ => slug,
         },
         _ => "positions de lecture".into(),
+    }
+}
+
+/// How to prepare a server: what a reader of a deployed site needs, in the app itself.
+#[component]
+fn ServerHelp() -> impl IntoView {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    view! {
+        <details class="sync-server-help">
+            <summary>"Préparer votre serveur"</summary>
+            <p>
+                "Liseuse parle à votre serveur depuis le navigateur. Le navigateur ne la laisse lire \
+                 les réponses que si le serveur autorise l’origine de ce site, "
+                <code>{origin}</code>
+                "\u{a0}: c’est le partage entre origines (CORS). Sans cela, Liseuse voit un serveur \
+                 «\u{202f}injoignable\u{202f}», quel que soit le mot de passe."
+            </p>
+            <h2>"Nextcloud"</h2>
+            <p>
+                "Adresse\u{a0}: "
+                <code>"https://votre-nuage/remote.php/dav/files/identifiant/Liseuse/"</code>
+                " (créez d’abord le dossier «\u{202f}Liseuse\u{202f}» dans Fichiers). Créez un mot de \
+                 passe d’application (Paramètres personnels → Sécurité → Appareils et sessions) \
+                 plutôt que d’y mettre le vôtre. Pour CORS, l’administrateur installe l’application \
+                 WebAppPassword et y ajoute l’origine de ce site."
+            </p>
+            <h2>"Apache httpd (mod_dav)"</h2>
+            <p>
+                "Activez mod_dav, mod_dav_fs et mod_headers, servez un dossier avec «\u{202f}Dav On\u{202f}» \
+                 et une authentification Basic sur HTTPS, laissez passer les requêtes OPTIONS sans \
+                 authentification, et ajoutez à chaque réponse «\u{202f}Access-Control-Allow-Origin\u{202f}» \
+                 (cette origine), «\u{202f}Access-Control-Allow-Methods\u{202f}» (OPTIONS, GET, HEAD, PUT, \
+                 PROPFIND, MKCOL), «\u{202f}Access-Control-Allow-Headers\u{202f}» (Authorization, \
+                 Content-Type, Depth, If-Match, If-None-Match) et \
+                 «\u{202f}Access-Control-Expose-Headers\u{202f}» (ETag)."
+            </p>
+            <h2>"Un NAS (Synology, QNAP…)"</h2>
+            <p>
+                "Activez son serveur WebDAV en HTTPS et créez un dossier partagé pour Liseuse. Si le \
+                 NAS ne permet pas de régler CORS, placez devant lui un proxy inverse qui ajoute les \
+                 en-têtes ci-dessus, ou utilisez un autre serveur."
+            </p>
+            <p>
+                "Le serveur doit aussi donner une ETag (la version de chaque fichier) et respecter \
+                 «\u{202f}If-Match\u{202f}»\u{a0}: c’est ce qui empêche deux appareils d’effacer les notes \
+                 l’un de l’autre."
+            </p>
+        </details>
     }
 }

@@ -3,10 +3,21 @@
 //!
 //! A pass lists the folder (PROPFIND Depth 1), then, file by file:
 //! - listed with the ETag last seen and the local copy as it was then (same digest): nothing;
-//! - listed with another ETag, or the local copy changed: GET, merge into the local data, and
-//!   PUT the merged file with `If-Match` unless the server's copy already holds everything;
+//! - listed with the ETag last seen, the local copy changed and still holding what was synced
+//!   then (`Held`): PUT it with `If-Match` at once (the server's copy is what was synced);
+//! - listed with another ETag, or the local copy changed and may have lost data: GET, merge
+//!   into the local data, and PUT the merged file with `If-Match` unless the server's copy
+//!   already holds everything;
 //! - not listed and held locally: PUT with `If-None-Match: *`;
 //! - a 412 (someone wrote in between): GET, merge and PUT again, at most `MAX_ATTEMPTS` times.
+//!
+//! A file found damaged is left alone, unless the reader asked to replace it by this device's
+//! version (`Pass::replacing`): then it is written conditioned on the damaged version's ETag.
+//!
+//! The listing also tells whether this device's clock is off (`SyncState::clock_off`): the
+//! server's `getlastmodified` of a file is its own clock when the file was written, so a file
+//! modified later than this device's "now", or written by this device at a "now" much later
+//! than the server's time of that write, shows a clock off by more than [`CLOCK_TOLERANCE`].
 //!
 //! A file is never written without having been read at the ETag the write is conditioned on:
 //! even a local copy that lost data (storage cleared, unreadable data set aside) cannot shrink
@@ -14,7 +25,11 @@
 //! ETag E equals the local copy with digest D"), so a stale or partial record costs requests,
 //! never data.
 
-use super::positions::{self, Positions};
+use super::{
+    positions::{self, Positions},
+    propfind::Listed,
+    SyncError,
+};
 use crate::notes::{
     codec::{self, DecodeError},
     merge::merge,
@@ -27,6 +42,8 @@ use std::collections::{BTreeMap, VecDeque};
 pub const POSITIONS: &str = "positions.json";
 /// Writes tried per file and pass when others keep writing it (412).
 pub const MAX_ATTEMPTS: u32 = 3;
+/// How far this device's clock may be from the server's before the reader is told (ms).
+pub const CLOCK_TOLERANCE: i64 = 60 * 60 * 1000;
 
 /// The content of one synced file.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,6 +126,32 @@ impl Doc {
         }
     }
 
+    /// What this copy holds (see [`Held`]).
+    pub fn held(&self) -> Held {
+        let keys: Vec<&String> = match self {
+            Doc::Article(a) => a.highlights.iter().map(|h| &h.id).collect(),
+            Doc::Positions(p) => p.positions.keys().collect(),
+        };
+        let mut first: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        first.sort();
+        first.truncate(HELD_KEYS);
+        Held {
+            count: keys.len(),
+            keys: first,
+            note: matches!(self, Doc::Article(a) if a.note.is_some()),
+        }
+    }
+
+    /// Whether this copy holds at least what `held` says a synced copy held.
+    pub fn covers(&self, held: &Held) -> bool {
+        let mine = self.held();
+        let has = |key: &String| match self {
+            Doc::Article(a) => a.highlights.iter().any(|h| &h.id == key),
+            Doc::Positions(p) => p.positions.contains_key(key),
+        };
+        mine.count >= held.count && held.keys.iter().all(has) && (mine.note || !held.note)
+    }
+
     /// A short fingerprint of the canonical content (FNV-1a, 64 bits, in hex).
     pub fn digest(&self, name: &str) -> String {
         let text = self.normalized().encode(name);
@@ -143,7 +186,30 @@ pub struct FileState {
     /// The ETag of a version found damaged or newer: not fetched again until it changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refused: Option<(String, FileProblem)>,
+    /// This device's clock when it last wrote the file, until the next listing compares it
+    /// with the server's time of that write.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_at: Option<i64>,
+    /// What the synced copy held, to tell a local copy that grew from one that lost data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<Held>,
 }
+
+/// A summary of a synced copy: how many items it held (highlights, deletion markers included,
+/// or positions), a few of their keys, and whether it had an article note. Items are never
+/// removed from a record (deletions are markers), and a record is lost whole or not at all (a
+/// key set aside, storage cleared), so a local copy that holds as many items, these keys and
+/// the note holds all that was synced.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Held {
+    pub count: usize,
+    pub keys: Vec<String>,
+    #[serde(default)]
+    pub note: bool,
+}
+
+/// Keys kept in a [`Held`]: the first ones in order.
+const HELD_KEYS: usize = 4;
 
 /// The bookkeeping kept between passes (`liseuse:sync:state`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -153,12 +219,16 @@ pub struct SyncState {
     pub url: String,
     #[serde(default)]
     pub files: BTreeMap<String, FileState>,
-    /// The positions as last synced, with their times (see `positions::stamp`).
-    #[serde(default)]
-    pub positions: Positions,
     /// When the last pass ended without an error (ms).
     #[serde(default)]
     pub last_success: Option<i64>,
+    /// When the last pass of any tab ended, whatever its outcome (ms): automatic passes of
+    /// other tabs skip when it is recent and they have nothing to send.
+    #[serde(default)]
+    pub last_pass: Option<i64>,
+    /// The server's clock says this device's is off (see the module's text).
+    #[serde(default)]
+    pub clock_off: bool,
 }
 
 impl SyncState {
@@ -200,8 +270,8 @@ pub enum Request {
 /// layer tells the reader why).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
-    /// A listing: file names (in the folder) with their ETags.
-    Listing(Vec<(String, Option<String>)>),
+    /// A listing: the files of the folder with their ETags and times.
+    Listing(Vec<Listed>),
     /// 404: the folder (for `List`) or the file (for `Get`) does not exist.
     Missing,
     /// A GET's body.
@@ -211,10 +281,6 @@ pub enum Reply {
     /// 412.
     PreconditionFailed,
 }
-
-/// The reply does not fit the request: the pass stops (nothing is written on a guess).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unexpected;
 
 #[derive(Debug, Clone)]
 enum Step {
@@ -265,9 +331,10 @@ pub struct Pass {
     /// Files left alone this pass, and why.
     pub problems: Vec<(String, FileProblem)>,
     pub counts: Counts,
-    /// This device's clock (ms): server time stamps far ahead of it are taken as unknown, as
-    /// for every record that comes in (see `notes::clock`).
-    now: i64,
+    /// This device's clock (ms), compared with the server's (none: not compared).
+    now: Option<i64>,
+    /// Damaged files to replace by the local copy (the reader confirmed it).
+    replace: Vec<String>,
 }
 
 impl Pass {
@@ -291,13 +358,21 @@ impl Pass {
             incoming: Vec::new(),
             problems: Vec::new(),
             counts: Counts::default(),
-            now: i64::MAX,
+            now: None,
+            replace: Vec::new(),
         }
     }
 
-    /// The same pass, with this device's clock (ms) to judge the server's time stamps by.
+    /// The same pass, with this device's clock (ms), to compare with the server's.
     pub fn at(mut self, now: i64) -> Pass {
-        self.now = now;
+        self.now = Some(now);
+        self
+    }
+
+    /// The same pass, replacing these files if they are still the damaged versions found
+    /// before (never a newer Liseuse's file, never one that changed since).
+    pub fn replacing(mut self, names: Vec<String>) -> Pass {
+        self.replace = names;
         self
     }
 
@@ -348,8 +423,10 @@ impl Pass {
         Some(request)
     }
 
-    pub fn on_reply(&mut self, reply: Reply) -> Result<(), Unexpected> {
-        let request = self.pending.take().ok_or(Unexpected)?;
+    /// Takes the reply to the last request. An error ends the pass: a reply that does not fit
+    /// the request (nothing is written on a guess), or a server that cannot be used safely.
+    pub fn on_reply(&mut self, reply: Reply) -> Result<(), SyncError> {
+        let request = self.pending.take().ok_or(SyncError::NotWebDav)?;
         match (request, reply) {
             (Request::List, Reply::Listing(listing)) => {
                 self.plan(listing);
@@ -362,15 +439,46 @@ impl Pass {
             }
             (Request::Get { name }, reply) => self.on_get(name, reply)?,
             (Request::Put { name, .. }, reply) => self.on_put(name, reply)?,
-            _ => return Err(Unexpected),
+            _ => return Err(SyncError::NotWebDav),
         }
         Ok(())
     }
 
-    fn plan(&mut self, listing: Vec<(String, Option<String>)>) {
+    /// Compares this device's clock with the server's times in the listing.
+    fn check_clock(&mut self, listing: &[Listed]) {
+        let Some(now) = self.now else { return };
+        for item in listing {
+            let Some(modified) = item.modified else {
+                continue;
+            };
+            // Written on the server later than this device's now: this clock is behind.
+            if modified.saturating_sub(now) > CLOCK_TOLERANCE {
+                self.state.clock_off = true;
+            }
+            let Some(file) = self.state.files.get_mut(&item.name) else {
+                continue;
+            };
+            if let Some(written) = file.written_at.take() {
+                // Others' later writes only make `modified` later: a write that the server
+                // dates much earlier than this device did shows a clock ahead.
+                let ahead = written.saturating_sub(modified);
+                if ahead > CLOCK_TOLERANCE {
+                    self.state.clock_off = true;
+                } else if ahead.saturating_abs() <= CLOCK_TOLERANCE
+                    && modified.saturating_sub(now) <= CLOCK_TOLERANCE
+                {
+                    self.state.clock_off = false;
+                }
+            }
+        }
+    }
+
+    fn plan(&mut self, listing: Vec<Listed>) {
+        self.check_clock(&listing);
         let listed: BTreeMap<String, Option<String>> = listing
             .into_iter()
-            .filter(|(name, _)| file_kind(name).is_some())
+            .filter(|item| file_kind(&item.name).is_some())
+            .map(|item| (item.name, item.etag))
             .collect();
         // What the server no longer has is no longer known.
         self.state
@@ -382,7 +490,19 @@ impl Pass {
                 (etag, known.and_then(|f| f.refused.as_ref()))
             {
                 if etag == refused {
-                    self.problems.push((name.clone(), *problem));
+                    match self.local.get(name) {
+                        Some(doc)
+                            if *problem == FileProblem::Damaged && self.replace.contains(name) =>
+                        {
+                            self.queue.push_back(Job {
+                                name: name.clone(),
+                                step: put_step(name, doc.clone(), Condition::IfMatch(etag.clone())),
+                                attempts: MAX_ATTEMPTS,
+                                listed: None,
+                            });
+                        }
+                        _ => self.problems.push((name.clone(), *problem)),
+                    }
                     continue;
                 }
             }
@@ -394,14 +514,24 @@ impl Pass {
                     // the local data was lost and is fetched again).
                     None => known.is_some_and(|f| f.digest == empty_digest(name)),
                 };
-            if !unchanged {
-                self.queue.push_back(Job {
-                    name: name.clone(),
-                    step: Step::Get,
-                    attempts: 0,
-                    listed: etag.clone(),
-                });
+            if unchanged {
+                continue;
             }
+            // The server's copy is the one synced last, and the local copy holds it: write.
+            let direct = match (etag, known, self.local.get(name)) {
+                (Some(etag), Some(f), Some(doc)) if f.etag.as_ref() == Some(etag) => f
+                    .held
+                    .as_ref()
+                    .filter(|held| doc.covers(held))
+                    .map(|_| put_step(name, doc.clone(), Condition::IfMatch(etag.clone()))),
+                _ => None,
+            };
+            self.queue.push_back(Job {
+                name: name.clone(),
+                step: direct.unwrap_or(Step::Get),
+                attempts: 0,
+                listed: etag.clone(),
+            });
         }
         for (name, doc) in &self.local {
             if !listed.contains_key(name) {
@@ -415,16 +545,17 @@ impl Pass {
         }
     }
 
-    fn on_get(&mut self, name: String, reply: Reply) -> Result<(), Unexpected> {
+    fn on_get(&mut self, name: String, reply: Reply) -> Result<(), SyncError> {
         let local = self.local.get(&name).cloned();
         match reply {
             Reply::Body { etag, text } => {
                 let listed = self.queue.front_mut().and_then(|job| job.listed.take());
+                let retry = self.queue.front().is_some_and(|job| job.attempts > 0);
                 let etag = etag.or(listed);
                 self.counts.fetched += 1;
                 let remote = match Doc::decode(&name, &text) {
                     Ok(Doc::Article(mut record)) => {
-                        crate::notes::clock::clamp_future(&mut record, self.now);
+                        crate::notes::clock::clamp_future(&mut record);
                         Doc::Article(record)
                     }
                     Ok(doc) => doc,
@@ -454,17 +585,23 @@ impl Pass {
                                 etag: Some(etag),
                                 digest,
                                 refused: None,
+                                written_at: None,
+                                held: Some(merged.held()),
                             },
                         );
                         self.queue.pop_front();
                     }
-                    // Without an ETag the write cannot be conditioned on what was read: write
-                    // only if something is missing there, as a new version of that read.
+                    // Write only if something is missing there, as a new version of that read.
                     Some(etag) => self.set_step(put_step(&name, merged, Condition::IfMatch(etag))),
-                    None => {
-                        self.state.files.remove(&name);
+                    // After a 412 the listing's ETag is stale, and the server does not expose
+                    // the header: the next pass lists again.
+                    None if retry => {
+                        self.problems.push((name, FileProblem::Busy));
                         self.queue.pop_front();
                     }
+                    // Without an ETag a write cannot be conditioned on what was read: it could
+                    // erase another device's. Such a server cannot be used safely.
+                    None => return Err(SyncError::NoEtag),
                 }
             }
             Reply::Missing => match local {
@@ -475,17 +612,17 @@ impl Pass {
                     self.queue.pop_front();
                 }
             },
-            _ => return Err(Unexpected),
+            _ => return Err(SyncError::NotWebDav),
         }
         Ok(())
     }
 
-    fn on_put(&mut self, name: String, reply: Reply) -> Result<(), Unexpected> {
+    fn on_put(&mut self, name: String, reply: Reply) -> Result<(), SyncError> {
         let Some(job) = self.queue.pop_front() else {
-            return Err(Unexpected);
+            return Err(SyncError::NotWebDav);
         };
         let Step::Put { doc, .. } = job.step else {
-            return Err(Unexpected);
+            return Err(SyncError::NotWebDav);
         };
         match reply {
             Reply::Done { etag } => {
@@ -498,11 +635,17 @@ impl Pass {
                         etag,
                         digest,
                         refused: None,
+                        written_at: self.now,
+                        held: Some(doc.held()),
                     },
                 );
             }
             Reply::PreconditionFailed => {
                 if job.attempts + 1 >= MAX_ATTEMPTS {
+                    // A damaged file replaced meanwhile by someone: read it next pass.
+                    if let Some(file) = self.state.files.get_mut(&name) {
+                        file.refused = None;
+                    }
                     self.problems.push((name, FileProblem::Busy));
                 } else {
                     self.queue.push_front(Job {
@@ -513,7 +656,7 @@ impl Pass {
                     });
                 }
             }
-            _ => return Err(Unexpected),
+            _ => return Err(SyncError::NotWebDav),
         }
         Ok(())
     }
@@ -619,7 +762,7 @@ mod tests {
     }
 
     #[test]
-    fn one_article_changed_locally_is_a_listing_a_get_and_a_put() {
+    fn one_article_changed_locally_is_a_listing_and_a_put() {
         let mut server = Server::default();
         let docs = local(&[
             ("a.json", article(&[("x", 1)])),
@@ -631,10 +774,8 @@ mod tests {
             ("b.json", article(&[("y", 1)])),
         ]);
         let (pass, trace) = run(&mut server, changed.clone(), pass.state);
-        assert_eq!(
-            trace.to_string(),
-            "PROPFIND GET(a.json) PUT(a.json, if-match)"
-        );
+        // The server's copy is the one synced last, and the local copy holds it.
+        assert_eq!(trace.to_string(), "PROPFIND PUT(a.json, if-match)");
         let (_, trace) = run(&mut server, changed, pass.state);
         assert_eq!(trace.to_string(), "PROPFIND");
     }
@@ -681,7 +822,7 @@ mod tests {
         let mut trace = Trace::default();
         while let Some(request) = pass.next_request() {
             trace.push(&request);
-            if matches!(request, Request::Put { .. }) && trace.len() == 3 {
+            if matches!(request, Request::Put { .. }) && trace.len() == 2 {
                 // Between our GET and our PUT, another device writes.
                 let theirs = article(&[("x", 1), ("theirs", 3)]).encode("a.json");
                 server.put_raw("a.json", &theirs);
@@ -691,7 +832,7 @@ mod tests {
         }
         assert_eq!(
             trace.to_string(),
-            "PROPFIND GET(a.json) PUT(a.json, if-match) GET(a.json) PUT(a.json, if-match)"
+            "PROPFIND PUT(a.json, if-match) GET(a.json) PUT(a.json, if-match)"
         );
         let Ok(Doc::Article(stored)) = Doc::decode("a.json", &server.files["a.json"].1) else {
             panic!()
@@ -781,7 +922,7 @@ mod tests {
         let (_, trace) = run(&mut server, many(true), pass.state);
         assert_eq!(
             trace.to_string(),
-            "PROPFIND GET(article-250.json) PUT(article-250.json, if-match)"
+            "PROPFIND PUT(article-250.json, if-match)"
         );
         // Planning digests every record: natively well under a second (debug build).
         assert!(quiet.as_secs() < 5, "{quiet:?}");

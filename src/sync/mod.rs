@@ -85,10 +85,18 @@ pub enum SyncError {
     Offline,
     /// `fetch` threw: the server is down, or does not allow this site (CORS).
     Unreachable,
-    /// 401 or 403.
+    /// 401: the identifier or the password.
     Refused,
-    /// PROPFIND answered 404, 405 or not a multistatus.
+    /// 403: the account may not use this folder.
+    Forbidden,
+    /// The folder set up does not exist (404 on it, 409 or 404 when making `liseuse/` in it).
+    FolderMissing,
+    /// PROPFIND answered 405 or not a multistatus, or a reply did not fit its request.
     NotWebDav,
+    /// The server gives no ETag: writes cannot be conditioned on what was read.
+    NoEtag,
+    /// An answer larger than `propfind::MAX_ANSWER`.
+    TooLarge,
     /// 5xx.
     Server(u16),
     /// Any other status.
@@ -105,12 +113,33 @@ impl SyncError {
             SyncError::Offline => {
                 "Hors ligne : la synchronisation reprendra au retour du réseau.".to_string()
             }
-            SyncError::Unreachable => "Serveur injoignable, ou il n’autorise pas ce site (CORS). \
-                 Voyez la section « Synchronisation » du README pour autoriser ce site sur votre \
-                 serveur."
+            SyncError::Unreachable => "Serveur injoignable, ou il n’autorise pas ce site (CORS) : \
+                 voyez l’aide « Préparer votre serveur » de la page Synchronisation."
                 .to_string(),
-            SyncError::Refused => "Identifiant ou mot de passe refusé par le serveur.".to_string(),
-            SyncError::NotWebDav => "Cette adresse n’est pas un dossier WebDAV.".to_string(),
+            SyncError::Refused => "Identifiant ou mot de passe refusé par le serveur. La \
+                 synchronisation automatique est en pause : corrigez-les, puis « Synchroniser \
+                 maintenant »."
+                .to_string(),
+            SyncError::Forbidden => "Le serveur refuse l’accès à ce dossier (403) : ce compte n’a \
+                 pas le droit d’y lire ou d’y écrire. Vérifiez les droits du dossier sur le \
+                 serveur, ou choisissez-en un autre. La synchronisation automatique est en pause."
+                .to_string(),
+            SyncError::FolderMissing => "Ce dossier n’existe pas sur le serveur : créez-le (par \
+                 l’interface web de votre serveur, ou le gestionnaire de fichiers de votre NAS), \
+                 ou corrigez l’adresse."
+                .to_string(),
+            SyncError::NotWebDav => {
+                "Cette adresse ne répond pas comme un dossier WebDAV.".to_string()
+            }
+            SyncError::NoEtag => "Ce serveur ne donne pas d’ETag (la version de chaque fichier) : \
+                 Liseuse ne peut pas y écrire sans risquer d’effacer les notes d’un autre \
+                 appareil, et n’y écrit donc pas. Utilisez un autre serveur WebDAV (Nextcloud, \
+                 Apache…), ou autorisez l’en-tête ETag (CORS)."
+                .to_string(),
+            SyncError::TooLarge => "La réponse du serveur est trop grande (plus de 8 Mo) : ce \
+                 n’est pas un dossier de Liseuse, ou le serveur a un problème. Rien n’a été \
+                 modifié."
+                .to_string(),
             SyncError::Server(code) => format!("Erreur du serveur ({code})."),
             SyncError::Unexpected(code) => format!("Réponse inattendue du serveur ({code})."),
             SyncError::NotSetUp => {
@@ -123,11 +152,19 @@ impl SyncError {
         french_spaces(&text)
     }
 
+    /// Whether the server refused these credentials or this folder: no automatic pass until
+    /// the reader changes the settings or asks for one (servers lock accounts after repeated
+    /// failed logins).
+    pub fn pauses(&self) -> bool {
+        matches!(self, SyncError::Refused | SyncError::Forbidden)
+    }
+
     /// From an HTTP status that ends a pass (`None` for those the pass handles).
     pub fn from_status(status: u16) -> Option<SyncError> {
         match status {
             200..=299 | 304 | 404 | 412 => None,
-            401 | 403 => Some(SyncError::Refused),
+            401 => Some(SyncError::Refused),
+            403 => Some(SyncError::Forbidden),
             405 => Some(SyncError::NotWebDav),
             500..=599 => Some(SyncError::Server(status)),
             _ => Some(SyncError::Unexpected(status)),
@@ -140,7 +177,9 @@ pub fn problem_message(title: &str, problem: engine::FileProblem) -> String {
     let text = match problem {
         engine::FileProblem::Damaged => format!(
             "Le fichier de « {title} » sur le serveur est endommagé : il n’a pas été remplacé. \
-             Vos notes sur cet appareil sont intactes."
+             Vos notes sur cet appareil sont intactes. Pour reprendre la synchronisation de cet \
+             article, réparez le fichier sur le serveur, ou remplacez-le par la version de cet \
+             appareil."
         ),
         engine::FileProblem::Newer => format!(
             "Le fichier de « {title} » sur le serveur vient d’une version plus récente de \
@@ -152,6 +191,15 @@ pub fn problem_message(title: &str, problem: engine::FileProblem) -> String {
         ),
     };
     french_spaces(&text)
+}
+
+/// Told when the server's clock says this device's is off (see `engine::CLOCK_TOLERANCE`).
+pub fn clock_message() -> String {
+    french_spaces(
+        "L’horloge de cet appareil semble fausse : réglez sa date et son heure (de préférence \
+         automatiques). Vos notes sont synchronisées, mais l’ordre de vos modifications entre \
+         appareils pourrait en souffrir.",
+    )
 }
 
 /// A time of day as « 14 h 32 » (no-break spaces).
@@ -217,7 +265,7 @@ mod tests {
         );
         assert!(SyncError::Unreachable
             .message_fr()
-            .contains("«\u{202f}Synchronisation\u{202f}»"));
+            .contains("«\u{202f}Préparer votre serveur\u{202f}»"));
         assert!(SyncError::Unreachable
             .message_fr()
             .starts_with("Serveur injoignable, ou il n’autorise pas ce site (CORS)"));
@@ -227,7 +275,14 @@ mod tests {
              rechargez la page."
         );
         assert_eq!(SyncError::from_status(401), Some(SyncError::Refused));
-        assert_eq!(SyncError::from_status(403), Some(SyncError::Refused));
+        assert_eq!(SyncError::from_status(403), Some(SyncError::Forbidden));
+        assert!(SyncError::Forbidden.message_fr().contains("(403)"));
+        assert!(SyncError::Forbidden.pauses() && SyncError::Refused.pauses());
+        assert!(!SyncError::Unreachable.pauses());
+        assert!(SyncError::FolderMissing
+            .message_fr()
+            .starts_with("Ce dossier n’existe pas sur le serveur\u{a0}: créez-le"));
+        assert!(!SyncError::Unreachable.message_fr().contains("README"));
         assert_eq!(SyncError::from_status(503), Some(SyncError::Server(503)));
         assert_eq!(SyncError::from_status(412), None);
         assert!(SyncError::Server(503)
@@ -236,7 +291,9 @@ mod tests {
         assert_eq!(
             problem_message("Vendre", engine::FileProblem::Damaged),
             "Le fichier de «\u{202f}Vendre\u{202f}» sur le serveur est endommagé\u{a0}: il n’a \
-             pas été remplacé. Vos notes sur cet appareil sont intactes."
+             pas été remplacé. Vos notes sur cet appareil sont intactes. Pour reprendre la \
+             synchronisation de cet article, réparez le fichier sur le serveur, ou \
+             remplacez-le par la version de cet appareil."
         );
         assert!(problem_message("x", engine::FileProblem::Newer)
             .contains("vient d’une version plus récente de Liseuse"));

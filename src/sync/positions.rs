@@ -5,12 +5,12 @@
 //!   "positions": { "<slug>": { "block": 1200, "furthest": 3400, "updated": 1795553226329 } } }
 //! ```
 //!
-//! `block` (where to resume) comes from the newest `updated`; `furthest` is the furthest point
-//! read on any device. Like highlights, the merge is commutative, associative and idempotent.
-//! Unknown fields are kept. Local positions (`liseuse:progress:<slug>`) carry no time: the sync
-//! layer stamps a position when it sees it changed (see `stamp`).
+//! `block` (where to resume) comes from the newest `updated`, the time it was read on its
+//! device (a stamp of `notes::clock`, kept with the local position `liseuse:progress:<slug>`,
+//! never the time of a sync); `furthest` is the furthest point read on any device. Like
+//! highlights, the merge is commutative, associative and idempotent. Unknown fields are kept.
 
-use crate::progress::Position;
+use crate::{notes::clock, progress::Position};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -18,22 +18,8 @@ use std::collections::BTreeMap;
 pub const FORMAT: &str = "liseuse-positions";
 pub const VERSION: u64 = 1;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
-    pub block: usize,
-    pub furthest: usize,
-    /// Milliseconds since the epoch, when a device last saw this position change.
-    pub updated: i64,
-}
-
-impl Entry {
-    pub fn position(&self) -> Position {
-        Position {
-            block: self.block,
-            furthest: self.furthest,
-        }
-    }
-}
+/// One article's position in the file: the local position as it is stored.
+pub type Entry = Position;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Positions {
@@ -81,7 +67,7 @@ fn canonical(value: &Value) -> String {
     value.to_string()
 }
 
-fn merge_entry(a: &Entry, b: &Entry) -> Entry {
+pub fn merge_entry(a: &Entry, b: &Entry) -> Entry {
     let newest = if (a.updated, a.block) >= (b.updated, b.block) {
         a
     } else {
@@ -115,40 +101,34 @@ pub fn decode(raw: &str) -> Result<Positions, DecodeError> {
         Some(found) if found > VERSION => return Err(DecodeError::Newer { found }),
         _ => return Err(DecodeError::Damaged),
     }
-    let file: File = serde_json::from_value(value).map_err(|_| DecodeError::Damaged)?;
+    let mut file: File = serde_json::from_value(value).map_err(|_| DecodeError::Damaged)?;
+    for entry in file.positions.values_mut() {
+        entry.updated = clock::valid(entry.updated);
+    }
     Ok(Positions {
         positions: file.positions,
         extra: file.extra,
     })
 }
 
-/// The local positions as a synced document: a position unchanged since the last sync keeps its
-/// time, a changed one (or a new one) is stamped `now`.
-pub fn stamp(local: &BTreeMap<String, Position>, last_synced: &Positions, now: i64) -> Positions {
-    let positions = local
+/// The positions to store on this device after a pass merged `merged` (from a snapshot taken
+/// when the pass began): each merged with what is stored now, since the reader may have moved
+/// meanwhile. Only those that change are returned.
+pub fn to_store(
+    merged: &Positions,
+    stored: &BTreeMap<String, Position>,
+) -> Vec<(String, Position)> {
+    merged
+        .positions
         .iter()
-        .map(|(slug, p)| {
-            let entry = match last_synced.positions.get(slug) {
-                Some(e) if e.position() == *p => *e,
-                Some(e) => Entry {
-                    block: p.block,
-                    furthest: p.furthest,
-                    // Strictly newer than what it replaces, even with a clock behind.
-                    updated: now.max(e.updated + 1),
-                },
-                None => Entry {
-                    block: p.block,
-                    furthest: p.furthest,
-                    updated: now,
-                },
+        .filter_map(|(slug, entry)| {
+            let next = match stored.get(slug) {
+                Some(now) => merge_entry(now, entry),
+                None => *entry,
             };
-            (slug.clone(), entry)
+            (stored.get(slug) != Some(&next)).then(|| (slug.clone(), next))
         })
-        .collect();
-    Positions {
-        positions,
-        extra: last_synced.extra.clone(),
-    }
+        .collect()
 }
 
 #[cfg(test)]
@@ -201,26 +181,53 @@ mod tests {
     }
 
     #[test]
-    fn stamping_keeps_the_time_of_unchanged_positions() {
-        let synced = one("a", entry(1, 2, 50));
-        let same: BTreeMap<String, Position> = [(
-            "a".to_string(),
-            Position {
-                block: 1,
-                furthest: 2,
-            },
-        )]
-        .into();
-        assert_eq!(stamp(&same, &synced, 99), synced);
-        let moved: BTreeMap<String, Position> = [(
-            "a".to_string(),
-            Position {
-                block: 5,
-                furthest: 6,
-            },
-        )]
-        .into();
-        assert_eq!(stamp(&moved, &synced, 10).positions["a"], entry(5, 6, 51));
+    fn a_device_that_joins_late_does_not_pull_the_place_back() {
+        // B read to block 3 three weeks ago, before times were kept (0) or with its time; A
+        // read to block 30 yesterday. Whichever syncs first, block 30 wins everywhere.
+        const DAY: i64 = 86_400_000;
+        let today = 1_795_553_225_666;
+        let a = one("x", entry(30, 30, today - DAY));
+        for b_time in [0, today - 21 * DAY] {
+            let b = one("x", entry(3, 3, b_time));
+            assert_eq!(merge(&a, &b).positions["x"].block, 30);
+            assert_eq!(merge(&b, &a).positions["x"].block, 30);
+        }
+    }
+
+    #[test]
+    fn a_place_stored_during_a_pass_is_kept() {
+        // The pass began with block 5 (t 10) and merged the server's block 7 (t 20); meanwhile
+        // the reader moved to block 9 (t 30).
+        let merged = one("a", entry(7, 8, 20));
+        let stored: BTreeMap<String, Position> = [("a".to_string(), entry(9, 9, 30))].into();
+        assert_eq!(
+            to_store(&merged, &stored),
+            Vec::<(String, Position)>::new(),
+            "nothing to write: what is stored is newer and holds the furthest point"
+        );
+        let behind: BTreeMap<String, Position> = [("a".to_string(), entry(9, 3, 30))].into();
+        assert_eq!(
+            to_store(&merged, &behind),
+            vec![("a".to_string(), entry(9, 8, 30))]
+        );
+        let older: BTreeMap<String, Position> = [("a".to_string(), entry(5, 5, 10))].into();
+        assert_eq!(
+            to_store(&merged, &older),
+            vec![("a".to_string(), entry(7, 8, 20))]
+        );
+        assert_eq!(
+            to_store(&merged, &BTreeMap::new()),
+            vec![("a".to_string(), entry(7, 8, 20))]
+        );
+    }
+
+    #[test]
+    fn absurd_times_in_the_file_are_unknown() {
+        let raw = format!(
+            r#"{{"format":"liseuse-positions","version":1,"positions":{{"a":{{"block":1,"furthest":2,"updated":{}}}}}}}"#,
+            i64::MAX
+        );
+        assert_eq!(decode(&raw).unwrap().positions["a"].updated, 0);
     }
 
     fn positions() -> impl Strategy<Value = Positions> {

@@ -5,6 +5,7 @@
 use super::{
     engine::{Condition, Doc, Pass, Reply, Request, SyncState},
     positions::{Entry, Positions},
+    propfind::Listed,
 };
 use std::{collections::BTreeMap, fmt};
 
@@ -14,6 +15,12 @@ pub struct Server {
     pub files: BTreeMap<String, (String, String)>,
     /// Whether the `ETag` header reaches the page (CORS `Access-Control-Expose-Headers`).
     pub expose_etag: bool,
+    /// Whether PROPFIND gives `getetag` (some servers do not).
+    pub list_etags: bool,
+    /// The server's clock (ms), for `getlastmodified`.
+    pub clock: i64,
+    /// name → the server's time of its last write.
+    pub modified: BTreeMap<String, i64>,
     counter: u64,
 }
 
@@ -23,6 +30,9 @@ impl Default for Server {
             folder: true,
             files: BTreeMap::new(),
             expose_etag: true,
+            list_etags: true,
+            clock: 0,
+            modified: BTreeMap::new(),
             counter: 0,
         }
     }
@@ -41,6 +51,7 @@ impl Server {
         self.counter += 1;
         self.files
             .insert(name.into(), (self.counter.to_string(), body.into()));
+        self.modified.insert(name.into(), self.clock);
     }
 
     pub fn handle(&mut self, request: &Request) -> Reply {
@@ -50,7 +61,11 @@ impl Server {
             Request::List => Reply::Listing(
                 self.files
                     .iter()
-                    .map(|(name, (etag, _))| (name.clone(), Some(etag.clone())))
+                    .map(|(name, (etag, _))| Listed {
+                        name: name.clone(),
+                        etag: self.list_etags.then(|| etag.clone()),
+                        modified: self.modified.get(name).copied(),
+                    })
                     .collect(),
             ),
             Request::MakeFolder => {
