@@ -299,8 +299,6 @@ mod tests {
     use crate::notes::merge::tests::{highlight, record_strategy};
     use proptest::prelude::*;
 
-    const NOW: i64 = 1_795_553_225_666;
-
     #[test]
     fn an_import_from_the_far_future_is_taken_as_unknown_and_said() {
         let mut records = sample();

@@ -21,7 +21,7 @@ pub struct Server {
     pub clock: i64,
     /// name → the server's time of its last write.
     pub modified: BTreeMap<String, i64>,
-    counter: u64,
+    pub counter: u64,
 }
 
 impl Default for Server {
@@ -138,6 +138,7 @@ mod tests {
     use crate::{
         notebook::{Edit, Notebook},
         notes::{
+            clock,
             merge::merge,
             model::{new_highlight, ArticleRecord, Color},
         },
@@ -216,6 +217,8 @@ mod tests {
         pass: Option<Pass>,
         /// Clock skew, ms.
         skew: i64,
+        /// This device's clock now (the world's clock plus its skew).
+        now: i64,
     }
 
     impl Device {
@@ -251,7 +254,7 @@ mod tests {
         /// number of requests the pass made if it ended.
         fn step(&mut self, server: &mut Server, failure: Option<Failure>) -> Option<u32> {
             if self.pass.is_none() {
-                self.pass = Some(Pass::new(self.docs(), self.state.clone()));
+                self.pass = Some(Pass::new(self.docs(), self.state.clone()).at(self.now));
             }
             let pass = self.pass.as_mut().unwrap();
             let Some(request) = pass.next_request() else {
@@ -305,10 +308,14 @@ mod tests {
         // Every version any device wrote, merged: what everyone must end with.
         let mut written: BTreeMap<String, ArticleRecord> = BTreeMap::new();
         let mut written_positions = Positions::default();
-        let mut clock = 1_000i64;
+        let mut clock = 1_795_553_225_666i64;
         let mut next_id = 0;
         for op in ops {
             clock += 7;
+            server.clock = clock;
+            for dev in device.iter_mut() {
+                dev.now = clock + dev.skew;
+            }
             let (d, slug, edit) = match op {
                 Op::Step { device: d, failure } => {
                     device[d].step(&mut server, failure);
@@ -324,7 +331,7 @@ mod tests {
                     let entry = Entry {
                         block,
                         furthest: prev.map_or(block, |p| p.furthest.max(block)),
-                        updated: (clock + dev.skew).max(prev.map_or(0, |p| p.updated + 1)),
+                        updated: clock::next_update(prev.map_or(0, |p| p.updated), dev.now),
                     };
                     let mine = Positions {
                         positions: [(SLUGS[slug].to_string(), entry)].into(),
@@ -419,6 +426,118 @@ mod tests {
         }
     }
 
+    /// Counts the PUTs a full pass makes.
+    fn puts(dev: &mut Device, server: &mut Server) -> usize {
+        let before = server.counter;
+        dev.full_pass(server);
+        (server.counter - before) as usize
+    }
+
+    fn note_of(dev: &Device) -> String {
+        dev.notebook.record("a").unwrap().highlights[0].note.clone()
+    }
+
+    /// The case: B's clock is ahead (or behind). B highlights with a note « B » and
+    /// syncs; A syncs, changes the note to « A », syncs. Every device must end with « A », and
+    /// passes with no edit must write nothing, now and a day later.
+    fn edit_after_receiving(skew_b: i64) {
+        let now = 1_795_553_225_666i64;
+        let mut server = Server {
+            clock: now,
+            ..Default::default()
+        };
+        let mut a = Device {
+            now,
+            ..Default::default()
+        };
+        let mut b = Device {
+            now: now + skew_b,
+            skew: skew_b,
+            ..Default::default()
+        };
+        let h = new_highlight("h".into(), "a".into(), Color::Vert, TEXT, 0, 5, b.now);
+        b.notebook.apply("a", Edit::Add(h), b.now);
+        let note = |text: &str| Edit::Note {
+            id: "h".into(),
+            text: text.into(),
+        };
+        b.notebook.apply("a", note("B"), b.now);
+        b.full_pass(&mut server);
+        a.full_pass(&mut server);
+        assert_eq!(note_of(&a), "B");
+        a.now += 60_000;
+        a.notebook.apply("a", note("A"), a.now);
+        a.full_pass(&mut server);
+        for later in [60_000, DAY] {
+            a.now += later;
+            b.now += later;
+            server.clock += later;
+            b.full_pass(&mut server);
+            a.full_pass(&mut server);
+            assert_eq!(note_of(&a), "A", "skew {skew_b}: A keeps its later edit");
+            assert_eq!(note_of(&b), "A", "skew {skew_b}: B gets A's later edit");
+            let idle: usize = (0..3)
+                .map(|_| puts(&mut a, &mut server) + puts(&mut b, &mut server))
+                .sum();
+            assert_eq!(idle, 0, "skew {skew_b}: idle passes write nothing");
+        }
+    }
+
+    #[test]
+    fn an_edit_after_receiving_a_version_from_a_skewed_clock_wins_everywhere() {
+        for skew in [2 * DAY, -2 * DAY, 3 * YEAR, -3 * YEAR] {
+            edit_after_receiving(skew);
+        }
+    }
+
+    #[test]
+    fn a_device_whose_clock_is_off_is_told_and_the_others_are_not() {
+        for (skew, off) in [
+            (0, false),
+            (2 * DAY, true),
+            (-2 * DAY, true),
+            (3 * YEAR, true),
+        ] {
+            let now = 1_795_553_225_666i64;
+            let mut server = Server {
+                clock: now,
+                ..Default::default()
+            };
+            let mut on_time = Device {
+                now,
+                ..Default::default()
+            };
+            let mut skewed = Device {
+                now: now + skew,
+                skew,
+                ..Default::default()
+            };
+            let h = new_highlight("h".into(), "a".into(), Color::Vert, TEXT, 0, 5, now);
+            on_time.notebook.apply("a", Edit::Add(h), now);
+            on_time.full_pass(&mut server);
+            // The skewed device writes too, then lists again: both ways of telling are met.
+            let h = new_highlight("k".into(), "b".into(), Color::Vert, TEXT, 0, 5, now + skew);
+            skewed.notebook.apply("b", Edit::Add(h), now + skew);
+            skewed.full_pass(&mut server);
+            skewed.full_pass(&mut server);
+            on_time.full_pass(&mut server);
+            assert_eq!(skewed.state.clock_off, off, "skew {skew}");
+            assert!(!on_time.state.clock_off, "skew {skew}: the device on time");
+        }
+    }
+
+    const DAY: i64 = 24 * 60 * 60 * 1000;
+    const YEAR: i64 = 365 * DAY;
+
+    /// A device's clock: about right, two days off, years off, or past the valid range.
+    fn skew() -> impl Strategy<Value = i64> {
+        prop_oneof![
+            3 => -20i64..20,
+            2 => prop::sample::select(vec![-2 * DAY, 2 * DAY]),
+            1 => prop::sample::select(vec![-3 * YEAR, 3 * YEAR, 300 * YEAR]),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -426,7 +545,7 @@ mod tests {
         fn two_devices_converge_without_loss(
             ops in prop::collection::vec(op(2), 0..80),
             expose_etag in any::<bool>(),
-            skews in prop::collection::vec(-20i64..20, 2),
+            skews in prop::collection::vec(skew(), 2),
         ) {
             simulate(2, ops, expose_etag, skews);
         }
@@ -435,7 +554,7 @@ mod tests {
         fn three_devices_converge_without_loss(
             ops in prop::collection::vec(op(3), 0..120),
             expose_etag in any::<bool>(),
-            skews in prop::collection::vec(-20i64..20, 3),
+            skews in prop::collection::vec(skew(), 3),
         ) {
             simulate(3, ops, expose_etag, skews);
         }
