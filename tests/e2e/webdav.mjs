@@ -50,20 +50,22 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts a WebDAV server of `kind` ("wsgidav" or "apache") serving an empty temporary folder at
- * `<url>` = http://127.0.0.1:<port>/dav/, for pages of `origin` (CORS) unless `cors` is false.
+ * `<url>` = http://127.0.0.1:<port>/dav/, for pages of `origin` (CORS) unless `cors` is false;
+ * `etag: false` (Apache only) is a server that gives no ETag at all.
  * The returned object can be stopped and started again on the same port and folder.
  */
-export async function startWebdav(kind, { origin, cors = true } = {}) {
+export async function startWebdav(kind, { origin, cors = true, etag = true } = {}) {
   if (!KINDS.includes(kind)) throw new Error(`unknown WebDAV server ${kind}`);
   if (cors && !origin) throw new Error("a WebDAV server with CORS needs the app's origin");
-  const server = new WebdavServer(kind, { origin, cors, port: await freePort() });
+  if (!etag && kind !== "apache") throw new Error("only Apache can be started without ETags (FileETag None)");
+  const server = new WebdavServer(kind, { origin, cors, etag, port: await freePort() });
   await server.start();
   return server;
 }
 
 class WebdavServer {
-  constructor(kind, { origin, cors, port }) {
-    Object.assign(this, { kind, origin, cors, port });
+  constructor(kind, { origin, cors, etag = true, port }) {
+    Object.assign(this, { kind, origin, cors, etag, port });
     this.base = `http://127.0.0.1:${port}`;
     this.url = `${this.base}/dav/`;
     this.user = USER;
@@ -75,7 +77,8 @@ class WebdavServer {
     this.run = join(this.tmp, "run");
     this.docroot = join(this.tmp, "www");
     this.folder = join(this.docroot, "dav"); // the WebDAV folder itself, on disk
-    for (const d of [this.run, this.docroot, this.folder]) mkdirSync(d, { recursive: true });
+    this.forbidden = join(this.folder, "interdit"); // Apache: a folder the account may not use
+    for (const d of [this.run, this.docroot, this.folder, this.forbidden]) mkdirSync(d, { recursive: true });
     this.log = join(this.tmp, "server.log");
     if (kind === "apache") this.#prepareApache();
     else this.#prepareWsgidav();
@@ -119,7 +122,7 @@ class WebdavServer {
       const gid = Number(execFileSync("id", ["-g", runAs]));
       for (const d of [this.run, this.folder]) chownSync(d, uid, gid);
     }
-    this.command = [APACHE, ["-f", join(CONFIG, "apache2.conf"), "-DFOREGROUND", ...(this.cors ? ["-DCORS"] : [])]];
+    this.command = [APACHE, ["-f", join(CONFIG, "apache2.conf"), "-DFOREGROUND", ...(this.cors ? ["-DCORS"] : []), ...(this.etag ? [] : ["-DNOETAG"])]];
     this.env = {
       ...process.env,
       DAV_PORT: String(this.port),
