@@ -39,7 +39,7 @@ const AFTER_EDIT: Duration = Duration::from_secs(3);
 const EVERY: Duration = Duration::from_secs(5 * 60);
 
 const PROPFIND_BODY: &str = r#"<?xml version="1.0" encoding="utf-8"?>
-<D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/><D:getetag/></D:prop></D:propfind>"#;
+<D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/><D:getetag/><D:getlastmodified/></D:prop></D:propfind>"#;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Config {
