@@ -252,7 +252,8 @@ class WebdavServer {
     if (![200, 204, 404].includes(status)) throw new Error(`DELETE liseuse/ on ${this.kind}: ${status}`);
   }
 
-  /** The names of the files in the folder `path` (PROPFIND Depth 1), sorted. */
+  /** The names of the files in the folder `path` (PROPFIND Depth 1), sorted; the forbidden
+   * folder `interdit/` that the server is made with is not one of them. */
   async list(path = "") {
     const { status, text } = await this.request("PROPFIND", path, { headers: { Depth: "1" } });
     if (status === 404) return [];
@@ -262,6 +263,7 @@ class WebdavServer {
       .map((m) => decodeURIComponent(new URL(m[1], this.url).pathname))
       .filter((p) => p !== base && p.startsWith(base))
       .map((p) => p.slice(base.length))
+      .filter((name) => !(path === "" && name === "interdit/"))
       .sort();
   }
 }
