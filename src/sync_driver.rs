@@ -110,7 +110,8 @@ impl Flag {
 struct Health {
     url: String,
     user: String,
-    /// The message of the error that ended the last pass (none: it succeeded, or was offline).
+    /// The error that ended the last pass, as `SyncError::code` (none: it succeeded, or was
+    /// offline).
     #[serde(default)]
     failed: Option<String>,
     /// The server refused the credentials or the folder: no automatic pass until the reader
@@ -258,13 +259,10 @@ impl SyncDriver {
             let mut trigger = trigger;
             loop {
                 let replace = self.replace.get_value();
-                let outcome = one_at_a_time(async move {
-                    match run_pass(self.notes, trigger, replace).await {
-                        Ok(pass) => pass.await,
-                        Err(ChunkMissing) => Outcome::Failed(chunk_missing()),
-                    }
-                })
-                .await;
+                let outcome = match run_pass(self.notes, trigger, replace).await {
+                    Ok(pass) => pass.await,
+                    Err(ChunkMissing) => Outcome::Failed(chunk_missing()),
+                };
                 let at = now_fr();
                 match outcome {
                     Outcome::Synced {
@@ -518,8 +516,8 @@ pub fn flag() -> Flag {
 }
 
 /// The last failure another tab's pass met, for this tab's status line.
-pub fn shared_failure() -> Option<String> {
-    load_health()?.failed
+pub fn shared_failure() -> Option<SyncError> {
+    SyncError::from_code(&load_health()?.failed?)
 }
 
 fn load_state(url: &str) -> SyncState {
@@ -602,7 +600,7 @@ split_point! { sync_changes;
 
 split_point! { sync_pass;
     fn run_pass(notes: NotesState, trigger: Trigger, replace: Vec<String>) -> Task<Outcome> {
-        Box::pin(pass(notes, trigger, replace))
+        Box::pin(one_at_a_time(pass(notes, trigger, replace)))
     }
 }
 
@@ -713,7 +711,7 @@ async fn pass(notes: NotesState, trigger: Trigger, replace: Vec<String>) -> Outc
             .as_ref()
             .err()
             .filter(|e| **e != SyncError::Offline)
-            .map(SyncError::message_fr),
+            .map(SyncError::code),
         paused: result.as_ref().is_err_and(SyncError::pauses),
         clock_off: pass.state.clock_off,
     });

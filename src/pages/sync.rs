@@ -145,7 +145,9 @@ fn damaged_files(status: &Status) -> Vec<String> {
 fn status_text(status: &Status) -> String {
     match status {
         // Another tab's pass failed: say so here too.
-        Status::Idle => sync_driver::shared_failure().unwrap_or_default(),
+        Status::Idle => sync_driver::shared_failure()
+            .map(|error| error.message_fr())
+            .unwrap_or_default(),
         Status::Running => "Synchronisation en cours…".into(),
         Status::Synced {
             at,

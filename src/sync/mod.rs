@@ -152,6 +152,46 @@ impl SyncError {
         french_spaces(&text)
     }
 
+    /// A short code for the error, to tell it to other tabs (`from_code` reads it back): the
+    /// messages themselves stay in the code of the sync page.
+    pub fn code(&self) -> String {
+        match self {
+            SyncError::Offline => "offline".into(),
+            SyncError::Unreachable => "unreachable".into(),
+            SyncError::Refused => "refused".into(),
+            SyncError::Forbidden => "forbidden".into(),
+            SyncError::FolderMissing => "folder-missing".into(),
+            SyncError::NotWebDav => "not-webdav".into(),
+            SyncError::NoEtag => "no-etag".into(),
+            SyncError::TooLarge => "too-large".into(),
+            SyncError::Server(code) => format!("server-{code}"),
+            SyncError::Unexpected(code) => format!("unexpected-{code}"),
+            SyncError::NotSetUp => "not-set-up".into(),
+            SyncError::CodeMissing => "code-missing".into(),
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<SyncError> {
+        let status = |prefix: &str| code.strip_prefix(prefix)?.parse::<u16>().ok();
+        Some(match code {
+            "offline" => SyncError::Offline,
+            "unreachable" => SyncError::Unreachable,
+            "refused" => SyncError::Refused,
+            "forbidden" => SyncError::Forbidden,
+            "folder-missing" => SyncError::FolderMissing,
+            "not-webdav" => SyncError::NotWebDav,
+            "no-etag" => SyncError::NoEtag,
+            "too-large" => SyncError::TooLarge,
+            "not-set-up" => SyncError::NotSetUp,
+            "code-missing" => SyncError::CodeMissing,
+            _ => match (status("server-"), status("unexpected-")) {
+                (Some(s), _) => SyncError::Server(s),
+                (_, Some(s)) => SyncError::Unexpected(s),
+                _ => return None,
+            },
+        })
+    }
+
     /// Whether the server refused these credentials or this folder: no automatic pass until
     /// the reader changes the settings or asks for one (servers lock accounts after repeated
     /// failed logins).
@@ -255,6 +295,28 @@ mod tests {
         assert_eq!(basic_auth("a", ""), "Basic YTo=");
         assert_eq!(basic_auth("ab", ""), "Basic YWI6");
         assert_eq!(basic_auth("é", "ü"), "Basic w6k6w7w=");
+    }
+
+    #[test]
+    fn error_codes_read_back() {
+        for error in [
+            SyncError::Offline,
+            SyncError::Unreachable,
+            SyncError::Refused,
+            SyncError::Forbidden,
+            SyncError::FolderMissing,
+            SyncError::NotWebDav,
+            SyncError::NoEtag,
+            SyncError::TooLarge,
+            SyncError::Server(503),
+            SyncError::Unexpected(418),
+            SyncError::NotSetUp,
+            SyncError::CodeMissing,
+        ] {
+            assert_eq!(SyncError::from_code(&error.code()), Some(error));
+        }
+        assert_eq!(SyncError::from_code("server-x"), None);
+        assert_eq!(SyncError::from_code(""), None);
     }
 
     #[test]
