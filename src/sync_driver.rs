@@ -49,14 +49,11 @@ pub struct Config {
     pub remember: bool,
 }
 
-/// The password as stored, with the folder and identifier it was given for: a tab whose
-/// settings another tab changed must not send it to another server or for another user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct StoredPassword {
-    url: String,
-    user: String,
-    password: String,
-}
+/// The first line of a password stored with its settings (lines: this mark, the folder, the
+/// identifier, the password), told apart from one stored alone by an earlier version. A tab
+/// whose settings another tab changed must not send it to another server or for another user.
+/// Lines, not JSON: what the first visit runs stays small (no serde code for it).
+const PASSWORD_MARK: &str = "liseuse-mot-de-passe";
 
 /// What the status line says.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,20 +102,18 @@ impl Flag {
     }
 }
 
-/// The outcome of the last pass, shared by the tabs (`liseuse:sync:health`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The outcome of the last pass, shared by the tabs (`liseuse:sync:health`, stored as lines:
+/// folder, identifier, error code, `p` and `c` for the flags).
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Health {
     url: String,
     user: String,
     /// The error that ended the last pass, as `SyncError::code` (none: it succeeded, or was
     /// offline).
-    #[serde(default)]
     failed: Option<String>,
     /// The server refused the credentials or the folder: no automatic pass until the reader
     /// changes the settings or asks for a pass.
-    #[serde(default)]
     paused: bool,
-    #[serde(default)]
     clock_off: bool,
 }
 
@@ -447,10 +442,12 @@ pub fn password() -> Option<String> {
         .into_iter()
         .flatten()
         .filter_map(|s| s.get_item(PASSWORD).ok().flatten())
-        .find_map(|raw| match serde_json::from_str::<StoredPassword>(&raw) {
-            Ok(p) => (p.url == config.url && p.user == config.user).then_some(p.password),
+        .find_map(|raw| match sync::lines(&raw, 4).as_deref() {
+            Some([PASSWORD_MARK, url, user, password]) => {
+                (*url == config.url && *user == config.user).then(|| password.to_string())
+            }
             // Stored by an earlier version, which kept the password alone: for these settings.
-            Err(_) => (!raw.starts_with('{')).then_some(raw),
+            _ => (!raw.starts_with(PASSWORD_MARK)).then_some(raw),
         })
 }
 
@@ -463,12 +460,8 @@ fn save_password(config: &Config, password: &str) {
     if let Some(s) = drop {
         let _ = s.remove_item(PASSWORD);
     }
-    let stored = StoredPassword {
-        url: config.url.clone(),
-        user: config.user.clone(),
-        password: password.to_string(),
-    };
-    if let (Some(s), Ok(raw)) = (keep, serde_json::to_string(&stored)) {
+    if let Some(s) = keep {
+        let raw = [PASSWORD_MARK, &config.url, &config.user, password].join("\n");
         let _ = s.set_item(PASSWORD, &raw);
     }
 }
@@ -476,13 +469,28 @@ fn save_password(config: &Config, password: &str) {
 fn load_health() -> Option<Health> {
     let raw = storage::local_storage()?.get_item(HEALTH).ok()??;
     let config = load_config()?;
-    serde_json::from_str::<Health>(&raw)
-        .ok()
-        .filter(|h| h.url == config.url && h.user == config.user)
+    let [url, user, failed, flags] = sync::lines(&raw, 4)?[..] else {
+        return None;
+    };
+    (url == config.url && user == config.user).then(|| Health {
+        url: url.into(),
+        user: user.into(),
+        failed: (!failed.is_empty()).then(|| failed.into()),
+        paused: flags.contains('p'),
+        clock_off: flags.contains('c'),
+    })
 }
 
 fn save_health(health: &Health) {
-    if let (Some(store), Ok(raw)) = (storage::local_storage(), serde_json::to_string(health)) {
+    let flags = match (health.paused, health.clock_off) {
+        (true, true) => "pc",
+        (true, false) => "p",
+        (false, true) => "c",
+        (false, false) => "",
+    };
+    let failed = health.failed.as_deref().unwrap_or("");
+    let raw = [health.url.as_str(), &health.user, failed, flags].join("\n");
+    if let Some(store) = storage::local_storage() {
         let _ = store.set_item(HEALTH, &raw);
     }
 }

@@ -242,6 +242,13 @@ pub fn clock_message() -> String {
     )
 }
 
+/// The `n` lines of a small stored value whose fields are one a line (only the last may hold
+/// line breaks), or `None` when it has fewer.
+pub fn lines(raw: &str, n: usize) -> Option<Vec<&str>> {
+    let fields: Vec<&str> = raw.splitn(n, '\n').collect();
+    (fields.len() == n).then_some(fields)
+}
+
 /// A time of day as « 14 h 32 » (no-break spaces).
 pub fn time_fr(hours: u32, minutes: u32) -> String {
     format!("{hours}\u{a0}h\u{a0}{minutes:02}")
@@ -295,6 +302,13 @@ mod tests {
         assert_eq!(basic_auth("a", ""), "Basic YTo=");
         assert_eq!(basic_auth("ab", ""), "Basic YWI6");
         assert_eq!(basic_auth("é", "ü"), "Basic w6k6w7w=");
+    }
+
+    #[test]
+    fn stored_lines() {
+        assert_eq!(lines("a\nb\nc\nd\ne", 4), Some(vec!["a", "b", "c", "d\ne"]));
+        assert_eq!(lines("a\nb\n\n", 4), Some(vec!["a", "b", "", ""]));
+        assert_eq!(lines("un mot de passe seul", 4), None);
     }
 
     #[test]

@@ -139,6 +139,44 @@ for (const kind of KINDS) {
       assert.equal(await kept(a.page), far, "A's « Reprendre » is not pulled back");
     });
 
+    test("a place read during a pass is kept, not overwritten by the pass's merge", async (t) => {
+      const dev = await device(t, "ordinateur");
+      const key = `liseuse:progress:${longest.slug}`;
+      const place = (block, updated) => JSON.stringify({ block, furthest: block, updated });
+      await openSyncPage(dev);
+      await dev.page.evaluate(([k, v]) => localStorage.setItem(k, v), [key, place(10, Date.now() - 60000)]);
+      await connect(dev, dav);
+      await statusSays(dev.page, SYNCED);
+      // Another device's older place for the article: the next pass fetches the file.
+      const file = JSON.parse((await dav.get("liseuse/positions.json")).text);
+      file.positions[longest.slug] = { block: 20, furthest: 20, updated: Date.now() - 120000 };
+      file.positions["autre-article"] = { block: 5, furthest: 5, updated: Date.now() - 120000 };
+      assert.ok([200, 201, 204].includes((await dav.put("liseuse/positions.json", JSON.stringify(file))).status));
+      // While the pass waits for that file, the reader reads on (block 30, now).
+      let release, arrived;
+      const held = new Promise((r) => (release = r));
+      const reached = new Promise((r) => (arrived = r));
+      await dev.page.route(`${dav.url}liseuse/positions.json`, async (route) => {
+        if (route.request().method() === "GET") {
+          arrived();
+          await held;
+        }
+        await route.continue();
+      });
+      await dev.page.getByRole("button", { name: "Synchroniser maintenant" }).click();
+      await reached;
+      await dev.page.evaluate(([k, v]) => localStorage.setItem(k, v), [key, place(30, Date.now())]);
+      release();
+      await statusSays(dev.page, SYNCED);
+      await settled(dev);
+      const stored = await dev.page.evaluate((k) => JSON.parse(localStorage.getItem(k)), key);
+      assert.equal(stored.block, 30, "the place read during the pass");
+      assert.ok(await dev.page.evaluate(() => localStorage.getItem("liseuse:progress:autre-article") !== null), "what came in is stored");
+      await dev.page.unroute(`${dav.url}liseuse/positions.json`);
+      await syncNow(dev);
+      assert.equal(JSON.parse((await dav.get("liseuse/positions.json")).text).positions[longest.slug].block, 30);
+    });
+
     test("two tabs of one browser: one edit is one listing and one write", async (t) => {
       const dev = await device(t, "ordinateur");
       await connect(dev, dav);
