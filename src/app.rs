@@ -15,7 +15,7 @@ use crate::{
     router::Location,
     split_point,
     state::{NotesState, Notice},
-    sync_driver::{Flag, SyncDriver},
+    sync_driver::SyncDriver,
     view::{
         display::DisplaySettings,
         on_demand,
@@ -26,20 +26,6 @@ use crate::{
 use leptos::{ev, prelude::*};
 use std::{future::Future, time::Duration};
 
-/// The header's « Synchronisation » link, which also says when sync is paused or failing
-/// (its name, so screen readers hear it; beside the word, so it covers no text).
-#[component]
-fn SyncLink(href: String, location: Location, flag: RwSignal<Flag>) -> impl IntoView {
-    let current = href.clone();
-    view! {
-        <a href=href aria-current=move || location.is_current(&current, false).then_some("page")
-            class:sync-trouble=move || flag.get() != Flag::Quiet>
-            "Synchronisation"
-            {move || flag.get().words().map(|words| view! { <span class="sync-flag">{words}</span> })}
-        </a>
-    }
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     let base = browser::base();
@@ -49,11 +35,17 @@ pub fn App() -> impl IntoView {
     OfflineState::provide();
     let sync = SyncDriver::provide(notes);
     provide_context(SearchQuery(RwSignal::new(String::new())));
-    let nav_link = move |href: String, exact: bool, label: &'static str| {
+    // `said`: words the link adds to its name (« Synchronisation en échec »): screen readers
+    // hear them, and they sit beside the word, covering no text.
+    let nav_link = move |href: String,
+                         exact: bool,
+                         label: &'static str,
+                         said: Option<RwSignal<String>>| {
         let current = href.clone();
         view! {
             <a href=href aria-current=move || location.is_current(&current, exact).then_some("page")>
                 {label}
+                {said.map(|said| view! { <span class="sync-flag">{move || said.get()}</span> })}
             </a>
         }
     };
@@ -62,9 +54,9 @@ pub fn App() -> impl IntoView {
         <header class="site-header">
             <a class="brand" href=paths::library(base)>"Liseuse"</a>
             <nav aria-label="Navigation principale">
-                {nav_link(paths::library(base), true, "Bibliothèque")}
-                {nav_link(paths::my_notes(base), false, "Mes notes")}
-                <SyncLink href=paths::sync(base) location flag=sync.flag />
+                {nav_link(paths::library(base), true, "Bibliothèque", None)}
+                {nav_link(paths::my_notes(base), false, "Mes notes", None)}
+                {nav_link(paths::sync(base), false, "Synchronisation", Some(sync.flag))}
             </nav>
             <SearchBox />
             <DisplaySettings />

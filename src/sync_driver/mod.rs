@@ -68,6 +68,11 @@ pub enum Flag {
 }
 
 impl Flag {
+    /// The words added to the link's name, as the header shows them.
+    pub fn said(self) -> String {
+        self.words().unwrap_or("").to_string()
+    }
+
     /// The words added to the link's name.
     pub fn words(self) -> Option<&'static str> {
         match self {
@@ -95,7 +100,8 @@ pub struct SyncDriver {
     notes: NotesState,
     pub status: RwSignal<Status>,
     /// The header's word on sync, kept in step with the other tabs.
-    pub flag: RwSignal<Flag>,
+    /// The words the header's « Synchronisation » link adds (see [`Flag::words`]).
+    pub flag: RwSignal<String>,
     running: StoredValue<bool>,
     /// A pass was asked for while one ran: one more follows (the strongest trigger asked).
     again: StoredValue<Option<Trigger>>,
@@ -111,7 +117,7 @@ impl SyncDriver {
         let driver = SyncDriver {
             notes,
             status: RwSignal::new(Status::Idle),
-            flag: RwSignal::new(flag()),
+            flag: RwSignal::new(flag().said()),
             running: StoredValue::new(false),
             again: StoredValue::new(None),
             edit_timer: StoredValue::new(None),
@@ -140,7 +146,7 @@ impl SyncDriver {
                 .key()
                 .is_none_or(|key| key.starts_with("liseuse:sync:"))
             {
-                driver.flag.set(flag());
+                driver.flag.set(flag().said());
             }
         }));
         // For the page's whole life.
@@ -191,7 +197,7 @@ impl SyncDriver {
     /// a refusal.
     pub fn sync_now(self) {
         set_paused(false);
-        self.flag.set(flag());
+        self.flag.set(flag().said());
         self.run(Trigger::Manual);
     }
 
@@ -213,43 +219,51 @@ impl SyncDriver {
             self.status.set(Status::Running);
         }
         spawn_local(async move {
-            let mut trigger = trigger;
-            loop {
-                let replace = self.replace.get_value();
-                let outcome = match run_pass(self.notes, trigger, replace).await {
-                    Ok(pass) => pass.await,
-                    Err(ChunkMissing) => Outcome::Failed(chunk_missing()),
-                };
-                let at = now_fr();
-                match outcome {
-                    Outcome::Synced {
-                        problems,
-                        clock_off,
-                    } => {
-                        self.replace.set_value(Vec::new());
-                        self.status.set(Status::Synced {
-                            at,
-                            problems,
-                            clock_off,
-                        })
-                    }
-                    Outcome::Failed(error) => self.status.set(Status::Failed { error, at }),
-                    // Another tab did the work, or the settings changed under the pass.
-                    Outcome::Skipped => {
-                        if self.status.get_untracked() == Status::Running {
-                            self.status.set(Status::Idle);
-                        }
-                    }
-                }
-                self.flag.set(flag());
-                let Some(next) = self.again.get_value() else {
-                    break;
-                };
+            if run_passes(self, trigger).await.is_err() {
                 self.again.set_value(None);
-                trigger = next;
+                self.status.set(Status::Failed {
+                    error: chunk_missing(),
+                    at: now_fr(),
+                });
             }
+            self.flag.set(flag().said());
             self.running.set_value(false);
         });
+    }
+
+    /// Passes one after another, as long as more are asked for meanwhile (in the sync chunk).
+    async fn passes(self, mut trigger: Trigger) {
+        loop {
+            let replace = self.replace.get_value();
+            let outcome = one_at_a_time(pass(self.notes, trigger, replace)).await;
+            let at = now_fr();
+            match outcome {
+                Outcome::Synced {
+                    problems,
+                    clock_off,
+                } => {
+                    self.replace.set_value(Vec::new());
+                    self.status.set(Status::Synced {
+                        at,
+                        problems,
+                        clock_off,
+                    })
+                }
+                Outcome::Failed(error) => self.status.set(Status::Failed { error, at }),
+                // Another tab did the work, or the settings changed under the pass.
+                Outcome::Skipped => {
+                    if self.status.with_untracked(|s| *s == Status::Running) {
+                        self.status.set(Status::Idle);
+                    }
+                }
+            }
+            self.flag.set(flag().said());
+            let Some(next) = self.again.get_value() else {
+                break;
+            };
+            self.again.set_value(None);
+            trigger = next;
+        }
     }
 
     /// Replaces the damaged server files `names` by this device's versions (the reader
@@ -316,7 +330,9 @@ impl SyncDriver {
             }
         }
         self.replace.set_value(Vec::new());
-        self.flag.set(flag());
+        // A pass asked for under the settings just forgotten has nothing left to do.
+        self.again.set_value(None);
+        self.flag.set(flag().said());
         self.status.set(Status::Message(sync::french_spaces(
             "Déconnecté\u{a0}: vos notes restent sur cet appareil.",
         )));
@@ -363,8 +379,8 @@ split_point! { sync_changes;
 }
 
 split_point! { sync_pass;
-    fn run_pass(notes: NotesState, trigger: Trigger, replace: Vec<String>) -> Task<Outcome> {
-        Box::pin(one_at_a_time(pass(notes, trigger, replace)))
+    fn run_passes(driver: SyncDriver, trigger: Trigger) -> Task<()> {
+        Box::pin(driver.passes(trigger))
     }
 }
 
