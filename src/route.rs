@@ -240,7 +240,10 @@ mod tests {
         // A load keeps the browser's scroll, or finds its place; nothing is announced.
         assert_eq!(
             go("/lire/x", "/lire/x", "", Intent::Load, Some(300.0)),
-            Arrival { scroll: Scroll::Keep, new_page: false }
+            Arrival {
+                scroll: Scroll::Keep,
+                new_page: false
+            }
         );
         assert_eq!(
             go("/lire/x/", "/lire/x/", "#t-5", Intent::Load, None).scroll,
@@ -248,7 +251,13 @@ mod tests {
         );
         // A link to another page: its top, its heading focused.
         let link = go("/lire/x/", "/notes/", "", Intent::Push, None);
-        assert_eq!(link, Arrival { scroll: Scroll::Top, new_page: true });
+        assert_eq!(
+            link,
+            Arrival {
+                scroll: Scroll::Top,
+                new_page: true
+            }
+        );
         assert!(link.focus_heading());
         // …or to a place in it, which takes the focus.
         let deep = go("/recherche/", "/lire/x/", "#t-9", Intent::Push, None);
@@ -256,14 +265,29 @@ mod tests {
         assert!(deep.new_page && !deep.focus_heading());
         // Typing a search: the query changes, the page and the focus stay.
         let typing = go("/recherche/", "/recherche/", "", Intent::Replace, None);
-        assert_eq!(typing, Arrival { scroll: Scroll::Keep, new_page: false });
+        assert_eq!(
+            typing,
+            Arrival {
+                scroll: Scroll::Keep,
+                new_page: false
+            }
+        );
         assert!(!typing.focus_heading());
         // The same article with or without its slash is not a new page.
         assert!(!go("/lire/x", "/lire/x/", "", Intent::Push, None).new_page);
         // Back and forward: where the reader was, even on an entry opened at a place.
         assert_eq!(
-            go("/recherche/", "/lire/x/", "#t-9", Intent::Traverse, Some(1200.0)),
-            Arrival { scroll: Scroll::To(1200.0), new_page: true }
+            go(
+                "/recherche/",
+                "/lire/x/",
+                "#t-9",
+                Intent::Traverse,
+                Some(1200.0)
+            ),
+            Arrival {
+                scroll: Scroll::To(1200.0),
+                new_page: true
+            }
         );
         assert_eq!(
             go("/recherche/", "/lire/x/", "#t-9", Intent::Traverse, None).scroll,

@@ -92,7 +92,11 @@ impl Location {
         manual_scroll_restoration(true);
         let clicks = window_event_listener(ev::click, move |event| this.follow_link(&event));
         let history = window_event_listener(ev::popstate, move |_| {
-            this.show(Address::current(), Intent::Traverse, Some(entry_of_this_page()));
+            this.show(
+                Address::current(),
+                Intent::Traverse,
+                Some(entry_of_this_page()),
+            );
         });
         let scrolls = window_event_listener(ev::scroll, move |_| this.remember_scroll());
         // Leaving or reloading: the positions go to the tab's session storage, and the browser
@@ -177,7 +181,11 @@ impl Location {
             browser::go_to(href);
             return;
         }
-        let intent = if replace { Intent::Replace } else { Intent::Push };
+        let intent = if replace {
+            Intent::Replace
+        } else {
+            Intent::Push
+        };
         self.show(Address::current(), intent, Some(entry));
     }
 
