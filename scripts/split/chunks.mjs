@@ -20,6 +20,28 @@ function wasmOptArgs() {
   return [`-O${level}`, ...params.split(/\s+/).filter(Boolean)];
 }
 
+// Hosts that send `.wasm` as `application/octet-stream` (older servers, some object stores) make
+// `WebAssembly.instantiateStreaming` fail: the loader then instantiates from the bytes, as
+// wasm-bindgen's glue does for the main module.
+const INSTANTIATE = `
+// Added by scripts/split/chunks.mjs: streaming needs the type application/wasm, which some hosts
+// do not send; then from the bytes, as wasm-bindgen's glue does for the main module.
+async function __liseuse_instantiate(response, imports) {
+  const source = await response;
+  const type = (source.headers.get("Content-Type") ?? "").split(";")[0].trim();
+  if (source.ok && type !== "application/wasm") {
+    return WebAssembly.instantiate(await source.arrayBuffer(), imports);
+  }
+  return WebAssembly.instantiateStreaming(source, imports);
+}
+`;
+
+export function withInstantiateFallback(loader) {
+  const call = "WebAssembly.instantiateStreaming(";
+  if (!loader.includes(call)) throw new Error(`split: the loader has no ${call}…) to give a fallback to`);
+  return loader.replaceAll(call, "__liseuse_instantiate(") + INSTANTIATE;
+}
+
 /** Whether this build was asked for lazy chunks: the Makefile's release flags
  * (`--cfg liseuse_split`), which Trunk passes on to its hooks with the rest of the environment. */
 export function splitWanted(env = process.env) {
@@ -53,6 +75,7 @@ export function shipChunks(staging, env = process.env) {
   const glueImport = `from "./${mainModule}.js"`;
   if (!loader.includes(glueImport)) throw new Error(`split: the loader does not import ./${mainModule}.js`);
   loader = loader.replaceAll(glueImport, `from "./${glues[0]}"`);
+  loader = withInstantiateFallback(loader);
   const added = [];
   const opt = wasmOptArgs();
   for (const name of readdirSync(SPLIT_DIR).filter((n) => n.endsWith(".wasm") && n !== `${mainModule}.wasm`)) {
