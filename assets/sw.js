@@ -1,11 +1,20 @@
-// Liseuse's service worker. scripts/post-build.mjs fills in the precache list and the cache
+// Liseuse's service worker. scripts/post-build.mjs fills in the precache list and the build's
 // name from the build's own files, so this worker belongs to exactly one build.
-const CACHE = "__LISEUSE_CACHE__";
+const BUILD = "__LISEUSE_BUILD__";
 const PRECACHE = __LISEUSE_PRECACHE__;
-const PREFIX = "liseuse-";
 const scope = new URL(self.registration.scope);
 const url = (path) => new URL(path, scope).href;
 const SHELL = url("./");
+// One origin may host several Liseuse (at `/` and at `/liseuse/`): a cache's name says whose it
+// is, `liseuse <scope> <build>`, and a worker only ever deletes its own scope's older caches. (A
+// space never appears in a URL's path, so no scope's prefix is another's.)
+const PREFIX = `liseuse ${scope.pathname} `;
+const CACHE = PREFIX + BUILD;
+// Names before the scope was in them (`liseuse-<build>`), shared by every scope.
+const LEGACY = /^liseuse-[0-9a-f]{16}$/;
+// This build's pages name its wasm; an article's page of another build (the server's, once a
+// new one is deployed) must not go in this build's cache: offline, its script is in none.
+const WASM = PRECACHE.find((path) => /^liseuse-[0-9a-f]+_bg\.wasm$/.test(path));
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -20,9 +29,12 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
-      // Only older Liseuse builds' caches go; anything else on the origin is not ours.
+      // Only this scope's older builds' caches go; anything else on the origin is not ours.
       for (const name of await caches.keys()) {
         if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+        // An older build's cache from before the scope was in the name: ours if it holds our
+        // shell (the one at `/` does not hold `/liseuse/`, nor the reverse).
+        else if (LEGACY.test(name) && (await (await caches.open(name)).match(SHELL))) await caches.delete(name);
       }
       await self.clients.claim();
     })(),
@@ -44,8 +56,9 @@ self.addEventListener("fetch", (event) => {
 });
 
 // A page: its precached shell; an article's page (not precached: see post-build.mjs) from the
-// network, kept for next time; online, an unknown page is the server's answer (a real 404);
-// offline, any page of the app falls back to the shell, which routes in the browser.
+// network, kept for next time if it is this build's; online, an unknown page is the server's
+// answer (a real 404); offline, any page of the app falls back to the shell, which routes in the
+// browser.
 async function navigate(request) {
   const cache = await caches.open(CACHE);
   const cached = await cache.match(request, { ignoreSearch: true });
@@ -54,11 +67,20 @@ async function navigate(request) {
     const response = await fetch(request);
     const page = new URL(request.url);
     page.search = "";
-    if (response.ok && page.href.startsWith(url("lire/"))) await cache.put(page.href, response.clone());
+    if (response.ok && page.href.startsWith(url("lire/")) && (await ofThisBuild(response))) {
+      await cache.put(page.href, response.clone());
+    }
     return response;
   } catch (offline) {
     return (await cache.match(SHELL)) ?? Response.error();
   }
+}
+
+// Whether a page is one of this build's: it loads this build's wasm.
+async function ofThisBuild(response) {
+  if (!WASM) return false;
+  const text = await response.clone().text();
+  return text.includes(WASM);
 }
 
 // This build's content folder (`content/<version>/`): every file of it is precached, so a file

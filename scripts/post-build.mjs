@@ -8,7 +8,7 @@
 //     reload on any URL finds a file without rewrite rules; `404.html` for hosts that serve it.
 //     An article's page has its static copy and the stylesheet inline.
 //  3. sw.js: the service worker, with the exact list of this build's files to precache and a
-//     cache name derived from their content (an identical build keeps its cache).
+//     build name (its cache's, with the scope) derived from their content (an identical build keeps its cache).
 //  4. A `.br` and a `.gz` copy beside each large file, for hosts that serve them (see README).
 // The articles are those the build script rendered (one `prerender/<slug>.html` each), so
 // LISEUSE_CONTENT_DIR, which points the build at another folder, reaches this hook too.
@@ -86,10 +86,11 @@ if (!shell.includes("<body>")) {
 }
 // An article's page carries a static copy of the reader page (build/emit.rs), painted before
 // the app starts; the header here is the app's header as it first renders (src/app.rs).
-// Links are relative to the page's <base href>; the search field is read-only until the app
+// Links are relative to the page's <base href>, the skip link's too: it names the page itself,
+// since `#contenu` alone would lead to the library. The search field is read-only until the app
 // takes over (what is typed before would be lost).
-const STATIC_HEADER =
-  '<a class="skip-link" href="#contenu">Aller au contenu</a>' +
+const staticHeader = (slug) =>
+  `<a class="skip-link" href="lire/${slug}/#contenu">Aller au contenu</a>` +
   '<header class="site-header"><a class="brand" href="./">Liseuse</a>' +
   '<nav aria-label="Navigation principale"><a href="./">Bibliothèque</a><a href="notes/">Mes notes</a><a href="synchro/">Synchronisation</a></nav>' +
   '<form class="search-box" role="search"><input type="search" aria-label="Rechercher" placeholder="Rechercher" aria-keyshortcuts="/" readonly></form>' +
@@ -97,7 +98,7 @@ const STATIC_HEADER =
   '<p class="network-status" role="status"></p></header>';
 function articlePage(slug) {
   const main = readFileSync(join(site, "prerender", `${slug}.html`), "utf8");
-  const copy = `<div id="prerender">${STATIC_HEADER}<main id="contenu" tabindex="-1">${main}</main></div>`;
+  const copy = `<div id="prerender">${staticHeader(slug)}<main id="contenu" tabindex="-1">${main}</main></div>`;
   const title = main.match(/<h1 id="article-title">([^<]*)<\/h1>/)?.[1] ?? "";
   // The app fetches the article as soon as it starts: ask for it while the wasm downloads.
   const preload = `<link rel="preload" href="content/${version}/a/${slug}.json" as="fetch" crossorigin />`;
@@ -136,7 +137,8 @@ const digest = createHash("sha256");
 for (const path of built) {
   digest.update(path).update("\0").update(readFileSync(join(staging, path))).update("\0");
 }
-const cacheName = `liseuse-${digest.digest("hex").slice(0, 16)}`;
+// The build's name; the worker's cache is named after it and its scope (assets/sw.js).
+const buildName = `liseuse-${digest.digest("hex").slice(0, 16)}`;
 // Requested URLs: a folder's index.html is asked for as the folder. The articles' own pages
 // (their static copy) are not precached: offline, the app shell shows any article from its
 // precached file, so the offline copy holds each article once; a page visited online is kept
@@ -145,10 +147,10 @@ const precache = built
   .filter((path) => !path.startsWith("lire/"))
   .map((path) => (path === "index.html" ? "./" : path.replace(/(^|\/)index\.html$/, "$1")));
 const worker = readFileSync("assets/sw.js", "utf8")
-  .replace('"__LISEUSE_CACHE__"', JSON.stringify(cacheName))
+  .replace('"__LISEUSE_BUILD__"', JSON.stringify(buildName))
   .replace("__LISEUSE_PRECACHE__", JSON.stringify(precache, null, 2));
 writeFileSync(join(staging, "sw.js"), worker);
-console.log(`post-build: ${chunks.length} lazy chunk file(s), CSP with ${hashes.length} script hash(es), ${pages.length} route shells, sw.js precaching ${precache.length} files as ${cacheName}`);
+console.log(`post-build: ${chunks.length} lazy chunk file(s), CSP with ${hashes.length} script hash(es), ${pages.length} route shells, sw.js precaching ${precache.length} files of build ${buildName}`);
 
 // 4. Precompressed copies: brotli at its best quality and gzip at level 9, done once here
 // rather than by the host on each request (nginx `brotli_static`/`gzip_static`, Caddy

@@ -50,7 +50,18 @@ pub fn App() -> impl IntoView {
         }
     };
     view! {
-        <a class="skip-link" href="#contenu">"Aller au contenu"</a>
+        // A link to this very page's content: `#contenu` alone would resolve against
+        // `<base href>`, to the library. The app keeps the page and focuses the content.
+        <a
+            class="skip-link"
+            href=move || location.with_hash("#contenu")
+            on:click=|ev| {
+                ev.prevent_default();
+                browser::focus_main();
+            }
+        >
+            "Aller au contenu"
+        </a>
         <header class="site-header">
             <a class="brand" href=paths::library(base)>"Liseuse"</a>
             <nav aria-label="Navigation principale">
@@ -72,6 +83,7 @@ pub fn App() -> impl IntoView {
                 untrack(move || page_view(page))
             }}
         </main>
+        {location.announcements()}
     }
 }
 
@@ -239,6 +251,7 @@ where
 /// A lazy page whose code could not be fetched; nothing of the reader's is at stake.
 #[component]
 fn ChunkFailed() -> impl IntoView {
+    browser::set_title("Page non chargée");
     let offline = OfflineState::get();
     view! {
         <section class="chunk-failed">

@@ -122,7 +122,9 @@ pub fn encode_query(q: &str) -> String {
     js_sys::encode_uri_component(q).into()
 }
 
-/// Sets the tab's title: "<page> · Liseuse".
+/// Names the page shown: the tab's title "<page> · Liseuse" ("Liseuse" alone for the library,
+/// `page` empty), and the end of the navigation that led to it (`router::page_shown`: focus,
+/// scroll, its name said). Every page calls it once drawn, error pages included.
 pub fn set_title(page: &str) {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         if page.is_empty() {
@@ -131,6 +133,39 @@ pub fn set_title(page: &str) {
             document.set_title(&format!("{page} · Liseuse"));
         }
     }
+    crate::router::page_shown(if page.is_empty() {
+        "Bibliothèque"
+    } else {
+        page
+    });
+}
+
+/// Moves the focus to the heading of the page shown (`main h1`), without scrolling; to the skip
+/// link if the page has none. A heading takes the focus without entering the Tab order.
+pub fn focus_heading() {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let target = document
+        .query_selector("main h1")
+        .ok()
+        .flatten()
+        .or_else(|| document.query_selector(".skip-link").ok().flatten());
+    let Some(target) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) else {
+        return;
+    };
+    if target.tag_name() == "H1" && !target.has_attribute("tabindex") {
+        target.set_tab_index(-1);
+    }
+    let options = web_sys::FocusOptions::new();
+    options.set_prevent_scroll(true);
+    let _ = target.focus_with_options(&options);
+}
+
+/// The skip link's target: the page's main content, focused and in view, the page kept.
+pub fn focus_main() {
+    scroll_to_element("contenu");
 }
 
 /// Listens to `event` on the document until the current reactive owner is cleaned up (the

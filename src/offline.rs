@@ -2,7 +2,7 @@
 //! whether the network is there. The worker itself is `assets/sw.js`, completed at build time
 //! by `scripts/post-build.mjs`.
 
-use crate::browser;
+use crate::{browser, paths};
 use leptos::{ev, prelude::*};
 use std::sync::atomic::{AtomicBool, Ordering};
 use wasm_bindgen::{closure::Closure, JsCast};
@@ -154,5 +154,41 @@ impl OfflineState {
             }
             _ => reload(),
         }
+    }
+}
+
+/// Whether the build this page runs is no longer the one on the server: the server's worker
+/// script (`sw.js`, never precached, so it comes from the network) does not name this page's
+/// wasm. Then a missing chunk of code will stay missing, and only a reload brings the new build.
+/// `false` when that cannot be told (offline, no answer, no worker script).
+pub async fn build_replaced() -> bool {
+    use wasm_bindgen_futures::JsFuture;
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let Some(ours) = window
+        .document()
+        .and_then(|d| d.head())
+        .map(|head| head.inner_html())
+        .and_then(|head| paths::wasm_name(&head).map(str::to_string))
+    else {
+        return false;
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_cache(web_sys::RequestCache::NoStore);
+    let url = format!("{}/sw.js", browser::base());
+    let Ok(response) = JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await else {
+        return false;
+    };
+    let response: web_sys::Response = response.unchecked_into();
+    if !response.ok() {
+        return false;
+    }
+    let Some(text) = response.text().ok().map(JsFuture::from) else {
+        return false;
+    };
+    match text.await.ok().and_then(|t| t.as_string()) {
+        Some(text) => paths::wasm_name(&text).is_some_and(|theirs| theirs != ours),
+        None => false,
     }
 }

@@ -36,6 +36,20 @@ pub fn search(base: &str, query_string: &str) -> String {
     format!("{base}/recherche/{query_string}")
 }
 
+/// The name of the app's main wasm (`liseuse-<hash>_bg.wasm`) first named in `text` (a page's
+/// head, the worker's script): it names the build.
+pub fn wasm_name(text: &str) -> Option<&str> {
+    text.match_indices("liseuse-").find_map(|(at, _)| {
+        let rest = &text[at + "liseuse-".len()..];
+        let hash = rest.len()
+            - rest
+                .trim_start_matches(|c: char| c.is_ascii_hexdigit())
+                .len();
+        (hash > 0 && rest[hash..].starts_with("_bg.wasm"))
+            .then(|| &text[at..at + "liseuse-".len() + hash + "_bg.wasm".len()])
+    })
+}
+
 /// `%xx` escapes to the UTF-8 text they spell; `None` if they do not spell any.
 pub fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
@@ -65,6 +79,20 @@ mod tests {
         assert_eq!(normalize_base("/liseuse/"), "/liseuse");
         assert_eq!(normalize_base("liseuse"), "/liseuse");
         assert_eq!(normalize_base("/a/b/"), "/a/b");
+    }
+
+    #[test]
+    fn the_wasm_names_the_build() {
+        let head = r#"<link rel="modulepreload" href="/liseuse-1a2b.js"><link rel="preload" href="/x/liseuse-1a2b_bg.wasm" as="fetch">"#;
+        assert_eq!(wasm_name(head), Some("liseuse-1a2b_bg.wasm"));
+        assert_eq!(
+            wasm_name(r#"["liseuse-ff_bg.wasm","x"]"#),
+            Some("liseuse-ff_bg.wasm")
+        );
+        assert_eq!(
+            wasm_name("liseuse-.wasm liseuse-zz_bg.wasm liseuse-1a2b.js"),
+            None
+        );
     }
 
     #[test]

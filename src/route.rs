@@ -1,5 +1,5 @@
-//! Pure: which page an address shows, and what its query says. The browser half is
-//! `crate::router`.
+//! Pure: which page an address shows, what its query says, and what a navigation does once its
+//! page is drawn. The browser half is `crate::router`.
 
 use crate::paths::percent_decode;
 
@@ -36,6 +36,121 @@ pub fn page(base: &str, path: &str) -> (Page, Option<String>) {
         }
     };
     (found, None)
+}
+
+/// Whether two paths show the same page: the same kind and, for the reader, the same article
+/// (slugs are compared, so `/lire/x` and `/lire/x/` are one page).
+pub fn same_page(base: &str, a: &str, b: &str) -> bool {
+    page(base, a) == page(base, b)
+}
+
+/// How the address came to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// The page as the browser loaded it (a first visit, a reload).
+    Load,
+    /// A link or a key of the app: a new entry in the tab's history.
+    Push,
+    /// In place of the current entry.
+    Replace,
+    /// Back or forward.
+    Traverse,
+}
+
+/// Where the view goes once the page a navigation leads to is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scroll {
+    /// Where it is: the same page (only the query changed), or a load (the browser's own).
+    Keep,
+    /// A new page opens at its top.
+    Top,
+    /// The place the address names (`#t-120` without its `#`): the page finds it.
+    Place(String),
+    /// Back where the reader was on that entry of the history (pixels from the top).
+    To(f64),
+}
+
+/// What a navigation does once its page is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrival {
+    pub scroll: Scroll,
+    /// Another page than the one shown: its name is announced and, unless a place takes the
+    /// focus, the focus moves to its heading (a reader of the screen starts there, as after a
+    /// page load).
+    pub new_page: bool,
+}
+
+impl Arrival {
+    /// Whether the focus goes to the new page's heading.
+    pub fn focus_heading(&self) -> bool {
+        self.new_page && !matches!(self.scroll, Scroll::Place(_))
+    }
+}
+
+/// What a navigation from the page at `from` to `to` (with `hash`, `#…` or empty) does, the
+/// reader's scroll position on the entry being `saved` (back and forward, a reload).
+pub fn arrival(
+    base: &str,
+    from: &str,
+    to: &str,
+    hash: &str,
+    intent: Intent,
+    saved: Option<f64>,
+) -> Arrival {
+    let new_page = intent != Intent::Load && !same_page(base, from, to);
+    let place = Some(hash.trim_start_matches('#'))
+        .filter(|p| !p.is_empty())
+        .map(|p| Scroll::Place(p.to_string()));
+    let fresh = if new_page { Scroll::Top } else { Scroll::Keep };
+    let scroll = match intent {
+        Intent::Load => place.unwrap_or(Scroll::Keep),
+        // Where the reader was beats the place the entry was opened at: it came after.
+        Intent::Traverse => saved.map(Scroll::To).or(place).unwrap_or(fresh),
+        Intent::Push | Intent::Replace => place.unwrap_or(fresh),
+    };
+    Arrival { scroll, new_page }
+}
+
+/// The scroll position of each entry of the tab's history that the app made, by the entry's
+/// id, the most recent last; at most [`Positions::KEPT`] of them. Kept in the tab's session
+/// storage across reloads (`encode`, `decode`).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Positions(Vec<(u64, f64)>);
+
+impl Positions {
+    pub const KEPT: usize = 100;
+
+    pub fn remember(&mut self, entry: u64, y: f64) {
+        self.0.retain(|(e, _)| *e != entry);
+        self.0.push((entry, y));
+        if self.0.len() > Self::KEPT {
+            self.0.remove(0);
+        }
+    }
+
+    pub fn recall(&self, entry: u64) -> Option<f64> {
+        self.0.iter().find(|(e, _)| *e == entry).map(|(_, y)| *y)
+    }
+
+    /// `id:y` pairs, comma-separated.
+    pub fn encode(&self) -> String {
+        self.0
+            .iter()
+            .map(|(e, y)| format!("{e}:{}", y.round() as i64))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// What `encode` wrote; anything else is skipped.
+    pub fn decode(text: &str) -> Self {
+        let mut positions = Positions::default();
+        for (e, y) in text.split(',').filter_map(|pair| pair.split_once(':')) {
+            if let (Ok(e), Ok(y)) = (e.parse(), y.parse::<i64>()) {
+                positions.remember(e, y as f64);
+            }
+        }
+        positions
+    }
 }
 
 /// The value of `key` in a query string (`?q=a+b` or `q=a+b`), decoded as a form would encode
@@ -109,6 +224,105 @@ mod tests {
                 (Page::Reader, Some("x-y".into()))
             );
         }
+    }
+
+    #[test]
+    fn articles_are_compared_by_slug() {
+        assert!(same_page("", "/lire/x", "/lire/x/"));
+        assert!(same_page("/liseuse", "/liseuse/notes", "/liseuse/notes/"));
+        assert!(!same_page("", "/lire/x/", "/lire/y/"));
+        assert!(!same_page("", "/lire/x/", "/notes/"));
+    }
+
+    #[test]
+    fn arrivals() {
+        let go = |from, to, hash, intent, saved| arrival("", from, to, hash, intent, saved);
+        // A load keeps the browser's scroll, or finds its place; nothing is announced.
+        assert_eq!(
+            go("/lire/x", "/lire/x", "", Intent::Load, Some(300.0)),
+            Arrival {
+                scroll: Scroll::Keep,
+                new_page: false
+            }
+        );
+        assert_eq!(
+            go("/lire/x/", "/lire/x/", "#t-5", Intent::Load, None).scroll,
+            Scroll::Place("t-5".into())
+        );
+        // A link to another page: its top, its heading focused.
+        let link = go("/lire/x/", "/notes/", "", Intent::Push, None);
+        assert_eq!(
+            link,
+            Arrival {
+                scroll: Scroll::Top,
+                new_page: true
+            }
+        );
+        assert!(link.focus_heading());
+        // …or to a place in it, which takes the focus.
+        let deep = go("/recherche/", "/lire/x/", "#t-9", Intent::Push, None);
+        assert_eq!(deep.scroll, Scroll::Place("t-9".into()));
+        assert!(deep.new_page && !deep.focus_heading());
+        // Typing a search: the query changes, the page and the focus stay.
+        let typing = go("/recherche/", "/recherche/", "", Intent::Replace, None);
+        assert_eq!(
+            typing,
+            Arrival {
+                scroll: Scroll::Keep,
+                new_page: false
+            }
+        );
+        assert!(!typing.focus_heading());
+        // The same article with or without its slash is not a new page.
+        assert!(!go("/lire/x", "/lire/x/", "", Intent::Push, None).new_page);
+        // Back and forward: where the reader was, even on an entry opened at a place.
+        assert_eq!(
+            go(
+                "/recherche/",
+                "/lire/x/",
+                "#t-9",
+                Intent::Traverse,
+                Some(1200.0)
+            ),
+            Arrival {
+                scroll: Scroll::To(1200.0),
+                new_page: true
+            }
+        );
+        assert_eq!(
+            go("/recherche/", "/lire/x/", "#t-9", Intent::Traverse, None).scroll,
+            Scroll::Place("t-9".into())
+        );
+        assert_eq!(
+            go("/notes/", "/lire/x/", "", Intent::Traverse, None).scroll,
+            Scroll::Top
+        );
+        assert_eq!(
+            go("/lire/x/", "/lire/x/", "", Intent::Traverse, None).scroll,
+            Scroll::Keep
+        );
+    }
+
+    #[test]
+    fn positions_are_kept_per_entry_and_survive_a_reload() {
+        let mut p = Positions::default();
+        p.remember(7, 1200.4);
+        p.remember(9, 0.0);
+        p.remember(7, 300.0);
+        assert_eq!(p.recall(7), Some(300.0));
+        assert_eq!(p.recall(8), None);
+        let again = Positions::decode(&p.encode());
+        assert_eq!(again, p);
+        assert_eq!(Positions::decode("x,1:2:3,4:5"), {
+            let mut q = Positions::default();
+            q.remember(4, 5.0);
+            q
+        });
+        for e in 0..(Positions::KEPT as u64 + 10) {
+            p.remember(e, 1.0);
+        }
+        assert_eq!(p.0.len(), Positions::KEPT);
+        assert_eq!(p.recall(0), None);
     }
 
     #[test]

@@ -1,15 +1,22 @@
 //! The browser half of routing (`crate::route` is the pure half): the address as a signal.
 //! A link to one of the app's pages changes it through the History API instead of loading a
-//! page; back and forward change it too. (`leptos_router` did this for 40 kB of the first
-//! visit's gzipped wasm, most of it for nested routes, transitions and forms this app has no
-//! use for: README, Weight.)
+//! page; back and forward change it too. Each navigation carries its intent (`route::Intent`);
+//! once its page is drawn (`page_shown`), the router moves the focus to the new page's heading,
+//! says its name in a live region, and puts the view at the page's top or where the reader was
+//! on that entry of the history; a `#place` is the page's to find (`Location::place`).
+//! (`leptos_router` did the routing for 40 kB of the first visit's gzipped wasm, most of it for
+//! nested routes, transitions and forms this app has no use for: README, Weight.)
 
 use crate::{
     browser,
-    route::{self, Page},
+    route::{self, Arrival, Intent, Page, Positions, Scroll},
+    view::announcer::Announcer,
 };
 use leptos::{ev, prelude::*};
 use wasm_bindgen::{JsCast, JsValue};
+
+/// Where the scroll positions of the tab's history entries are kept across a reload.
+const POSITIONS_KEY: &str = "liseuse:scroll";
 
 /// A URL of this origin, in parts as `window.location` gives them (`?…`, `#…` included).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -41,27 +48,82 @@ pub struct Location {
     pub page: Memo<Page>,
     /// The article's slug, on the reader.
     pub slug: Memo<Option<String>>,
+    /// The place (`#…`, without its `#`) the last navigation asks the page to find.
+    place: RwSignal<Option<String>>,
+    /// The navigation to another page whose page is not drawn yet.
+    pending: StoredValue<Option<Arrival>>,
+    /// The id of the tab's history entry shown (kept in the entry's state).
+    entry: StoredValue<u64>,
+    positions: StoredValue<Positions>,
+    /// Says the name of each new page.
+    announcer: Announcer,
 }
 
 impl Location {
     /// Starts following the address: links within the app, back and forward.
     pub fn provide(base: &'static str) -> Self {
-        let address = RwSignal::new(Address::current());
+        let first = Address::current();
+        let address = RwSignal::new(first.clone());
         let place = Memo::new(move |_| address.with(|a| route::page(base, &a.path)));
+        let positions = session_positions();
+        let entry = entry_of_this_page();
+        let arrival = route::arrival(
+            base,
+            &first.path,
+            &first.path,
+            &first.hash,
+            Intent::Load,
+            None,
+        );
         let this = Self {
             base,
             address,
             page: Memo::new(move |_| place.with(|p| p.0)),
             slug: Memo::new(move |_| place.with(|p| p.1.clone())),
+            place: RwSignal::new(place_of(&arrival)),
+            pending: StoredValue::new(None),
+            entry: StoredValue::new(entry),
+            positions: StoredValue::new(positions),
+            announcer: Announcer::new(),
         };
         provide_context(this);
+        // Back and forward put the view back themselves, once the page is drawn: the browser
+        // would do it at once, on the page still shown while the next one loads.
+        manual_scroll_restoration(true);
         let clicks = window_event_listener(ev::click, move |event| this.follow_link(&event));
-        let history = window_event_listener(ev::popstate, move |_| this.show(Address::current()));
+        let history = window_event_listener(ev::popstate, move |_| {
+            this.show(
+                Address::current(),
+                Intent::Traverse,
+                Some(entry_of_this_page()),
+            );
+        });
+        let scrolls = window_event_listener(ev::scroll, move |_| this.remember_scroll());
+        // Leaving or reloading: the positions go to the tab's session storage, and the browser
+        // restores this entry's scroll itself on a reload (the static copy of an article is
+        // painted before the app starts).
+        let leaving = window_event_listener(ev::pagehide, move |_| {
+            this.remember_scroll();
+            if let Some(storage) = session_storage() {
+                let text = this.positions.with_value(Positions::encode);
+                let _ = storage.set_item(POSITIONS_KEY, &text);
+            }
+            manual_scroll_restoration(false);
+        });
+        let back = window_event_listener(ev::pageshow, |_| manual_scroll_restoration(true));
         on_cleanup(move || {
             clicks.remove();
             history.remove();
+            scrolls.remove();
+            leaving.remove();
+            back.remove();
         });
         this
+    }
+
+    /// The live region where the name of each new page is said, for the app's shell.
+    pub fn announcements(&self) -> impl IntoView {
+        self.announcer.view()
     }
 
     pub fn get() -> Self {
@@ -73,9 +135,17 @@ impl Location {
         self.address.with(|a| a.path.clone())
     }
 
-    /// The fragment (`#h-…`, or empty), tracked.
-    pub fn hash(&self) -> String {
-        self.address.with(|a| a.hash.clone())
+    /// The place (`h-…`, `t-120`…, without the `#`) the page must find, tracked: set by a
+    /// load or a link with a `#…`, not by back and forward to an entry where the reader had
+    /// moved on since (the view goes back there instead).
+    pub fn place(&self) -> Option<String> {
+        self.place.get()
+    }
+
+    /// The address shown, as a link to it with `hash` (`#contenu`) in place of its own.
+    pub fn with_hash(&self, hash: &str) -> String {
+        self.address
+            .with(|a| format!("{}{}{hash}", a.path, a.search))
     }
 
     /// A value of the query (`?q=…`), tracked.
@@ -92,35 +162,90 @@ impl Location {
     /// Shows `href` (a path of this origin, with the base), as a new entry of the tab's
     /// history or in place of the current one.
     pub fn navigate(&self, href: &str, replace: bool) {
-        let Some(window) = web_sys::window() else {
+        let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else {
             return;
         };
-        let Ok(history) = window.history() else {
-            return;
-        };
-        let changed = if replace {
-            history.replace_state_with_url(&JsValue::NULL, "", Some(href))
+        self.remember_scroll();
+        let entry = if replace {
+            self.entry.get_value()
         } else {
-            history.push_state_with_url(&JsValue::NULL, "", Some(href))
+            new_entry_id()
+        };
+        let state = JsValue::from_f64(entry as f64);
+        let changed = if replace {
+            history.replace_state_with_url(&state, "", Some(href))
+        } else {
+            history.push_state_with_url(&state, "", Some(href))
         };
         if changed.is_err() {
             browser::go_to(href);
             return;
         }
-        let next = Address::current();
-        let new_path = self.address.with_untracked(|a| a.path != next.path);
-        let to_a_place = !next.hash.is_empty();
-        self.show(next);
-        // A new page opens at its top; a place in a page (`#…`) is the page's to find.
-        if new_path && !to_a_place {
-            window.scroll_to_with_x_and_y(0.0, 0.0);
+        let intent = if replace {
+            Intent::Replace
+        } else {
+            Intent::Push
+        };
+        self.show(Address::current(), intent, Some(entry));
+    }
+
+    /// Shows `next`, reached with `intent` on the history entry `entry`.
+    fn show(&self, next: Address, intent: Intent, entry: Option<u64>) {
+        let from = self.address.with_untracked(|a| a.path.clone());
+        if let Some(entry) = entry {
+            self.entry.set_value(entry);
+        }
+        let saved = self
+            .positions
+            .with_value(|p| p.recall(self.entry.get_value()));
+        let arrival = route::arrival(self.base, &from, &next.path, &next.hash, intent, saved);
+        let place = place_of(&arrival);
+        if self.place.with_untracked(|p| *p != place) {
+            self.place.set(place);
+        }
+        if arrival.new_page {
+            // Done when the page is drawn (`page_shown`).
+            self.pending.set_value(Some(arrival));
+        } else {
+            self.pending.set_value(None);
+            if let Scroll::To(y) = arrival.scroll {
+                scroll_to(y);
+            }
+        }
+        if self.address.with_untracked(|a| *a != next) {
+            self.address.set(next);
         }
     }
 
-    fn show(&self, address: Address) {
-        if self.address.with_untracked(|a| *a != address) {
-            self.address.set(address);
-        }
+    /// The page the address leads to is drawn, named `name`: the navigation that led there
+    /// ends (before the next frame is painted, once the page is in the document).
+    fn arrived(&self, name: &str) {
+        let Some(arrival) = self.pending.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        let name = name.to_string();
+        let announcer = self.announcer;
+        request_animation_frame(move || {
+            // Never away from a field the reader is typing in (the search box, as results
+            // show up).
+            if arrival.focus_heading() && !browser::is_field_focused() {
+                browser::focus_heading();
+            }
+            match arrival.scroll {
+                Scroll::Top => scroll_to(0.0),
+                Scroll::To(y) => scroll_to(y),
+                Scroll::Keep | Scroll::Place(_) => {}
+            }
+            announcer.say(&name);
+        });
+    }
+
+    fn remember_scroll(&self) {
+        let y = web_sys::window()
+            .and_then(|w| w.scroll_y().ok())
+            .unwrap_or(0.0);
+        let entry = self.entry.get_value();
+        self.positions.update_value(|p| p.remember(entry, y));
     }
 
     /// A click on a link to one of the app's pages shows it without loading a page. Anything
@@ -177,4 +302,71 @@ impl Location {
         }
         self.navigate(&format!("{path}{search}{hash}"), false);
     }
+}
+
+/// A page has been drawn for the address shown, under `name` (« Mes notes », the article's
+/// title…): the navigation that led there, if any, ends (see `Location::arrived`). Pages say
+/// so as they name themselves (`browser::set_title`).
+pub fn page_shown(name: &str) {
+    if let Some(location) = use_context::<Location>() {
+        location.arrived(name);
+    }
+}
+
+fn place_of(arrival: &Arrival) -> Option<String> {
+    match &arrival.scroll {
+        Scroll::Place(place) => Some(place.clone()),
+        _ => None,
+    }
+}
+
+fn scroll_to(y: f64) {
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, y);
+    }
+}
+
+fn manual_scroll_restoration(manual: bool) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.set_scroll_restoration(if manual {
+            web_sys::ScrollRestoration::Manual
+        } else {
+            web_sys::ScrollRestoration::Auto
+        });
+    }
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+fn session_positions() -> Positions {
+    session_storage()
+        .and_then(|s| s.get_item(POSITIONS_KEY).ok().flatten())
+        .map(|text| Positions::decode(&text))
+        .unwrap_or_default()
+}
+
+/// The id of a history entry, from its state (0 for an entry the app did not make).
+fn entry_id(state: &JsValue) -> u64 {
+    state.as_f64().map_or(0, |id| id as u64)
+}
+
+fn new_entry_id() -> u64 {
+    browser::random_u64().max(1)
+}
+
+/// The id of the history entry shown (kept in its state across a reload), given one if it has
+/// none yet (the page as first loaded, a `#place` the browser went to).
+fn entry_of_this_page() -> u64 {
+    let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else {
+        return 0;
+    };
+    let id = history.state().map_or(0, |s| entry_id(&s));
+    if id != 0 {
+        return id;
+    }
+    let id = new_entry_id();
+    let _ = history.replace_state(&JsValue::from_f64(id as f64), "");
+    id
 }

@@ -20,13 +20,50 @@ function wasmOptArgs() {
   return [`-O${level}`, ...params.split(/\s+/).filter(Boolean)];
 }
 
+// Hosts that send `.wasm` as `application/octet-stream` (older servers, some object stores) make
+// `WebAssembly.instantiateStreaming` fail: the loader then instantiates from the bytes, as
+// wasm-bindgen's glue does for the main module.
+const INSTANTIATE = `
+// Added by scripts/split/chunks.mjs: streaming needs the type application/wasm, which some hosts
+// do not send; then from the bytes, as wasm-bindgen's glue does for the main module.
+async function __liseuse_instantiate(response, imports) {
+  const source = await response;
+  const type = (source.headers.get("Content-Type") ?? "").split(";")[0].trim();
+  if (source.ok && type !== "application/wasm") {
+    return WebAssembly.instantiate(await source.arrayBuffer(), imports);
+  }
+  return WebAssembly.instantiateStreaming(source, imports);
+}
+`;
+
+export function withInstantiateFallback(loader) {
+  const call = "WebAssembly.instantiateStreaming(";
+  if (!loader.includes(call)) throw new Error(`split: the loader has no ${call}…) to give a fallback to`);
+  return loader.replaceAll(call, "__liseuse_instantiate(") + INSTANTIATE;
+}
+
+/** Whether this build was asked for lazy chunks: the Makefile's release flags
+ * (`--cfg liseuse_split`), which Trunk passes on to its hooks with the rest of the environment. */
+export function splitWanted(env = process.env) {
+  const flags = `${env.RUSTFLAGS ?? ""} ${(env.CARGO_ENCODED_RUSTFLAGS ?? "").split("\x1f").join(" ")}`;
+  return /--cfg[= ]liseuse_split\b/.test(flags);
+}
+
 /** Returns the names of the files it added to `staging` (none for a build without chunks). */
-export function shipChunks(staging) {
+export function shipChunks(staging, env = process.env) {
   const glues = readdirSync(staging).filter((name) => /^liseuse-[0-9a-f]+\.js$/.test(name));
   if (glues.length !== 1) throw new Error(`split: expected one liseuse-<hash>.js in ${staging}, found ${glues.length}`);
   const gluePath = join(staging, glues[0]);
   const glue = readFileSync(gluePath, "utf8");
-  if (!glue.includes(`from "${LOADER}"`)) return [];
+  if (!glue.includes(`from "${LOADER}"`)) {
+    // A split build whose glue loads no chunk shipped the lazy code nowhere: its lazy parts
+    // would all fail at run time. (scripts/split/wasm-bindgen not first on PATH, or
+    // wasm-split-cli not run.)
+    if (splitWanted(env)) {
+      throw new Error(`split: this build was made with --cfg liseuse_split, but ${glues[0]} loads no chunk (is scripts/split first on PATH?)`);
+    }
+    return [];
+  }
 
   // wasm-bindgen named the glue `liseuse.js`; Trunk added the hash when it staged it.
   const marker = join(SPLIT_DIR, ".main-module");
@@ -38,6 +75,7 @@ export function shipChunks(staging) {
   const glueImport = `from "./${mainModule}.js"`;
   if (!loader.includes(glueImport)) throw new Error(`split: the loader does not import ./${mainModule}.js`);
   loader = loader.replaceAll(glueImport, `from "./${glues[0]}"`);
+  loader = withInstantiateFallback(loader);
   const added = [];
   const opt = wasmOptArgs();
   for (const name of readdirSync(SPLIT_DIR).filter((n) => n.endsWith(".wasm") && n !== `${mainModule}.wasm`)) {

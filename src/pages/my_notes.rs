@@ -236,13 +236,9 @@ pub fn MyNotes() -> impl IntoView {
         if done == Some(true) {
             return true;
         }
-        // The router's location, not the window's: the effect runs again when it changes.
-        let hash = location.hash();
-        let Some(id) = hash
-            .trim_start_matches('#')
-            .strip_prefix("n-")
-            .map(str::to_string)
-        else {
+        // The router's place, not the window's: the effect runs again when it changes.
+        let place = location.place().unwrap_or_default();
+        let Some(id) = place.strip_prefix("n-").map(str::to_string) else {
             return true;
         };
         let holds = |groups: &Vec<Group>| {
@@ -256,12 +252,7 @@ pub fn MyNotes() -> impl IntoView {
             }
             return false;
         }
-        let target = format!("n-{id}");
-        // After the router's own scroll of a navigation, which would undo this one.
-        set_timeout(
-            move || browser::scroll_to_element(&target),
-            std::time::Duration::from_millis(80),
-        );
+        browser::scroll_to_element(&format!("n-{id}"));
         true
     });
 

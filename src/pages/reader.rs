@@ -17,7 +17,7 @@ use crate::{
         highlight_panel,
         loading::{LoadFailed, Loading},
         on_demand::{self, OnDemand},
-        reader_context::{anchor_article, ReaderContext},
+        reader_context::{anchor_article, Anchored, ReaderContext},
         toolbar::SelectionToolbar,
     },
 };
@@ -60,7 +60,19 @@ pub fn Reader() -> impl IntoView {
         Shown::Article(article) => view! { <ArticlePage article /> }.into_any(),
         Shown::Loading => view! { <Loading /> }.into_any(),
         Shown::NotFound => view! { <NotFound /> }.into_any(),
-        Shown::Failed(error) => view! { <LoadFailed error /> }.into_any(),
+        Shown::Failed(error) => view! { <ArticleFailed error /> }.into_any(),
+    }
+}
+
+/// The article could not be fetched: said in the tab's title and the page's heading too.
+#[component]
+fn ArticleFailed(error: LoadError) -> impl IntoView {
+    browser::set_title("Article non chargé");
+    view! {
+        <section class="article-failed" aria-labelledby="article-failed-title">
+            <h1 id="article-failed-title">"Article non chargé"</h1>
+            <LoadFailed error />
+        </section>
     }
 }
 
@@ -84,6 +96,9 @@ impl PartialEq for Shown {
     }
 }
 
+/// An article: its text with the reader's highlights and the words of a search that led here,
+/// then its comments and neighbours. Its parts, each below: search marks, deep link, keys,
+/// progress.
 #[component]
 fn ArticlePage(article: &'static Article) -> impl IntoView {
     let meta = &article.meta;
@@ -92,6 +107,7 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
     let base = browser::base();
     let (previous, next) = (article.previous.as_ref(), article.next.as_ref());
     let notes = NotesState::get();
+    let location = Location::get();
 
     let anchored = Memo::new(move |_| {
         notes.notebook.with(|n| {
@@ -100,50 +116,9 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    // Words of a search that led here (`?q=`) are marked too. Folding and matching are the
-    // search's code, a chunk of the release build (already there after the results page).
-    let location = Location::get();
-    let search_hits = RwSignal::new(Vec::<Placed<MarkKey>>::new());
-    Effect::new(move |_| {
-        let q = location.query("q").unwrap_or_default();
-        if q.trim().is_empty() {
-            // Only if there were: setting the signal would lay the marks out again.
-            if search_hits.with_untracked(|hits| !hits.is_empty()) {
-                search_hits.set(Vec::new());
-            }
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            // Not fetched (offline before the worker kept it): the article, unmarked.
-            let words = search_words(article, q).await.unwrap_or_default();
-            search_hits.try_set(
-                words
-                    .into_iter()
-                    .map(|(start, end)| Placed {
-                        key: MarkKey {
-                            id: format!("q{start}"),
-                            color: None,
-                        },
-                        range: start..end,
-                    })
-                    .collect(),
-            );
-        });
-    });
+    let search_hits = search_marks(article);
     let marks = Memo::new(move |_| {
-        let mut marks = anchored.with(|all| {
-            all.iter()
-                .filter_map(|a| {
-                    a.range.clone().map(|range| Placed {
-                        key: MarkKey {
-                            id: a.highlight.id.clone(),
-                            color: Some(a.highlight.color),
-                        },
-                        range,
-                    })
-                })
-                .collect::<Vec<_>>()
-        });
+        let mut marks = highlight_marks(&anchored.read());
         search_hits.with(|hits| marks.extend(hits.iter().cloned()));
         marks
     });
@@ -160,70 +135,10 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
         }),
     };
     provide_context(reader);
+    let (on_click, on_keydown) = open_on_activation(reader);
 
-    // Activating a mark (click, tap, Enter) opens its panel; the innermost mark wins.
-    let open_from_event = move |target: Option<web_sys::EventTarget>| {
-        let mark = target
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .and_then(|el| el.closest("mark[data-id]").ok().flatten());
-        if let Some(id) = mark.and_then(|m| m.get_attribute("data-id")) {
-            reader.open.set(Some(id));
-            true
-        } else {
-            false
-        }
-    };
-    let on_click = move |ev: web_sys::MouseEvent| {
-        // A click that ends a selection is for the toolbar, not the panel.
-        let selecting = web_sys::window()
-            .and_then(|w| w.get_selection().ok().flatten())
-            .is_some_and(|s| !s.is_collapsed());
-        if !selecting {
-            open_from_event(ev.target());
-        }
-    };
-    let on_keydown = move |ev: web_sys::KeyboardEvent| {
-        if ev.key() == "Enter" && open_from_event(ev.target()) {
-            ev.prevent_default();
-        }
-    };
-
-    // A deep link opens on its highlight (`#h-<id>`) once the marks are drawn, on a text block
-    // (`#t-<offset>`: search results, resuming), or on the article's notes.
-    Effect::new(move |done: Option<bool>| {
-        if done == Some(true) {
-            return true;
-        }
-        let hash = web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .unwrap_or_default();
-        if hash.starts_with("#t-") || hash == "#notes-article" {
-            let id = hash[1..].to_string();
-            // After the router's own scroll of a navigation, which would undo this one.
-            set_timeout(
-                move || browser::scroll_to_element(&id),
-                Duration::from_millis(80),
-            );
-            return true;
-        }
-        let Some(id) = hash.strip_prefix("#h-").map(str::to_string) else {
-            return true;
-        };
-        let placed = marks.with(|m| m.iter().any(|p| p.key.id == id));
-        if placed {
-            let reader = reader;
-            set_timeout(
-                move || {
-                    reader.focus_highlight(&id);
-                    reader.open.set(Some(id));
-                },
-                Duration::from_millis(80),
-            );
-        }
-        placed
-    });
-
-    track_progress(article, reader.body);
+    deep_link(reader, marks);
+    track_progress(article, reader.body, reader.stale);
     reader_keys(reader);
 
     view! {
@@ -297,6 +212,122 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
     }
 }
 
+/// The words of a search that led here (`?q=`), marked in the text. Folding and matching are
+/// the search's code, a chunk of the release build (already there after the results page).
+fn search_marks(article: &'static Article) -> RwSignal<Vec<Placed<MarkKey>>> {
+    let location = Location::get();
+    let search_hits = RwSignal::new(Vec::<Placed<MarkKey>>::new());
+    Effect::new(move |_| {
+        let q = location.query("q").unwrap_or_default();
+        if q.trim().is_empty() {
+            // Only if there were: setting the signal would lay the marks out again.
+            if search_hits.with_untracked(|hits| !hits.is_empty()) {
+                search_hits.set(Vec::new());
+            }
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            // Not fetched (offline before the worker kept it): the article, unmarked.
+            let words = search_words(article, q).await.unwrap_or_default();
+            search_hits.try_set(
+                words
+                    .into_iter()
+                    .map(|(start, end)| Placed {
+                        key: MarkKey {
+                            id: format!("q{start}"),
+                            color: None,
+                        },
+                        range: start..end,
+                    })
+                    .collect(),
+            );
+        });
+    });
+    search_hits
+}
+
+/// The placed highlights as marks of the text.
+fn highlight_marks(anchored: &[Anchored]) -> Vec<Placed<MarkKey>> {
+    anchored
+        .iter()
+        .filter_map(|a| {
+            a.range.clone().map(|range| Placed {
+                key: MarkKey {
+                    id: a.highlight.id.clone(),
+                    color: Some(a.highlight.color),
+                },
+                range,
+            })
+        })
+        .collect()
+}
+
+/// Activating a mark (click, tap, Enter) opens its panel; the innermost mark wins. The body's
+/// click and keydown handlers.
+fn open_on_activation(
+    reader: ReaderContext,
+) -> (
+    impl Fn(web_sys::MouseEvent) + Copy,
+    impl Fn(web_sys::KeyboardEvent) + Copy,
+) {
+    let open_from_event = move |target: Option<web_sys::EventTarget>| {
+        let mark = target
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.closest("mark[data-id]").ok().flatten());
+        if let Some(id) = mark.and_then(|m| m.get_attribute("data-id")) {
+            reader.open.set(Some(id));
+            true
+        } else {
+            false
+        }
+    };
+    let on_click = move |ev: web_sys::MouseEvent| {
+        // A click that ends a selection is for the toolbar, not the panel.
+        let selecting = web_sys::window()
+            .and_then(|w| w.get_selection().ok().flatten())
+            .is_some_and(|s| !s.is_collapsed());
+        if !selecting {
+            open_from_event(ev.target());
+        }
+    };
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Enter" && open_from_event(ev.target()) {
+            ev.prevent_default();
+        }
+    };
+    (on_click, on_keydown)
+}
+
+/// The place a link or a load asks for (`Location::place`): a highlight (`#h-<id>`, focused
+/// and its panel open once the marks are drawn), a text block (`#t-<offset>`: search results,
+/// resuming) or the article's notes. Back and forward to this article restore where the reader
+/// was instead (the router does).
+fn deep_link(reader: ReaderContext, marks: Memo<Vec<Placed<MarkKey>>>) {
+    let location = Location::get();
+    let place = untrack(move || location.place());
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let Some(place) = place.clone() else {
+            return true;
+        };
+        if place.starts_with("t-") || place == "notes-article" {
+            browser::scroll_to_element(&place);
+            return true;
+        }
+        let Some(id) = place.strip_prefix("h-") else {
+            return true;
+        };
+        let placed = marks.with(|m| m.iter().any(|p| p.key.id == id));
+        if placed {
+            reader.focus_highlight(id);
+            reader.open.set(Some(id.to_string()));
+        }
+        placed
+    });
+}
+
 #[component]
 fn Comments(article: &'static Article) -> impl IntoView {
     (!article.comments.is_empty()).then(|| {
@@ -326,7 +357,7 @@ fn Comments(article: &'static Article) -> impl IntoView {
 /// Keeps the reading position: the text block at the top of the view once the reader has
 /// stayed on it (`progress::HOLD_MS`), and at once how far the reader got; by block offset, so
 /// it survives a change of text size.
-fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
+fn track_progress(article: &'static Article, body: NodeRef<html::Div>, stale: Memo<bool>) {
     let key = StoredValue::new(progress::key(&article.meta.slug));
     let saved = RwSignal::new(
         key.with_value(|k| crate::prefs::get::<Position>(k))
@@ -334,7 +365,6 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
     );
     let scheduled = RwSignal::new(false);
     let hold = StoredValue::new(None::<TimeoutHandle>);
-    let here = StoredValue::new(paths::article(browser::base(), &article.meta.slug));
     let save = move |next: Position| {
         if saved
             .try_get_untracked()
@@ -348,13 +378,10 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>) {
     let measure = move || -> Option<(usize, usize)> {
         // A frame may come after the page is gone (the reader went on to another article).
         let body = body.try_get_untracked()??;
-        // The address changes first, then the router scrolls the next page to its top while
-        // this one may still be drawn: that scroll is not the reader's, and would keep the
-        // article's first block as the position.
-        let on_this_page = web_sys::window()
-            .and_then(|w| w.location().pathname().ok())
-            .is_some_and(|path| here.try_with_value(|h| *h == path).unwrap_or(false));
-        if !on_this_page {
+        // The address may have moved on to another article, drawn once loaded: a scroll
+        // meanwhile is not on this one. (By slug: `/lire/<slug>` without its slash, which
+        // some hosts and the worker's shell serve as is, is this article too.)
+        if stale.try_get_untracked().unwrap_or(true) {
             return None;
         }
         let blocks = body.query_selector_all("[data-b]").ok()?;

@@ -2,7 +2,11 @@
 //! display settings. Nothing is fetched until the reader first needs the part, or shows the
 //! intent to (`prefetch`); a reader who only reads never downloads them.
 
-use crate::{chunk::ChunkMissing, offline::OfflineState};
+use crate::{
+    browser,
+    chunk::ChunkMissing,
+    offline::{self, OfflineState},
+};
 use leptos::{prelude::*, reactive::computed::ScopedFuture, task::spawn_local};
 use send_wrapper::SendWrapper;
 use std::future::Future;
@@ -61,6 +65,40 @@ where
 
 #[component]
 fn PartFailed(what: &'static str, attempt: RwSignal<u32>) -> impl IntoView {
+    let offline = OfflineState::get();
+    // A new build replaced this one on the server (its chunks with it): trying again cannot
+    // work, reloading brings the new build.
+    let replaced = RwSignal::new(false);
+    if offline.online.get_untracked() {
+        spawn_local(async move {
+            if offline::build_replaced().await {
+                replaced.try_set(true);
+            }
+        });
+    }
+    move || {
+        if replaced.get() {
+            view! {
+                <div class="part-failed" role="alert">
+                    <p>
+                        {format!(
+                            "Une nouvelle version de Liseuse est en ligne\u{a0}: rechargez la page pour obtenir {what}.",
+                        )}
+                    </p>
+                    <button type="button" class="btn" on:click=|_| browser::reload()>
+                        "Recharger"
+                    </button>
+                </div>
+            }
+                .into_any()
+        } else {
+            view! { <PartRetry what attempt /> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn PartRetry(what: &'static str, attempt: RwSignal<u32>) -> impl IntoView {
     let offline = OfflineState::get();
     view! {
         <div class="part-failed" role="alert">

@@ -123,7 +123,7 @@ for (const prefix of ["/", "/liseuse/"]) {
 test("the service worker precaches exactly the build's files, under a content-derived name", async () => {
   const worker = readFileSync(join(ROOT, "dist", "sw.js"), "utf8");
   const precache = JSON.parse(worker.match(/const PRECACHE = (\[[\s\S]*?\]);/)[1]);
-  const cache = worker.match(/const CACHE = "(liseuse-[0-9a-f]{16})"/)[1];
+  const cache = worker.match(/const BUILD = "(liseuse-[0-9a-f]{16})"/)[1];
   assert.ok(cache);
   const content = precache.find((p) => /^content\/[0-9a-f]{16}\/library\.json$/.test(p))?.replace("library.json", "");
   assert.ok(content, "library.json not precached");

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { ROOT } from "./harness.mjs";
 
 function cacheNameOf(dir) {
-  return readFileSync(join(dir, "sw.js"), "utf8").match(/const CACHE = "(liseuse-[0-9a-f]{16})"/)[1];
+  return readFileSync(join(dir, "sw.js"), "utf8").match(/const BUILD = "(liseuse-[0-9a-f]{16})"/)[1];
 }
 
 function rebuild(dir) {

@@ -24,24 +24,31 @@ const TYPES = {
 const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".css", ".wasm", ".json", ".webmanifest", ".svg", ".txt"]);
 
 /** Starts a server for `root` mounted at `prefix` ("/" or "/liseuse/"); `setRoot` swaps the
- * folder served, as a deployment of a new build does. With `compress`, text and wasm go out in
+ * folder served, as a deployment of a new build does. `also` mounts other folders beside it
+ * (`{ "/liseuse/": dir }`: two deployments on one origin); `types` overrides content types by
+ * extension (`{ ".wasm": "application/octet-stream" }`, as older hosts send); `redirect: false`
+ * answers `/dir` with its index.html as is, as some hosts do, instead of redirecting to `/dir/`. With `compress`, text and wasm go out in
  * the encoding the client asks for, brotli first, then gzip, as hosts do: the `.br`/`.gz` copy
  * beside the file when there is one (nginx `brotli_static`/`gzip_static`, Caddy `precompressed`),
  * else compressed on the fly at a host's usual level (kept in memory, so a repeated request
  * does not cost the server's CPU again). */
-export async function serve(root, { prefix = "/", port = 0, compress = false } = {}) {
+export async function serve(root, { prefix = "/", port = 0, compress = false, also = {}, types = {}, redirect = true } = {}) {
   const onTheFly = new Map();
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, "http://localhost");
       let path = decodeURIComponent(url.pathname);
-      if (!path.startsWith(prefix)) return notFound(req, res);
-      path = "/" + path.slice(prefix.length);
-      const file = normalize(join(root, path));
-      if (!file.startsWith(normalize(root))) return notFound(req, res);
+      // The longest prefix mounted wins.
+      const [mount, dir] = [[prefix, root], ...Object.entries(also)]
+        .filter(([p]) => path.startsWith(p))
+        .sort((a, b) => b[0].length - a[0].length)[0] ?? [];
+      if (!mount) return notFound(req, res);
+      path = "/" + path.slice(mount.length);
+      const file = normalize(join(dir, path));
+      if (!file.startsWith(normalize(dir))) return notFound(req, res);
       let info = await stat(file).catch(() => null);
       if (info?.isDirectory()) {
-        if (!url.pathname.endsWith("/")) {
+        if (!url.pathname.endsWith("/") && redirect) {
           res.writeHead(301, { Location: url.pathname + "/" + url.search });
           return res.end();
         }
@@ -66,7 +73,7 @@ export async function serve(root, { prefix = "/", port = 0, compress = false } =
   async function send(req, res, file, status) {
     let body = await readFile(file);
     const headers = {
-      "Content-Type": TYPES[extname(file)] ?? "application/octet-stream",
+      "Content-Type": types[extname(file)] ?? TYPES[extname(file)] ?? "application/octet-stream",
       "Cache-Control": "no-cache",
     };
     const accepted = req.headers["accept-encoding"] ?? "";
