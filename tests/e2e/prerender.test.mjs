@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { sharedBrowserAndServer, newPage, appReady, contentArticles, squash, ROOT } from "./harness.mjs";
+import { sharedBrowserAndServer, newPage, appReady, contentArticles, squash, DIST } from "./harness.mjs";
 
 const articles = contentArticles();
 const env = sharedBrowserAndServer();
@@ -79,11 +79,11 @@ test("the static copy gives way even when the article cannot be loaded", async (
 
 test("the wasm holds no article text: articles are files fetched when read", async () => {
   // The main module and every lazy chunk (dist/ has them side by side).
-  const wasms = readdirSync(join(ROOT, "dist"), { recursive: true }).filter((f) => f.endsWith(".wasm"));
+  const wasms = readdirSync(DIST, { recursive: true }).filter((f) => f.endsWith(".wasm"));
   assert.equal(wasms.filter((f) => /^liseuse-[0-9a-f]+_bg\.wasm$/.test(f)).length, 1, `one main module: ${wasms.join(", ")}`);
   assert.ok(wasms.some((f) => /^split_/.test(f)), `lazy chunks: ${wasms.join(", ")}`);
   const utf8 = (s) => Buffer.from(s, "utf8").toString("latin1");
-  const contentDir = join(ROOT, "dist", "content", readdirSync(join(ROOT, "dist", "content"))[0], "a");
+  const contentDir = join(DIST, "content", readdirSync(join(DIST, "content"))[0], "a");
   const texts = articles.map((article) => {
     const json = JSON.parse(readFileSync(join(contentDir, `${article.slug}.json`), "utf8"));
     const sentence = json.body.find((b) => b.p)?.p.map((r) => r.t).join("").slice(0, 60);
@@ -91,7 +91,7 @@ test("the wasm holds no article text: articles are files fetched when read", asy
     return { slug: article.slug, sentence, title: json.meta.title };
   });
   for (const wasm of wasms) {
-    const bytes = readFileSync(join(ROOT, "dist", wasm)).toString("latin1");
+    const bytes = readFileSync(join(DIST, wasm)).toString("latin1");
     for (const { slug, sentence, title } of texts) {
       assert.equal(bytes.includes(utf8(sentence)), false, `${slug}: « ${sentence} » is in ${wasm}`);
       assert.equal(bytes.includes(utf8(title)), false, `${slug}: its title is in ${wasm}`);
