@@ -103,7 +103,7 @@ for (const prefix of ["/", "/liseuse/"]) {
       await page.getByText("Hors ligne").waitFor({ state: "detached" });
       // The unknown article's file is answered 404 by the worker, which knows this build's
       // files; the browser logs that answer.
-      const unknown = /^Failed to load resource: the server responded with a status of 404 \(Not Found\) @ http:\/\/[^/]+\/content\/[^/]+\/a\/inconnu\.json$/;
+      const unknown = /^Failed to load resource: the server responded with a status of 404 \(Not Found\) @ http:\/\/[^/]+\/(liseuse\/)?content\/[^/]+\/a\/inconnu\.json$/;
       assert.deepEqual((await page.problems()).filter((p) => !unknown.test(p)), []);
       // Online, a missing file is still a real 404, and errors are not cached.
       const status = await page.evaluate(async () => (await fetch("manque.js")).status);
