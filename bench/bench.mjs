@@ -2,7 +2,8 @@
 // It serves the release dist/ on loopback and measures in headless Chromium:
 //   1. weight of a first visit to an article (raw, gzip, brotli);
 //   2. time to text, cold and warm, for each article, against a baseline made in the same run
-//      (the same article as a plain static HTML page with no script);
+//      (the same article as a plain static HTML page with no script, its stylesheet inline,
+//      served and cached like the app's pages), and app ready in ms and ÷ that baseline;
 //   3. "Surligner" → mark painted, and article render, with 0, 100 and 1,000 stored highlights;
 //   4. "Mes notes" with 10,000 highlights, and one filter keystroke there;
 //   5. one search query (articles and notes);
@@ -13,8 +14,10 @@
 //   8. sync: a pass through a real WebDAV server (WsgiDAV, as the sync tests start it) with
 //      10,000 highlights over 500 articles, nothing changed, and one article changed on the
 //      server: requests and time.
-// dist/ is served compressed, as hosts do (brotli when asked, else gzip: tests/e2e/server.mjs).
-// Medians of interleaved runs; results as a table and as JSON in bench/results/.
+// dist/ is served compressed, as hosts do (brotli when asked, else gzip: tests/e2e/server.mjs),
+// with validators (ETag, Last-Modified: a browser's cache revalidates, 304).
+// Medians of interleaved runs; results as a table and as JSON in bench/results/, with a verdict
+// per budget (see "Verdicts" below: a full run exits non-zero when a budget is exceeded).
 // Times are measured in the page (performance.now), first paint after the DOM change being the
 // next animation frame, identically for Liseuse and the baseline.
 import { chromium } from "playwright-core";
@@ -191,18 +194,28 @@ async function phonePanel(server, article) {
   return { first: median(first), again: median(again) };
 }
 
-/** A static copy of an article as Liseuse renders it, with its stylesheet and no script. */
+/**
+ * A static copy of an article as Liseuse renders it, with its stylesheet and no script. Served
+ * as the app is: the stylesheet inline, as in the app's article pages (so neither needs a
+ * second request for its text), `.br`/`.gz` copies at the build's levels (scripts/post-build.mjs),
+ * and the same server, validators and cache headers (a warm visit revalidates it, 304, as a
+ * browser does a host's page; the app's comes from its worker's cache).
+ */
 async function makeBaselines(server, articles) {
   const page = await browser.newPage();
-  const css = readFileSync(join(dist, "index.html"), "utf8").match(/href="\/(main-[0-9a-f]+\.css)"/)[1];
+  const cssFile = readFileSync(join(dist, "index.html"), "utf8").match(/href="\/(main-[0-9a-f]+\.css)"/)[1];
+  const css = readFileSync(join(dist, cssFile), "utf8");
   for (const a of articles) {
     await page.goto(`${server.url}lire/${a.slug}/`);
     await page.waitForFunction(() => !document.getElementById("prerender") && document.querySelector("article .article-body p"));
     const html = await page.locator("article").evaluate((el) => el.outerHTML);
-    writeFileSync(
-      join(dist, "__baseline", `${a.slug}.html`),
-      `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${a.slug}</title><link rel="stylesheet" href="/${css}"></head><body><main>${html}</main></body></html>`,
+    const file = join(dist, "__baseline", `${a.slug}.html`);
+    const body = Buffer.from(
+      `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${a.slug}</title><style>${css}</style></head><body><main>${html}</main></body></html>`,
     );
+    writeFileSync(file, body);
+    writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+    writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
   }
   await page.close();
 }
@@ -497,8 +510,8 @@ async function timeToTextTable(server, articles) {
     rows.push({
       slug: a.slug,
       words,
-      cold: { app: median(cold.app), baseline: median(cold.base), ratio: median(cold.app) / median(cold.base), ready: median(cold.ready) },
-      warm: { app: median(warm.app), baseline: median(warm.base), ratio: median(warm.app) / median(warm.base), ready: median(warm.ready) },
+      cold: { app: median(cold.app), baseline: median(cold.base), ratio: median(cold.app) / median(cold.base), ready: median(cold.ready), readyRatio: median(cold.ready) / median(cold.base) },
+      warm: { app: median(warm.app), baseline: median(warm.base), ratio: median(warm.app) / median(warm.base), ready: median(warm.ready), readyRatio: median(warm.ready) / median(warm.base) },
     });
   }
   return rows;
@@ -506,7 +519,7 @@ async function timeToTextTable(server, articles) {
 
 async function measureDist(dir, articles) {
   mkdirSync(join(dir, "__baseline"), { recursive: true });
-  const server = await serve(dir, { compress: true });
+  const server = await serve(dir, { compress: true, validators: true });
   try {
     const weight = await weightOfFirstVisit(`${server.url}lire/${articles[0].slug}/`);
     weight.offlineCopy = offlineCopyWeight(dir);
@@ -520,7 +533,7 @@ async function measureDist(dir, articles) {
 // ---------------------------------------------------------------------------------------------
 const articles = contentArticles();
 mkdirSync(join(dist, "__baseline"), { recursive: true });
-const server = await serve(dist, { compress: true });
+const server = await serve(dist, { compress: true, validators: true });
 const results = {
   date: new Date().toISOString(),
   quick,
@@ -613,8 +626,8 @@ if (results.timeToText) {
   for (const r of results.timeToText) {
     say(`   ${r.slug.padEnd(40)} ${String(r.words).padStart(5)} words  cold ${ms(r.cold.app)} vs ${ms(r.cold.baseline)} = ×${round(r.cold.ratio, 2)}   warm ${ms(r.warm.app)} vs ${ms(r.warm.baseline)} = ×${round(r.warm.ratio, 2)}   (budget ×1.5)`);
   }
-  say("   app ready (the app has drawn the article and took over the static copy: highlighting works), median:");
-  for (const r of results.timeToText) say(`   ${r.slug.padEnd(40)} cold ${ms(r.cold.ready)}   warm ${ms(r.warm.ready)}`);
+  say("   app ready (the app has drawn the article and took over the static copy: highlighting works), median, and ÷ the static page's text:");
+  for (const r of results.timeToText) say(`   ${r.slug.padEnd(40)} cold ${ms(r.cold.ready)} = ×${round(r.cold.ready / r.cold.baseline, 2)}   warm ${ms(r.warm.ready)} = ×${round(r.warm.ready / r.warm.baseline, 2)}`);
   say();
   say(`3. Highlights in « ${results.highlights.article} »`);
   const zero = results.highlights[0];
@@ -648,6 +661,65 @@ if (results.sync) {
     say(`   one article changed on the server: ${y.oneChanged.requests} requests (${y.oneChanged.kinds}), ${ms(y.oneChanged.ms)}`);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Verdicts. Each budget is compared with its measure: "pass" (within), "over" (exceeded) or
+// "broken" (the measure is not a finite number: NaN from a timed-out probe, a ratio over 0…).
+// Any other number of the results that is not finite, and a measure that failed (sync), are
+// broken measures too. A full run exits non-zero when a budget is over or a measure broken; a
+// quick run (`--quick`, `--phone`: one or few runs, noisy numbers) only warns when a budget is
+// over, but still fails on a broken measure.
+const verdicts = [];
+const budget = (name, value, limit, unit) =>
+  verdicts.push({ name, value, budget: limit, unit, status: !Number.isFinite(value) ? "broken" : value <= limit ? "pass" : "over" });
+budget("first visit to an article, gzip", results.weight.gzip / 1000, 250, "kB");
+if (results.timeToText) {
+  for (const r of results.timeToText) {
+    for (const v of ["cold", "warm"]) budget(`time to text ÷ static page, ${v}, ${r.slug}`, r[v].ratio, 1.5, "×");
+  }
+  const zero = results.highlights[0];
+  for (const [n, h] of Object.entries(results.highlights)) {
+    if (n === "article") continue;
+    if (n !== "0") budget(`article render with ${n} highlights ÷ with none`, h.render / zero.render, 2, "×");
+    budget(`« Surligner » → mark painted, ${n} highlights stored`, h.surligner, 16, "ms");
+  }
+  budget(`« Mes notes » render, ${results.notebook.highlights} highlights`, results.notebook.render, 200, "ms");
+  budget("« Mes notes » filter keystroke", results.notebook.filter, 50, "ms");
+  budget("search query", results.search.median, 10, "ms");
+}
+if (results.scale) {
+  for (const sc of results.scale.filter((x) => x.articles === 500)) budget(`search query, ${sc.articles} articles`, sc.search.median, 50, "ms");
+}
+for (const v of ["cold", "warm"]) {
+  budget(`phone: time to text ÷ static page, ${v}`, results.phone[v].ratio, 1.15, "×");
+  budget(`phone: app ready ÷ static page's text, ${v}`, results.phone[v].readyRatio, 4.5, "×");
+}
+if (results.sync && !results.sync.error) {
+  budget("sync: requests of a pass with nothing changed", results.sync.quiet.requests, 1, "");
+  budget("sync: requests of a pass with one article changed on the server", results.sync.oneChanged.requests, 2, "");
+}
+// Every other number measured must be a number.
+const notFinite = [];
+(function scan(value, path) {
+  if (typeof value === "number" && !Number.isFinite(value)) notFinite.push(path);
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) scan(v, path ? `${path}.${k}` : k);
+})(results, "");
+for (const path of notFinite) {
+  verdicts.push({ name: `measure ${path}`, value: null, status: "broken" });
+}
+if (results.sync?.error) verdicts.push({ name: "sync measure", value: null, status: "broken", error: results.sync.error });
+const over = verdicts.filter((v) => v.status === "over");
+const broken = verdicts.filter((v) => v.status === "broken");
+const binding = !quick && !phoneOnly;
+results.verdicts = verdicts;
+results.verdict = broken.length ? "broken" : over.length ? "over" : "pass";
+const shown = (v) => (v.value === null || !Number.isFinite(v.value) ? String(v.value) : v.unit === "×" ? `×${round(v.value, 2)}` : `${round(v.value)}${v.unit ? ` ${v.unit}` : ""}`);
+say();
+say(`Budgets (${binding ? "binding: a full run fails when one is over" : "quick run: over budget only warns, a broken measure fails"})`);
+for (const v of verdicts) {
+  const limit = v.budget === undefined ? "" : ` (budget ${v.unit === "×" ? `×${v.budget}` : `${v.budget}${v.unit ? ` ${v.unit}` : ""}`})`;
+  say(`   ${v.status.toUpperCase().padEnd(6)} ${v.name}: ${shown(v)}${limit}${v.error ? `: ${v.error.split("\n")[0]}` : ""}`);
+}
 console.log(lines.join("\n"));
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
 // The start time in the name: several runs a day (before / after a fix) all stay.
@@ -655,3 +727,15 @@ const stamp = results.date.slice(0, 16).replace(":", "");
 const file = join(ROOT, "bench", "results", `${quick || phoneOnly ? "quick" : "full"}-${stamp}.json`);
 writeFileSync(file, JSON.stringify(results, null, 2));
 console.log(`\nwritten: ${file}`);
+if (broken.length) {
+  console.error(`bench: FAILED: ${broken.length} broken measure(s): ${broken.map((v) => v.name).join("; ")}`);
+  process.exit(1);
+}
+if (over.length) {
+  const what = `${over.length} budget(s) over: ${over.map((v) => `${v.name} ${shown(v)}`).join("; ")}`;
+  if (binding) {
+    console.error(`bench: FAILED: ${what}`);
+    process.exit(1);
+  }
+  console.error(`bench: WARNING (quick run, not binding): ${what}`);
+}

@@ -126,12 +126,23 @@ pub fn search(
         }
     }
     outcome.hits.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
+        rank(&a.found)
+            .cmp(&rank(&b.found))
+            .then_with(|| b.score.total_cmp(&a.score))
             .then_with(|| a.slug.cmp(&b.slug))
     });
     outcome.hits.truncate(limit);
     outcome
+}
+
+/// Titles first, then the reader's own notes, then passages: a passage that repeats the words
+/// does not pass a title or a note (within each, the score decides).
+fn rank(found: &Found) -> u8 {
+    match found {
+        Found::Title => 0,
+        Found::Note { .. } | Found::Orphan { .. } => 1,
+        Found::Passage { .. } => 2,
+    }
 }
 
 /// The best `limit` text blocks holding every term. Snippets are made only for those: they
@@ -215,7 +226,7 @@ fn titles(terms: &[String], library: &Library) -> Vec<Hit> {
                 slug: article.slug.clone(),
                 title: article.title.clone(),
                 found: Found::Title,
-                // A title hit ranks above passages with the same words.
+                // Titles rank above notes and passages whatever the scores (see `rank`).
                 score: score * 3.0,
                 snippet: snippet(&article.summary, terms),
             })
@@ -570,6 +581,155 @@ mod tests {
         // Meanwhile titles are found, passages wait for their article's text.
         assert!(outcome.hits.iter().all(|h| h.found == Found::Title));
         assert!(!outcome.hits.is_empty());
+    }
+
+    /// A corpus made for the test, so that what each passage holds is known: articles
+    /// (slug, title, paragraphs), parsed as the app parses them, and indexed as the build
+    /// indexes them (every folded word, once per occurrence, with its article and block).
+    struct Small {
+        library: Library,
+        articles: Vec<Article>,
+        shards: BTreeMap<char, Shard>,
+    }
+
+    impl Small {
+        fn new(articles: &[(&str, &str, &[&str])]) -> Small {
+            let mut parsed = Vec::new();
+            let mut index: BTreeMap<String, Vec<(u16, u32)>> = BTreeMap::new();
+            for (i, (slug, title, paragraphs)) in articles.iter().enumerate() {
+                let mut body = Vec::new();
+                let mut at = 0;
+                for p in *paragraphs {
+                    if at > 0 {
+                        at += 2; // the blank line between blocks
+                    }
+                    body.push(serde_json::json!({ "p": [{ "t": p, "s": at }] }));
+                    for w in fold::words(p) {
+                        index
+                            .entry(w.folded)
+                            .or_default()
+                            .push((i as u16, at as u32));
+                    }
+                    at += p.chars().count();
+                }
+                let json = serde_json::json!({
+                    "meta": { "slug": slug, "title": title, "summary": "Résumé.",
+                              "words": 10, "minutes": 1, "len": at },
+                    "body": body,
+                });
+                parsed.push(Article::parse(&json.to_string()).unwrap());
+            }
+            let mut shards: BTreeMap<char, Shard> = BTreeMap::new();
+            for (word, postings) in index {
+                let key = fold::shard_key(&word);
+                shards.entry(key).or_default().words.push((word, postings));
+            }
+            Small {
+                library: Library {
+                    articles: parsed.iter().map(|a| a.meta.clone()).collect(),
+                },
+                articles: parsed,
+                shards,
+            }
+        }
+
+        /// (slug, what was found) of each hit, best first.
+        fn ranked(
+            &self,
+            query: &str,
+            records: &BTreeMap<String, ArticleRecord>,
+        ) -> Vec<(String, Found)> {
+            let outcome = super::search(query, self, records, 20);
+            assert_eq!(outcome.missing, vec![], "everything is loaded");
+            outcome
+                .hits
+                .into_iter()
+                .map(|h| (h.slug, h.found))
+                .collect()
+        }
+    }
+
+    impl Corpus for Small {
+        fn library(&self) -> &Library {
+            &self.library
+        }
+        fn shard(&self, key: char) -> Option<&Shard> {
+            self.shards.get(&key)
+        }
+        fn article(&self, slug: &str) -> Option<&Article> {
+            self.articles.iter().find(|a| a.meta.slug == slug)
+        }
+    }
+
+    fn passage(slug: &str, block: usize) -> (String, Found) {
+        (slug.into(), Found::Passage { block })
+    }
+
+    #[test]
+    fn a_whole_word_outranks_a_prefix_and_more_matches_outrank_fewer() {
+        // The better passages come later in library order and in their article, and their
+        // slugs sort last: only the score can put them first.
+        let corpus = Small::new(&[
+            (
+                "a",
+                "Premier",
+                &["Les ventes baissent.", "Une vente, une seule."],
+            ),
+            ("b", "Second", &["La vente, puis la vente encore."]),
+        ]);
+        assert_eq!(
+            corpus.ranked("vente", &no_notes()),
+            vec![passage("b", 0), passage("a", 22), passage("a", 0)]
+        );
+        // Every word counts: both whole beats both prefixes.
+        let corpus = Small::new(&[
+            ("a", "Premier", &["Les ventes éthiques."]),
+            ("b", "Second", &["Une vente éthique."]),
+        ]);
+        assert_eq!(
+            corpus.ranked("vente ethique", &no_notes()),
+            vec![passage("b", 0), passage("a", 0)]
+        );
+    }
+
+    #[test]
+    fn titles_rank_first_then_the_readers_notes_then_passages() {
+        let corpus = Small::new(&[
+            (
+                "a",
+                "Premier",
+                &["La vente, la vente, toujours la vente : vente partout."],
+            ),
+            (
+                "b",
+                "Second",
+                &["Un texte sans le mot, ici.", "Rien non plus."],
+            ),
+            ("c", "Une vente", &["Un autre texte."]),
+        ]);
+        let text = &corpus.article("b").unwrap().plain_text;
+        let mut h = new_highlight("h1".into(), "b".into(), Color::Bleu, text, 3, 8, 1);
+        h.note = "penser à la vente".into();
+        let records = BTreeMap::from([(
+            "b".to_string(),
+            ArticleRecord {
+                highlights: vec![h],
+                ..Default::default()
+            },
+        )]);
+        assert_eq!(
+            corpus.ranked("vente", &records),
+            vec![
+                ("c".into(), Found::Title),
+                (
+                    "b".into(),
+                    Found::Note {
+                        id: Some("h1".into())
+                    }
+                ),
+                passage("a", 0),
+            ]
+        );
     }
 
     #[test]

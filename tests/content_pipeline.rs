@@ -379,8 +379,18 @@ fn shipped_articles_are_five_and_complete() {
 fn shipped_articles_keep_the_authors_words() {
     let sources = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/articles");
     if !sources.is_dir() {
-        // The raw texts live beside the repository (shared/), as on CI and developer machines.
-        eprintln!("skipped: {} not found", sources.display());
+        // The raw texts live beside the repository (shared/), as on CI and developer machines:
+        // their absence is a failure, unless the run says on purpose that it has none.
+        assert!(
+            std::env::var_os("LISEUSE_NO_SOURCES").is_some(),
+            "{} not found: the authors' texts are needed to check the articles \
+             (set LISEUSE_NO_SOURCES=1 to skip this test on purpose)",
+            sources.display()
+        );
+        eprintln!(
+            "skipped (LISEUSE_NO_SOURCES): {} not found",
+            sources.display()
+        );
         return;
     }
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();

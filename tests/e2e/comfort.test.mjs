@@ -34,6 +34,19 @@ test("display settings persist across reloads and apply before the first paint",
   await page.getByLabel("Sombre").check();
   await page.getByLabel("Très grande").check();
   await page.getByLabel("Sans empattements").check();
+  // The text column's width, in `ch` of the column that sets it (the reader's parent: the
+  // measure is resolved there, in the page's font, not in the text's).
+  const measure = () =>
+    page.locator(".reader").evaluate((reader) => {
+      const column = reader.parentElement;
+      const probe = document.createElement("div");
+      probe.style.width = "1ch";
+      column.append(probe);
+      const ch = probe.getBoundingClientRect().width;
+      probe.remove();
+      return reader.getBoundingClientRect().width / ch;
+    });
+  const medium = await measure();
   await page.getByLabel("Étroite").check();
   await page.getByLabel("Aéré").check();
   await page.reload();
@@ -42,11 +55,15 @@ test("display settings persist across reloads and apply before the first paint",
   assert.equal(await page.evaluate(() => window.__sizeAtBody), "5");
   const style = await page.locator(".article-body p").first().evaluate((p) => {
     const s = getComputedStyle(p);
-    return { bg: getComputedStyle(document.body).backgroundColor, family: s.fontFamily, leading: parseFloat(s.lineHeight) / parseFloat(s.fontSize), width: p.getBoundingClientRect().width / parseFloat(s.fontSize) };
+    return { bg: getComputedStyle(document.body).backgroundColor, family: s.fontFamily, leading: parseFloat(s.lineHeight) / parseFloat(s.fontSize) };
   });
   assert.equal(style.bg, "rgb(22, 21, 19)");
   assert.match(style.family, /system-ui|sans-serif/);
   assert.ok(style.leading > 1.9, `line spacing ${style.leading}`);
+  // « Étroite » is a column of 56 ch, narrower than the default one.
+  const narrow = await measure();
+  assert.ok(Math.abs(narrow - 56) < 0.5, `« Étroite »: lines of ${narrow} ch`);
+  assert.ok(narrow < medium - 4, `« Étroite » (${narrow} ch) is not narrower than the default (${medium} ch)`);
   assert.ok((await fontSize()) > before, "text is larger");
   await openDisplay(page);
   assert.equal(await page.getByLabel("Sombre").isChecked(), true);
@@ -62,6 +79,47 @@ test("with no setting, the theme follows the system's colour scheme", async () =
   await appReady(page);
   assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(22, 21, 19)");
   await context.close();
+});
+
+test("prefers-reduced-motion: no transition, animation nor smooth scrolling anywhere", async () => {
+  // A probe that would move: with the reader's wish, the app's rule stops it, inline or not.
+  const probe = (page) =>
+    page.evaluate(() => {
+      const el = document.createElement("div");
+      el.style.cssText = "transition: opacity 1s; animation: spin 2s infinite; scroll-behavior: smooth";
+      document.body.append(el);
+      const s = getComputedStyle(el);
+      const out = { transition: s.transitionDuration, animation: s.animationName, scroll: s.scrollBehavior };
+      el.remove();
+      return out;
+    });
+  for (const reducedMotion of ["reduce", "no-preference"]) {
+    const context = await env.browser.newContext({ reducedMotion, locale: "fr-FR" });
+    const page = await context.newPage();
+    await page.goto(`${env.server.url}lire/${articles[0].slug}/`);
+    await appReady(page);
+    if (reducedMotion === "reduce") {
+      assert.deepEqual(await probe(page), { transition: "0s", animation: "none", scroll: "auto" });
+      // Nothing of the app's own moves either (the page, a highlight's panel, « Affichage »).
+      await selectText(page, "Laissez-moi vous raconter");
+      await page.getByRole("button", { name: "Surligner", exact: true }).click();
+      await page.locator(".article-body mark").first().click();
+      await page.getByRole("dialog").waitFor();
+      await page.keyboard.press("Escape");
+      await openDisplay(page);
+      const moving = await page.evaluate(() =>
+        [...document.querySelectorAll("*")]
+          .map((el) => [el, getComputedStyle(el)])
+          .filter(([, s]) => s.transitionDuration.split(",").some((d) => parseFloat(d) > 0) || s.animationName !== "none" || s.scrollBehavior === "smooth")
+          .map(([el]) => el.tagName + (el.className ? `.${el.className}` : "")),
+      );
+      assert.deepEqual(moving, []);
+    } else {
+      // The probe itself moves when nothing is asked: it measures something.
+      assert.deepEqual(await probe(page), { transition: "1s", animation: "spin", scroll: "smooth" });
+    }
+    await context.close();
+  }
 });
 
 test("the reading position is kept by paragraph and offered as « Reprendre »", async () => {
@@ -103,9 +161,14 @@ test("the reading position is kept by paragraph and offered as « Reprendre »",
     .then(() => true, () => false);
   const top = await page.locator(`.article-body [data-b="${block}"]`).evaluate((el) => el.getBoundingClientRect().top);
   assert.ok(resumed, `resumed block at ${top}px`);
-  // Reading to the end marks it read.
+  // Reading to the end marks it read (stored at the frame after the scroll: wait for it).
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-  await page.waitForTimeout(300);
+  await page.waitForFunction((k) => {
+    const blocks = document.querySelectorAll(".article-body [data-b]");
+    const last = blocks[blocks.length - 1];
+    const end = Number(last.dataset.b) + [...last.textContent].length;
+    return JSON.parse(localStorage.getItem(k) ?? "{}").furthest * 100 >= end * 97;
+  }, `liseuse:progress:${article.slug}`);
   await page.getByRole("link", { name: "Bibliothèque", exact: true }).click();
   assert.equal(await page.locator(".cards > li").nth(2).locator(".progress").innerText(), "Lu");
   assert.deepEqual(page.problems(), []);
@@ -140,10 +203,21 @@ test("search: accents and case do not matter, notes are found, a result opens on
   await page.locator(".result a").first().click();
   await page.waitForURL(/\/lire\/un-clash-avec-victor\/\?q=symetrique#t-\d+/);
   await page.locator(".article-body mark.search-hit").first().waitFor();
-  await page.waitForTimeout(300);
-  const block = page.locator(new URL(page.url()).hash);
-  const box = await block.boundingBox();
-  assert.ok(box && box.y >= -5 && box.y < 200, `passage at ${box?.y}`);
+  // The page scrolls to the passage once the article is drawn: wait for it (bounded), then
+  // for the scrolling to settle (two frames alike), and check where it is.
+  const hash = new URL(page.url()).hash;
+  await page
+    .waitForFunction((id) => {
+      const top = document.getElementById(id)?.getBoundingClientRect().top;
+      return top !== undefined && top >= -5 && top < 200;
+    }, hash.slice(1), { timeout: 5000 })
+    .catch(() => {});
+  const topOf = () =>
+    page.evaluate((id) => new Promise((resolve) => requestAnimationFrame(() => resolve(document.getElementById(id).getBoundingClientRect().top))), hash.slice(1));
+  let y = await topOf();
+  for (let last = null; y !== last; ) [last, y] = [y, await topOf()];
+  assert.ok(y >= -5 && y < 200, `passage at ${y}`);
+  const block = page.locator(hash);
   assert.ok((await block.locator("mark.search-hit", { hasText: /symétrique/i }).count()) >= 1);
   assert.deepEqual(page.problems(), []);
 });

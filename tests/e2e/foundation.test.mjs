@@ -126,7 +126,9 @@ test("reloading an article's URL works on a plain static server", async () => {
 });
 
 test("an unknown article shows the app's 404 page", async () => {
-  const page = await newPage(env.browser, { allow: [/status of 404/] });
+  // The page's answer and its article file are 404s on purpose, and the browser logs them:
+  // those only.
+  const page = await newPage(env.browser, { allow: [/^console: Failed to load resource: the server responded with a status of 404 \(Not Found\) @ http:\/\/[^/]+\/(lire\/article-inconnu\/|content\/[^/]+\/a\/article-inconnu\.json)$/] });
   const libraries = [];
   page.on("request", (r) => r.url().endsWith("/library.json") && libraries.push(r.url()));
   const response = await page.goto(`${env.server.url}lire/article-inconnu/`);

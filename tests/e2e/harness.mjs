@@ -8,6 +8,9 @@ import { fileURLToPath } from "node:url";
 import { serve } from "./server.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** The build under test: dist/, or another one named by LISEUSE_DIST (a build broken on
+ * purpose, to see a test fail). */
+export const DIST = process.env.LISEUSE_DIST ?? join(ROOT, "dist");
 
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -40,7 +43,7 @@ export function sharedBrowserAndServer(options) {
 }
 
 /** Serves a built dist folder (default: dist/) under `prefix`. */
-export async function serveDist({ dir = join(ROOT, "dist"), prefix = "/" } = {}) {
+export async function serveDist({ dir = DIST, prefix = "/" } = {}) {
   if (!existsSync(join(dir, "index.html"))) {
     throw new Error(`${dir} has no build: run \`make build\` first`);
   }

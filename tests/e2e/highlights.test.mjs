@@ -127,19 +127,38 @@ test("a highlight across paragraphs, and overlapping or adjacent ones, stay dist
   assert.ok(Object.values(marks).includes("el. C’est pourtant"), Object.values(marks).join(" | "));
   assert.equal(Object.keys(marks).length, 5);
 
-  // A whitespace-only selection, or one outside the article, makes nothing.
-  await page.evaluate(() => {
-    const h1 = document.querySelector("article h1").firstChild;
-    const r = document.createRange();
-    r.setStart(h1, 0);
-    r.setEnd(h1, 5);
-    getSelection().removeAllRanges();
-    getSelection().addRange(r);
-  });
-  await page.waitForTimeout(200);
-  assert.equal(await page.getByRole("toolbar", { name: "Surligner la sélection" }).count(), 0);
-  await page.keyboard.press("h");
-  assert.equal(Object.keys(await marked(page)).length, 5);
+  // A whitespace-only selection, or one outside the article, makes nothing. Each replaces a
+  // selection that shows the toolbar: the toolbar going away says the change was handled.
+  const toolbar = page.getByRole("toolbar", { name: "Surligner la sélection" });
+  for (const where of ["title", "spaces"]) {
+    await select(page, "Nous ne sommes pas juges");
+    await page.evaluate((where) => {
+      const r = document.createRange();
+      if (where === "title") {
+        const h1 = document.querySelector("article h1").firstChild;
+        r.setStart(h1, 0);
+        r.setEnd(h1, 5);
+      } else {
+        // The space between two words of the text.
+        const walker = document.createTreeWalker(document.querySelector(".article-body p"), NodeFilter.SHOW_TEXT);
+        let n = walker.nextNode();
+        while (n.data.indexOf(" ") < 0) n = walker.nextNode();
+        r.setStart(n, n.data.indexOf(" "));
+        r.setEnd(n, n.data.indexOf(" ") + 1);
+      }
+      getSelection().removeAllRanges();
+      getSelection().addRange(r);
+    }, where);
+    await toolbar.waitFor({ state: "detached" });
+    // `h` does nothing either: `?` pressed after it shows its dialog once `h` was handled.
+    await page.keyboard.press("h");
+    await page.keyboard.press("?");
+    await page.getByRole("dialog", { name: "Raccourcis clavier" }).waitFor();
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog", { name: "Raccourcis clavier" }).waitFor({ state: "detached" });
+    assert.equal(await toolbar.count(), 0, where);
+    assert.equal(Object.keys(await marked(page)).length, 5, where);
+  }
   // The side panel lists them in reading order.
   const listed = await page.locator(".article-notes .hl-list li button.quote").allInnerTexts();
   assert.equal(listed.length, 5);
@@ -292,23 +311,43 @@ test("export to JSON and Markdown, then import into a fresh profile restores eve
 test("« Mes notes » groups by article, filters by colour and text, and sorts", async () => {
   const page = await newPage(env.browser);
   await openArticle(page);
+  // In the first article, two passages, the later one in the text highlighted last.
   await select(page, "Laissez-moi vous raconter");
   await page.getByRole("toolbar").getByRole("button", { name: "Rose", exact: true }).click();
+  await page.getByRole("toolbar").waitFor({ state: "detached" });
+  await select(page, "restaurant japonais");
+  await page.getByRole("toolbar").getByRole("button", { name: "Jaune", exact: true }).click();
+  await page.locator(".article-body mark", { hasText: "restaurant japonais" }).waitFor();
+  // Then one in a later article, the newest of all.
   await openArticle(page, `${env.server.url}lire/${articles[3].slug}/`);
   await select(page, articles[3].slug === "pourquoi-trouver-de-bons-clients" ? "le respect doit être la valeur socle" : "a");
   await page.getByRole("toolbar").getByRole("button", { name: "Bleu", exact: true }).click();
   await page.getByRole("link", { name: "Mes notes" }).click();
   await page.locator(".note-group").nth(1).waitFor();
   assert.equal(await page.locator(".note-group").count(), 2);
-  assert.equal(squash(await page.locator(".note-group h2").first().innerText()), squash(articles[0].title));
+  const titles = async () => (await page.locator(".note-group h2").allInnerTexts()).map(squash);
+  const quotes = async () => (await page.locator(".note-group").first().locator(".note-item blockquote").allInnerTexts()).map(squash);
+  // Reading order (the default): articles in library order, highlights in text order.
+  assert.deepEqual(await titles(), [squash(articles[0].title), squash(articles[3].title)]);
+  assert.deepEqual(await quotes(), ["Laissez-moi vous raconter", "restaurant japonais"]);
   await page.getByRole("button", { name: "Rose", exact: true }).click(); // hide pink
-  assert.equal(await page.locator(".note-item").count(), 1);
+  assert.equal(await page.locator(".note-item").count(), 2);
   await page.getByRole("button", { name: "Rose", exact: true }).click();
   await page.getByLabel("Filtrer").fill("raconter");
   assert.equal(await page.locator(".note-item").count(), 1);
   await page.getByLabel("Filtrer").fill("");
+  await page.locator(".note-item").nth(2).waitFor();
+  // Newest first: the article edited last, and in each article its newest highlight.
   await page.getByLabel("Ordre").selectOption("newest");
-  assert.equal(squash(await page.locator(".note-group h2").first().innerText()), squash(articles[3].title));
+  assert.deepEqual(await titles(), [squash(articles[3].title), squash(articles[0].title)]);
+  assert.deepEqual(
+    (await page.locator(".note-group").nth(1).locator(".note-item blockquote").allInnerTexts()).map(squash),
+    ["restaurant japonais", "Laissez-moi vous raconter"],
+  );
+  // And back to reading order.
+  await page.getByLabel("Ordre").selectOption("reading");
+  assert.deepEqual(await titles(), [squash(articles[0].title), squash(articles[3].title)]);
+  assert.deepEqual(await quotes(), ["Laissez-moi vous raconter", "restaurant japonais"]);
   assert.deepEqual(page.problems(), []);
 });
 
@@ -337,11 +376,21 @@ test("quota exceeded: nothing stored is lost, the change stays in memory, export
     article: slug,
     record: { highlights: [{ id: "ancien", article: slug, color: "green", note: "déjà là", created: 1, updated: 1, quote: { exact: "Laissez-moi vous raconter", prefix: "", suffix: "" }, position: { start: 0, end: 0 } }] },
   });
+  // A nearly full storage: it refuses only writes longer than what is stored now (so the
+  // app could write, and this test sees it if it did), and it records every removal.
   await page.addInitScript(
     ([k, v]) => {
       if (!localStorage.getItem(k)) localStorage.setItem(k, v);
-      Storage.prototype.setItem = function () {
-        throw new DOMException("quota", "QuotaExceededError");
+      const setItem = Storage.prototype.setItem;
+      const removeItem = Storage.prototype.removeItem;
+      window.__removed = [];
+      Storage.prototype.setItem = function (key, value) {
+        if (String(value).length > v.length) throw new DOMException("quota", "QuotaExceededError");
+        return setItem.call(this, key, value);
+      };
+      Storage.prototype.removeItem = function (key) {
+        window.__removed.push(key);
+        return removeItem.call(this, key);
       };
     },
     [key(slug), seeded],
@@ -352,7 +401,9 @@ test("quota exceeded: nothing stored is lost, the change stays in memory, export
   await page.getByRole("button", { name: "Surligner", exact: true }).click();
   await page.getByText(/stockage local est plein/).waitFor();
   await page.locator(".article-body mark", { hasText: "restaurant japonais" }).waitFor();
+  // Nothing stored is touched: not shortened to make room, not removed.
   assert.equal(await stored(page), seeded);
+  assert.deepEqual(await page.evaluate(() => window.__removed), []);
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Exporter en JSON" }).first().click()]);
   const exported = readFileSync(await download.path(), "utf8");
   assert.match(exported, /restaurant japonais/);

@@ -63,8 +63,10 @@ test("another tab's newer-format data is noticed when it arrives, and never over
   await select(older, "Laissez-moi vous raconter");
   await older.getByRole("button", { name: "Surligner", exact: true }).click();
   await older.locator(".article-body mark").first().waitFor();
-  // Written right after the next paint, if it were: give it that chance.
-  await older.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+  // It would be written by a zero-delay timer that the click set (src/state.rs,
+  // `persist_soon`): a zero-delay timer set now runs after it (timers of equal delay run in
+  // the order they were set), so by then the write has been tried.
+  await older.evaluate(() => new Promise((r) => setTimeout(r, 0)));
   assert.equal(await stored(older, first.slug), value);
   await context.close();
 });
@@ -85,6 +87,29 @@ test("a tab writes back what another tab's racing write left out", async () => {
   await context.close();
 });
 
+test("hiding or leaving the page writes a change at once, before its timer", async () => {
+  const page = await newPage(env.browser);
+  await openArticle(page, first.slug);
+  for (const [event, text] of [["visibilitychange", "Laissez-moi vous raconter"], ["pagehide", "restaurant japonais"]]) {
+    await select(page, text);
+    // In one task: « Surligner » (its write waits for a timer, after the next paint), then the
+    // page is hidden or left: the write must be done by the time that event is handled.
+    const seen = await page.evaluate(
+      ([event, text, k]) => {
+        const has = () => (localStorage.getItem(k) ?? "").includes(text);
+        [...document.querySelectorAll(".hl-toolbar button")].find((b) => b.textContent === "Surligner").click();
+        const before = has();
+        if (event === "pagehide") dispatchEvent(new PageTransitionEvent("pagehide", { persisted: true }));
+        else document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+        return { before, after: has() };
+      },
+      [event, text, key(first.slug)],
+    );
+    assert.deepEqual(seen, { before: false, after: true }, event);
+  }
+  assert.deepEqual(page.problems(), []);
+});
+
 test("deleting a highlight moves focus to « Annuler », which brings it back with its note", async () => {
   const page = await newPage(env.browser);
   await openArticle(page, first.slug);
@@ -94,6 +119,8 @@ test("deleting a highlight moves focus to « Annuler », which brings it back wi
   await page.getByRole("textbox", { name: "Note", exact: true }).fill("à ne pas perdre");
   await page.getByRole("button", { name: "Supprimer le surlignage" }).click();
   assert.equal(await page.locator(".article-body mark").count(), 0);
+  // Announced by the polite live region.
+  await page.locator("[role=status][aria-live=polite]", { hasText: "Surlignage supprimé" }).waitFor();
   const undo = page.getByRole("button", { name: "Annuler" });
   await undo.waitFor();
   await page.waitForFunction(() => document.activeElement?.textContent === "Annuler");

@@ -31,7 +31,7 @@ async function freshPage(origin, profile) {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const problems = [];
-  page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+  page.on("console", (m) => m.type() === "error" && problems.push(`${m.text()} @ ${m.location().url}`));
   page.on("pageerror", (e) => problems.push(e.message));
   context.on("request", (r) => {
     if (!r.url().startsWith(origin) && !r.url().startsWith("blob:") && !r.url().startsWith("data:")) {
@@ -103,7 +103,8 @@ for (const prefix of ["/", "/liseuse/"]) {
       await page.getByText("Hors ligne").waitFor({ state: "detached" });
       // The unknown article's file is answered 404 by the worker, which knows this build's
       // files; the browser logs that answer.
-      assert.deepEqual((await page.problems()).filter((p) => !/status of 404/.test(p)), []);
+      const unknown = /^Failed to load resource: the server responded with a status of 404 \(Not Found\) @ http:\/\/[^/]+\/(liseuse\/)?content\/[^/]+\/a\/inconnu\.json$/;
+      assert.deepEqual((await page.problems()).filter((p) => !unknown.test(p)), []);
       // Online, a missing file is still a real 404, and errors are not cached.
       const status = await page.evaluate(async () => (await fetch("manque.js")).status);
       assert.equal(status, 404);
@@ -176,6 +177,50 @@ test("Chromium reports the app as installable, with a strict CSP", async () => {
     await context.close();
     await server.close();
     rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+test("a new build deployed while the tab is away is noticed when the tab comes back", async () => {
+  assert.ok(existsSync(join(updateDist, "index.html")), "no second build: run `make build-update`");
+  const server = await serveDist();
+  const { context, page } = await freshPage(server.origin);
+  try {
+    // Counts the worker's update checks, and lets the test say when the tab is hidden.
+    await context.addInitScript(() => {
+      window.__checks = 0;
+      window.__lastCheck = null;
+      const update = ServiceWorkerRegistration.prototype.update;
+      ServiceWorkerRegistration.prototype.update = function () {
+        window.__checks++;
+        window.__lastCheck = update.call(this).catch(() => {});
+        return window.__lastCheck;
+      };
+      let hidden = false;
+      Object.defineProperty(document, "visibilityState", { get: () => (hidden ? "hidden" : "visible") });
+      Object.defineProperty(document, "hidden", { get: () => hidden });
+      window.__setHidden = (h) => {
+        hidden = h;
+        document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+      };
+    });
+    await page.goto(`${server.url}lire/${articles[0].slug}/`);
+    await appReady(page);
+    await controlled(page);
+    // The tab goes away; the checks made so far (the page's own, hiding's) are over, on the
+    // first build. Then the new build is deployed, and the tab comes back.
+    await page.evaluate(() => window.__lastCheck);
+    await page.evaluate(() => window.__setHidden(true));
+    await page.evaluate(() => window.__lastCheck);
+    server.setRoot(updateDist);
+    const checks = await page.evaluate(() => window.__checks);
+    await page.evaluate(() => window.__setHidden(false));
+    // Coming back looks for a new build, at once, with no page opened: it is offered.
+    await page.waitForFunction((before) => window.__checks > before, checks, { timeout: 2000 });
+    await page.getByText("Nouvelle version disponible").waitFor({ timeout: 20000 });
+    assert.deepEqual(await page.problems(), []);
+  } finally {
+    await context.close();
+    await server.close();
   }
 });
 

@@ -32,14 +32,27 @@ async function phone(width, height = 720) {
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(`exception: ${e.message}`));
-  // The unknown article of the last test is a 404 on purpose.
-  page.on("console", (m) => m.type() === "error" && !m.text().includes("status of 404") && problems.push(`console: ${m.text()}`));
+  // The unknown article of the last test is a 404 on purpose (that page, and no other file).
+  const unknown = (m) => /status of 404/.test(m.text()) && /\/(lire\/nulle-part\/|content\/[^/]+\/a\/nulle-part\.json)$/.test(m.location().url);
+  page.on("console", (m) => m.type() === "error" && !unknown(m) && problems.push(`console: ${m.text()} @ ${m.location().url}`));
   page.problems = () => problems;
   return page;
 }
 
 /** Waits for two frames, so that what reacts to a change has been laid out. */
 const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+/**
+ * Waits (bounded) until `condition` holds in the page, then until scrolling has settled (two
+ * frames alike); the caller then checks what it expects, with its own message.
+ */
+async function settled(page, condition) {
+  await page.waitForFunction(condition, null, { timeout: 5000 }).catch(() => {});
+  const where = () =>
+    page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(JSON.stringify([scrollX, scrollY, visualViewport.offsetTop, document.querySelector(".panel")?.getBoundingClientRect().top])))));
+  let at = await where();
+  for (let last = null; at !== last; ) [last, at] = [at, await where()];
+}
 
 const pageWidth = (page) => page.evaluate(() => document.documentElement.scrollWidth);
 
@@ -165,7 +178,12 @@ for (const width of [320, 360, 390]) {
     const panel = page.getByRole("dialog", { name: "Surlignage" });
     await panel.waitFor();
     await page.getByRole("textbox", { name: "Note", exact: true }).fill("Une note écrite au pouce.");
-    await page.waitForTimeout(400); // the page may scroll the highlight into sight
+    // The page scrolls the highlight into sight, clear of the panel: wait for that.
+    await settled(page, () => {
+      const panel = document.querySelector(".panel")?.getBoundingClientRect();
+      const marks = [...document.querySelectorAll(".article-body mark[data-id]")].flatMap((m) => [...m.getClientRects()]);
+      return panel && marks.length > 0 && marks.every((m) => m.top >= 0 && m.bottom <= visualViewport.height && (m.bottom <= panel.top || m.top >= panel.bottom));
+    });
     const seen = await page.evaluate(() => {
       const panel = document.querySelector(".panel").getBoundingClientRect();
       const marks = [...document.querySelectorAll(".article-body mark[data-id]")].flatMap((m) => [...m.getClientRects()]);
@@ -232,7 +250,14 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 1000, height: 700
     const mark = page.locator(".article-body mark[data-id]").first();
     await mark.click();
     await page.getByRole("dialog", { name: "Surlignage" }).waitFor();
-    await page.waitForTimeout(400);
+    // The page may scroll the paragraph clear of the panel: wait for that.
+    await settled(page, () => {
+      const panel = document.querySelector(".panel")?.getBoundingClientRect();
+      const mark = document.querySelector(".article-body mark[data-id]");
+      const para = mark?.closest("p").getBoundingClientRect();
+      const m = mark?.getBoundingClientRect();
+      return panel && para && (panel.left >= para.right || panel.right <= para.left || panel.top >= para.bottom || panel.bottom <= para.top) && m.top >= 0 && m.bottom <= innerHeight;
+    });
     const seen = await page.evaluate(() => {
       const panel = document.querySelector(".panel").getBoundingClientRect().toJSON();
       const mark = document.querySelector(".article-body mark[data-id]");

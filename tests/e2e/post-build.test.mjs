@@ -1,8 +1,10 @@
 // The post-build hook on its own: the cache name derives from the build's content, so an
-// identical build keeps its cache and any change gets a new one.
+// identical build keeps its cache and any change gets a new one; and the build's precompressed
+// copies, for hosts that serve them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, appendFileSync, readdirSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, appendFileSync, readdirSync, existsSync, statSync } from "node:fs";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -33,4 +35,30 @@ test("an identical build keeps its cache name; a changed one gets a new name", (
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
+});
+
+test("every text or wasm file over 1 kB has .br and .gz copies of exactly its bytes; nothing else has", () => {
+  const dist = join(ROOT, "dist");
+  const all = readdirSync(dist, { recursive: true }).filter((f) => statSync(join(dist, f)).isFile());
+  const originals = all.filter((f) => !/\.(br|gz)$/.test(f));
+  const wanted = originals.filter((f) => /\.(html|js|css|wasm|json|svg|webmanifest)$/.test(f) && statSync(join(dist, f)).size >= 1024);
+  // The main module, its chunks, the pages and the articles are among them.
+  for (const kind of [/_bg\.wasm$/, /^split_.*\.wasm$/, /^index\.html$/, /\/a\/[^/]+\.json$/, /^sw\.js$/]) {
+    assert.ok(wanted.some((f) => kind.test(f)), `no ${kind} among the compressed files`);
+  }
+  for (const f of wanted) {
+    const body = readFileSync(join(dist, f));
+    for (const [ext, unpack] of [[".br", brotliDecompressSync], [".gz", gunzipSync]]) {
+      assert.ok(existsSync(join(dist, f + ext)), `${f}${ext} is missing`);
+      const copy = readFileSync(join(dist, f + ext));
+      assert.ok(unpack(copy).equals(body), `${f}${ext} is not a copy of ${f}`);
+      assert.ok(copy.length < body.length, `${f}${ext} is not smaller`);
+    }
+  }
+  // No copy without its file, nor of a file too small to gain from it.
+  const copies = all.filter((f) => /\.(br|gz)$/.test(f));
+  assert.deepEqual(copies.filter((c) => !wanted.includes(c.replace(/\.(br|gz)$/, ""))), []);
+  assert.equal(copies.length, 2 * wanted.length);
+  // The worker precaches the files, never the copies (the host picks the encoding).
+  assert.doesNotMatch(readFileSync(join(dist, "sw.js"), "utf8").match(/const PRECACHE = (\[[\s\S]*?\]);/)[1], /\.(br|gz)"/);
 });

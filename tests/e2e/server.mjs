@@ -5,6 +5,7 @@ import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { join, normalize, extname } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+import { createHash } from "node:crypto";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -31,8 +32,11 @@ const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".css", ".wasm", ".json", 
  * the encoding the client asks for, brotli first, then gzip, as hosts do: the `.br`/`.gz` copy
  * beside the file when there is one (nginx `brotli_static`/`gzip_static`, Caddy `precompressed`),
  * else compressed on the fly at a host's usual level (kept in memory, so a repeated request
- * does not cost the server's CPU again). */
-export async function serve(root, { prefix = "/", port = 0, compress = false, also = {}, types = {}, redirect = true } = {}) {
+ * does not cost the server's CPU again). With `validators`, every answer carries an ETag (of
+ * the bytes sent) and a Last-Modified, and a request that names them (If-None-Match,
+ * If-Modified-Since) is answered 304 without a body, as hosts do: a browser's cache then
+ * revalidates instead of downloading again (the benchmark serves the app and its baseline so). */
+export async function serve(root, { prefix = "/", port = 0, compress = false, also = {}, types = {}, redirect = true, validators = false } = {}) {
   const onTheFly = new Map();
   const server = createServer(async (req, res) => {
     try {
@@ -92,6 +96,19 @@ export async function serve(root, { prefix = "/", port = 0, compress = false, al
       }
       headers["Content-Encoding"] = encoding;
       headers.Vary = "Accept-Encoding";
+    }
+    if (validators && status === 200) {
+      const info = await stat(file);
+      headers.ETag = `"${createHash("sha1").update(body).digest("hex").slice(0, 20)}"`;
+      headers["Last-Modified"] = info.mtime.toUTCString();
+      const tags = req.headers["if-none-match"];
+      const since = Date.parse(req.headers["if-modified-since"] ?? "");
+      const fresh = tags !== undefined ? tags.split(/\s*,\s*/).includes(headers.ETag) || tags.trim() === "*" : Math.floor(info.mtimeMs / 1000) * 1000 <= since;
+      if (fresh) {
+        const { "Content-Type": _, "Content-Encoding": __, ...kept } = headers;
+        res.writeHead(304, kept);
+        return res.end();
+      }
     }
     res.writeHead(status, headers);
     res.end(body);
