@@ -26,14 +26,19 @@ after(async () => {
   await browser?.close();
 });
 
-/** Until the page is controlled by its scope's service worker, its precache done. */
+/** Until the page is controlled by its own scope's service worker (the one beside the page's
+ * shell: under `/liseuse/`, not the one at `/`, whose scope covers it too), its precache done. */
 async function controlled(page) {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
-    }
-  });
+  await page
+    .waitForFunction(
+      () => {
+        const base = new URL(document.baseURI);
+        return navigator.serviceWorker.controller?.scriptURL === new URL("sw.js", base).href;
+      },
+      null,
+      { timeout: 20000, polling: 100 },
+    )
+    .catch(async () => assert.fail(`not controlled by its own worker: ${await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? "none")}`));
 }
 
 /** Until the reading position of `slug` is stored past the article's first block. */
