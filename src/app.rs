@@ -2,9 +2,8 @@
 
 use crate::{
     browser,
-    catalog::{Catalog, Load},
+    catalog::Catalog,
     chunk::ChunkMissing,
-    notes::transfer,
     offline::OfflineState,
     pages::{
         library::Library, my_notes::MyNotes, not_found::NotFound, reader::Reader,
@@ -14,10 +13,11 @@ use crate::{
     route::Page,
     router::Location,
     split_point,
-    state::{NotesState, Notice},
+    state::NotesState,
     sync_driver::SyncDriver,
     view::{
         display::DisplaySettings,
+        notices::Notices,
         on_demand,
         search_box::{SearchBox, SearchQuery},
         shortcuts::Shortcuts,
@@ -95,101 +95,6 @@ fn page_view(page: Page) -> AnyView {
         Page::Search => lazy_page(search_page),
         Page::Sync => lazy_page(sync_page),
         Page::NotFound => view! { <NotFound /> }.into_any(),
-    }
-}
-
-/// Storage problems, told in French; the app stays usable beneath them.
-#[component]
-fn Notices() -> impl IntoView {
-    let notes = NotesState::get();
-    let export = move |_| {
-        let text = notes
-            .notebook
-            .with_untracked(|n| transfer::export_json(&n.records, browser::now_ms()));
-        browser::download("liseuse-notes.json", "application/json", &text);
-    };
-    move || {
-        let list = notes.notices.get();
-        (!list.is_empty()).then(|| {
-            view! {
-                <div class="notices" role="alert">
-                    {list
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, notice)| {
-                            view! {
-                                <div class="notice">
-                                    <p>{notice_text(&notice)}</p>
-                                    {notice.offers_export().then(unsaved_list)}
-                                    <div class="row">
-                                        {notice.offers_export().then(|| view! {
-                                            <button type="button" class="btn" on:click=export>
-                                                "Exporter en JSON"
-                                            </button>
-                                        })}
-                                        <button type="button" class="btn" on:click=move |_| notes.dismiss(i)>
-                                            "Compris"
-                                        </button>
-                                    </div>
-                                </div>
-                            }
-                        })
-                        .collect_view()}
-                </div>
-            }
-        })
-    }
-}
-
-/// Which articles hold changes that are only in this tab's memory, for as long as they do.
-fn unsaved_list() -> impl IntoView {
-    let notes = NotesState::get();
-    let catalog = Catalog::get();
-    move || {
-        let unsaved = notes.unsaved.get();
-        (!unsaved.is_empty()).then(|| {
-            let titles: Vec<String> = unsaved
-                .iter()
-                .map(|slug| {
-                    let title = match catalog.library() {
-                        Load::Ready(library) => library.find(slug).map(|(_, a)| a.title.clone()),
-                        _ => None,
-                    };
-                    format!(
-                        "«\u{202f}{}\u{202f}»",
-                        title.unwrap_or_else(|| slug.clone())
-                    )
-                })
-                .collect();
-            view! {
-                <p class="unsaved">
-                    "Pas encore enregistré dans ce navigateur\u{a0}: "
-                    {titles.join(", ")}
-                    "."
-                </p>
-            }
-        })
-    }
-}
-
-/// A notice's text, after the title of the article it is about ("un article" until the
-/// library is loaded, or if it no longer has that article).
-fn notice_text(notice: &Notice) -> impl IntoView + use<> {
-    let slug = notice.slug.clone();
-    let text = notice.text.clone();
-    let catalog = Catalog::get();
-    move || match &slug {
-        None => text.clone(),
-        Some(slug) => {
-            let title = match catalog.library() {
-                Load::Ready(library) => library.find(slug).map(|(_, a)| a.title.as_str()),
-                _ => None,
-            };
-            format!(
-                "Notes de «\u{202f}{}\u{202f}»\u{a0}: {text}",
-                title.unwrap_or("un article")
-            )
-        }
     }
 }
 

@@ -54,13 +54,14 @@ pub fn after_paint(f: impl FnOnce() + 'static) {
 }
 
 /// Scrolls to the element with this `id` and focuses it, so keyboard and screen reader land
-/// there too (a text block becomes focusable for this).
-pub fn scroll_to_element(id: &str) {
+/// there too (a text block becomes focusable for this). False if no such element is in the
+/// document.
+pub fn scroll_to_element(id: &str) -> bool {
     let Some(el) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(id))
     else {
-        return;
+        return false;
     };
     el.scroll_into_view_with_bool(true);
     if let Some(el) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&el) {
@@ -69,6 +70,7 @@ pub fn scroll_to_element(id: &str) {
         }
         let _ = el.focus();
     }
+    true
 }
 
 /// Loads `href` as a new page (when the History API refuses it).
@@ -165,7 +167,7 @@ pub fn focus_heading() {
 
 /// The skip link's target: the page's main content, focused and in view, the page kept.
 pub fn focus_main() {
-    scroll_to_element("contenu");
+    let _ = scroll_to_element("contenu");
 }
 
 /// Listens to `event` on the document until the current reactive owner is cleaned up (the

@@ -6,6 +6,7 @@ pub mod article_notes;
 pub mod display;
 pub mod highlight_panel;
 pub mod loading;
+pub mod notices;
 pub mod on_demand;
 pub mod reader_context;
 pub mod screen;
