@@ -219,7 +219,10 @@ impl SyncDriver {
             self.status.set(Status::Running);
         }
         spawn_local(async move {
-            if run_passes(self, trigger).await.is_err() {
+            // The chunk gives the passes' future, which must itself be awaited.
+            if let Ok(passes) = run_passes(self, trigger).await {
+                passes.await;
+            } else {
                 self.again.set_value(None);
                 self.status.set(Status::Failed {
                     error: chunk_missing(),
