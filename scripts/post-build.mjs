@@ -4,7 +4,7 @@
 //     from its OUT_DIR, which cargo names when asked again (a no-op build, about a second).
 //  0b. The lazy wasm chunks of a release build (scripts/split/chunks.mjs).
 //  0c. The JS modules (wasm-bindgen's glue, the chunks' loader) minified by esbuild in a
-//      release build: 70 kB of glue with its comments and long names is 3 kB gzip more on
+//      release build, and the inline scripts (step 1): 70 kB of glue with its comments and long names is 3 kB gzip more on
 //      every first visit. (Trunk's own minifier, minify-js 0.5, is known to break code.)
 //  1. CSP: a <meta http-equiv> with the hashes of the inline scripts Trunk emitted.
 //  2. One copy of the app shell per route (`lire/<slug>/index.html`, `notes/…`, `recherche/…`), so a
@@ -74,6 +74,14 @@ if (!stylesheetLink) {
 // the file itself, which other pages fetch, stays as Trunk wrote it (its integrity hash).
 const stylesheet = minifyCss(readFileSync(join(staging, stylesheetLink[1]), "utf8"));
 const styleHash = `'sha256-${createHash("sha256").update(stylesheet).digest("base64")}'`;
+// The inline scripts (assets/boot.js, Trunk's loader) minified too, before they are hashed.
+if (process.env.TRUNK_PROFILE === "release") {
+  shell = shell.replace(/(<script(?![^>]*\bsrc=)([^>]*)>)([\s\S]*?)(<\/script>)/g, (_, open, attributes, body, close) => {
+    const format = /type="module"/.test(attributes) ? "esm" : undefined;
+    return open + transformSync(body, { minify: true, format, legalComments: "none" }).code.trim() + close;
+  });
+  writeFileSync(join(staging, "index.html"), shell);
+}
 const inlineScripts = [...shell.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
 const hashes = inlineScripts.map((s) => `'sha256-${createHash("sha256").update(s).digest("base64")}'`);
 const csp = [
