@@ -2,13 +2,34 @@
 //! they are applied as `data-*` attributes on `<html>`, which `style/main.css` reads, and
 //! `assets/boot.js` applies the stored ones before the first paint (no flash of a wrong theme).
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// The localStorage key, also read by `assets/boot.js`.
 pub const KEY: &str = "liseuse:settings";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
+/// A setting with a few values, each with the name that is stored and set on `<html>`.
+/// (Names by hand rather than serde's derive: the first visit runs this, and four derived
+/// enums cost 4 kB of wasm.)
+pub trait Choice: Copy + Default + PartialEq + 'static {
+    const NAMES: &'static [(Self, &'static str)];
+
+    fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(v, _)| *v == self)
+            .map_or("", |(_, n)| n)
+    }
+
+    /// The value named `name`; the default for a name this version does not know.
+    fn named(name: Option<&str>) -> Self {
+        Self::NAMES
+            .iter()
+            .find(|(_, n)| Some(*n) == name)
+            .map_or_else(Self::default, |(v, _)| *v)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Theme {
     /// Follows the system's colour scheme.
     #[default]
@@ -18,16 +39,27 @@ pub enum Theme {
     Sepia,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
+impl Choice for Theme {
+    const NAMES: &'static [(Self, &'static str)] = &[
+        (Theme::Systeme, "systeme"),
+        (Theme::Clair, "clair"),
+        (Theme::Sombre, "sombre"),
+        (Theme::Sepia, "sepia"),
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Font {
     #[default]
     Serif,
     Sans,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
+impl Choice for Font {
+    const NAMES: &'static [(Self, &'static str)] = &[(Font::Serif, "serif"), (Font::Sans, "sans")];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Width {
     Etroite,
     #[default]
@@ -35,8 +67,15 @@ pub enum Width {
     Large,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
+impl Choice for Width {
+    const NAMES: &'static [(Self, &'static str)] = &[
+        (Width::Etroite, "etroite"),
+        (Width::Moyenne, "moyenne"),
+        (Width::Large, "large"),
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Spacing {
     Serre,
     #[default]
@@ -44,12 +83,19 @@ pub enum Spacing {
     Aere,
 }
 
+impl Choice for Spacing {
+    const NAMES: &'static [(Self, &'static str)] = &[
+        (Spacing::Serre, "serre"),
+        (Spacing::Normal, "normal"),
+        (Spacing::Aere, "aere"),
+    ];
+}
+
 /// Text sizes, from smallest to largest (`data-size` 1…7, 3 is the default).
 pub const SIZES: usize = 7;
 pub const DEFAULT_SIZE: u8 = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
     pub theme: Theme,
     pub size: u8,
@@ -70,46 +116,57 @@ impl Default for Settings {
     }
 }
 
+/// What is stored, as read: any field may be missing, or a name this version does not know.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Stored {
+    theme: Option<String>,
+    size: Option<i64>,
+    font: Option<String>,
+    width: Option<String>,
+    spacing: Option<String>,
+}
+
 impl Settings {
     /// Reads stored settings; anything unreadable falls back to the defaults, field by field.
     pub fn parse(raw: &str) -> Settings {
-        let mut s: Settings = serde_json::from_str(raw).unwrap_or_default();
-        s.size = s.size.clamp(1, SIZES as u8);
-        s
+        let stored: Stored = serde_json::from_str(raw).unwrap_or_default();
+        let size = stored
+            .size
+            .map_or(DEFAULT_SIZE, |s| s.clamp(1, SIZES as i64) as u8);
+        Settings {
+            theme: Choice::named(stored.theme.as_deref()),
+            size,
+            font: Choice::named(stored.font.as_deref()),
+            width: Choice::named(stored.width.as_deref()),
+            spacing: Choice::named(stored.spacing.as_deref()),
+        }
     }
 
+    /// What `parse` reads (the names are plain ASCII: nothing to escape).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("settings serialize")
+        format!(
+            r#"{{"theme":"{}","size":{},"font":"{}","width":"{}","spacing":"{}"}}"#,
+            self.theme.name(),
+            self.size,
+            self.font.name(),
+            self.width.name(),
+            self.spacing.name()
+        )
     }
 
     /// The attributes to set on `<html>` (`None`: remove it).
     pub fn attributes(&self) -> [(&'static str, Option<String>); 5] {
-        let name = |v: &dyn erased::Name| v.name().to_string();
         [
             (
                 "data-theme",
-                (self.theme != Theme::Systeme).then(|| name(&self.theme)),
+                (self.theme != Theme::Systeme).then(|| self.theme.name().to_string()),
             ),
             ("data-size", Some(self.size.to_string())),
-            ("data-font", Some(name(&self.font))),
-            ("data-width", Some(name(&self.width))),
-            ("data-spacing", Some(name(&self.spacing))),
+            ("data-font", Some(self.font.name().to_string())),
+            ("data-width", Some(self.width.name().to_string())),
+            ("data-spacing", Some(self.spacing.name().to_string())),
         ]
-    }
-}
-
-/// The serialized names, so attributes and storage agree.
-mod erased {
-    pub trait Name {
-        fn name(&self) -> String;
-    }
-    impl<T: serde::Serialize> Name for T {
-        fn name(&self) -> String {
-            serde_json::to_value(self)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        }
     }
 }
 
@@ -134,6 +191,37 @@ mod tests {
             (partial.theme, partial.size, partial.font),
             (Theme::Sombre, SIZES as u8, Font::Serif)
         );
+        // A name from another version, or null, loses only that field.
+        let odd = Settings::parse(r#"{"theme":"nuit","font":"sans","width":null,"voix":"x"}"#);
+        assert_eq!(
+            odd,
+            Settings {
+                font: Font::Sans,
+                ..Settings::default()
+            }
+        );
+    }
+
+    #[test]
+    fn every_name_reads_back() {
+        for &(theme, name) in Theme::NAMES {
+            assert_eq!(Theme::named(Some(name)), theme);
+            let s = Settings {
+                theme,
+                size: 6,
+                ..Settings::default()
+            };
+            assert_eq!(Settings::parse(&s.to_json()), s);
+        }
+        for &(v, n) in Font::NAMES {
+            assert_eq!(Font::named(Some(n)), v);
+        }
+        for &(v, n) in Width::NAMES {
+            assert_eq!(Width::named(Some(n)), v);
+        }
+        for &(v, n) in Spacing::NAMES {
+            assert_eq!(Spacing::named(Some(n)), v);
+        }
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub fn DisplaySettings() -> impl IntoView {
         apply(&s);
         if storage::available() {
             // A setting lost to a full storage only means the default next time.
-            let _ = LocalStorage::set(KEY, s);
+            let _ = LocalStorage::raw().set_item(KEY, &s.to_json());
         }
     });
 
