@@ -156,7 +156,7 @@ where
 /// A lazy page whose code could not be fetched; nothing of the reader's is at stake.
 #[component]
 fn ChunkFailed() -> impl IntoView {
-    browser::set_title("Page non chargée");
+    crate::router::name_page("Page non chargée");
     let offline = OfflineState::get();
     view! {
         <section class="chunk-failed">

@@ -124,9 +124,7 @@ pub fn encode_query(q: &str) -> String {
     js_sys::encode_uri_component(q).into()
 }
 
-/// Names the page shown: the tab's title "<page> · Liseuse" ("Liseuse" alone for the library,
-/// `page` empty), and the end of the navigation that led to it (`router::page_shown`: focus,
-/// scroll, its name said). Every page calls it once drawn, error pages included.
+/// The tab's title: "<page> · Liseuse", "Liseuse" alone for `page` empty (the library).
 pub fn set_title(page: &str) {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         if page.is_empty() {
@@ -135,11 +133,6 @@ pub fn set_title(page: &str) {
             document.set_title(&format!("{page} · Liseuse"));
         }
     }
-    crate::router::page_shown(if page.is_empty() {
-        "Bibliothèque"
-    } else {
-        page
-    });
 }
 
 /// Moves the focus to the heading of the page shown (`main h1`), without scrolling; to the skip

@@ -1,7 +1,7 @@
 //! The browser half of routing (`crate::route` is the pure half): the address as a signal.
 //! A link to one of the app's pages changes it through the History API instead of loading a
 //! page; back and forward change it too. Each navigation carries its intent (`route::Intent`);
-//! once its page is drawn (`page_shown`), the router moves the focus to the new page's heading,
+//! once its page is drawn (`name_page`), the router moves the focus to the new page's heading,
 //! says its name in a live region, and puts the view at the page's top or where the reader was
 //! on that entry of the history; a `#place` is the page's to find (`Location::place`).
 //! (`leptos_router` did the routing for 40 kB of the first visit's gzipped wasm, most of it for
@@ -204,7 +204,7 @@ impl Location {
             self.place.set(place);
         }
         if arrival.new_page {
-            // Done when the page is drawn (`page_shown`).
+            // Done when the page is drawn (`name_page`).
             self.pending.set_value(Some(arrival));
         } else {
             self.pending.set_value(None);
@@ -304,12 +304,17 @@ impl Location {
     }
 }
 
-/// A page has been drawn for the address shown, under `name` (« Mes notes », the article's
-/// title…): the navigation that led there, if any, ends (see `Location::arrived`). Pages say
-/// so as they name themselves (`browser::set_title`).
-pub fn page_shown(name: &str) {
+/// Names the page shown, once drawn: the tab's title (`page`, empty for the library), and the
+/// end of the navigation that led there, if any (see `Location::arrived`: focus, scroll, its
+/// name said). Every page calls it, error pages included.
+pub fn name_page(page: &str) {
+    browser::set_title(page);
     if let Some(location) = use_context::<Location>() {
-        location.arrived(name);
+        location.arrived(if page.is_empty() {
+            "Bibliothèque"
+        } else {
+            page
+        });
     }
 }
 

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 /// Home: every article with its summary, reading time and the reader's progress.
 #[component]
 pub fn Library() -> impl IntoView {
-    browser::set_title("");
+    crate::router::name_page("");
     OfflineState::get().check_for_update();
     let catalog = Catalog::get();
     let cards = move || match catalog.library() {

@@ -120,7 +120,7 @@ fn groups(
 
 #[component]
 pub fn MyNotes() -> impl IntoView {
-    browser::set_title("Mes notes");
+    crate::router::name_page("Mes notes");
     OfflineState::get().check_for_update();
     let notes = NotesState::get();
     let base = browser::base();

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 /// An honest 404 inside the app, for an unknown article or path.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    browser::set_title("Page introuvable");
+    crate::router::name_page("Page introuvable");
     view! {
         <section class="not-found">
             <h1>"Page introuvable"</h1>

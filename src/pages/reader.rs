@@ -67,7 +67,7 @@ pub fn Reader() -> impl IntoView {
 /// The article could not be fetched: said in the tab's title and the page's heading too.
 #[component]
 fn ArticleFailed(error: LoadError) -> impl IntoView {
-    browser::set_title("Article non chargé");
+    crate::router::name_page("Article non chargé");
     view! {
         <section class="article-failed" aria-labelledby="article-failed-title">
             <h1 id="article-failed-title">"Article non chargé"</h1>
@@ -102,7 +102,7 @@ impl PartialEq for Shown {
 #[component]
 fn ArticlePage(article: &'static Article) -> impl IntoView {
     let meta = &article.meta;
-    browser::set_title(&meta.title);
+    crate::router::name_page(&meta.title);
     OfflineState::get().check_for_update();
     let base = browser::base();
     let (previous, next) = (article.previous.as_ref(), article.next.as_ref());

@@ -17,7 +17,7 @@ const LIMIT: usize = 30;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
-    browser::set_title("Recherche");
+    crate::router::name_page("Recherche");
     let notes = NotesState::get();
     let location = Location::get();
     // The box sets the query as the reader types; the URL (back, forward, reload) too.

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn SyncPage() -> impl IntoView {
-    browser::set_title("Synchronisation");
+    crate::router::name_page("Synchronisation");
     browser::end_prerender();
     let driver = SyncDriver::get();
     let saved = sync_driver::load_config().unwrap_or_default();
