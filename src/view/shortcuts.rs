@@ -1,6 +1,6 @@
 //! The list of keyboard shortcuts, shown by `?`. Shortcuts never fire while typing in a field.
 
-use crate::browser;
+use crate::{browser, split_point, view::on_demand::OnDemand};
 use leptos::{ev, html, prelude::*};
 
 const SHORTCUTS: &[(&str, &str)] = &[
@@ -17,7 +17,7 @@ const SHORTCUTS: &[(&str, &str)] = &[
 #[component]
 pub fn Shortcuts() -> impl IntoView {
     let open = RwSignal::new(false);
-    let close_button = NodeRef::<html::Button>::new();
+    provide_context(HelpOpen(open));
     let keys = window_event_listener(ev::keydown, move |event| {
         if event.key() == "?" && !browser::is_typing(&event) {
             event.prevent_default();
@@ -27,6 +27,19 @@ pub fn Shortcuts() -> impl IntoView {
         }
     });
     on_cleanup(move || keys.remove());
+    view! { <OnDemand needed=open.into() load=help what="l’aide des raccourcis" /> }
+}
+
+/// Whether the list is shown, for the part in its chunk.
+#[derive(Clone, Copy)]
+struct HelpOpen(RwSignal<bool>);
+
+// Only a reader who presses `?` needs the list: its code is a chunk of its own.
+split_point! { shortcuts_help; fn help() -> AnyView { help_dialog().into_any() } }
+
+fn help_dialog() -> impl IntoView {
+    let HelpOpen(open) = expect_context();
+    let close_button = NodeRef::<html::Button>::new();
     Effect::new(move |_| {
         if open.get() {
             request_animation_frame(move || {
