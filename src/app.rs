@@ -18,7 +18,7 @@ use crate::{
     view::{
         display::DisplaySettings,
         notices::Notices,
-        on_demand,
+        on_demand::{self, OnDemand},
         search_box::{SearchBox, SearchQuery},
         shortcuts::Shortcuts,
     },
@@ -125,6 +125,17 @@ fn UpdateBanner() -> impl IntoView {
     ) {
         on_cleanup(move || handle.clear());
     }
+    // Its words and button come with its chunk (the new build's worker holds this build's
+    // chunks until the reload).
+    view! {
+        <OnDemand needed=offline.update_ready.into() load=update_banner what="l’offre de mise à jour" />
+    }
+}
+
+split_point! { update_offer; fn update_banner() -> AnyView { update_banner_view().into_any() } }
+
+fn update_banner_view() -> impl IntoView {
+    let offline = OfflineState::get();
     move || {
         offline.update_ready.get().then(|| {
             view! {
