@@ -67,8 +67,13 @@ function watch(dev, page) {
   page.on("pageerror", (e) => dev.problems.push(`exception: ${e.message}`));
   page.on("console", (m) => {
     // The browser logs every refused, failed or blocked request to the WebDAV server: expected.
+    // Only those: a failed load of the app's own files, or a CORS message about its origin, is
+    // a problem.
     const text = m.text();
-    if (m.type() === "error" && !/Failed to load resource|CORS policy|net::ERR_/.test(text)) dev.problems.push(`console: ${text}`);
+    if (m.type() !== "error") return;
+    const loadOfWebdav = /^Failed to load resource/.test(text) && foreign(m.location()?.url ?? env.server.origin);
+    const cors = text.match(/^Access to fetch at '([^']+)' from origin '[^']+' has been blocked by CORS policy/);
+    if (!loadOfWebdav && !(cors && foreign(cors[1]))) dev.problems.push(`console: ${text} @ ${m.location()?.url ?? ""}`);
   });
   return page;
 }
