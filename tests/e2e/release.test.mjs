@@ -145,6 +145,43 @@ test("a lazy page whose code cannot be fetched says so, offers « Recharger », 
   await context.close();
 });
 
+test("a full storage is told even when the notices' chunk cannot be fetched; `?` says its list cannot be loaded", async () => {
+  // No service worker: the page fetches the chunks itself, and the test can refuse them.
+  const context = await env.browser.newContext({ serviceWorkers: "block", locale: "fr-FR" });
+  const page = await context.newPage();
+  const exceptions = [];
+  page.on("pageerror", (e) => exceptions.push(e.message));
+  // A storage that refuses every write of the app's notes.
+  await page.addInitScript(() => {
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      if (String(key).startsWith("liseuse:article:")) throw new DOMException("quota", "QuotaExceededError");
+      return setItem.call(this, key, value);
+    };
+  });
+  await page.goto(articleUrl());
+  await appReady(page);
+  const chunk = /\/(split|chunk)_[^/]*\.wasm$/;
+  await page.route(chunk, (route) => route.abort());
+  await selectText(page, "le voyageur frugal Loïc Simon");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.locator(".article-body mark").first().waitFor();
+  // The notice's words, without its chunk (no export button then).
+  await page.getByRole("alert").filter({ hasText: /stockage local est plein/ }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Exporter en JSON" }).count(), 0);
+  // `?`: its list's code cannot be fetched, and it says so.
+  await page.keyboard.press("?");
+  const failed = page.getByRole("alert").filter({ hasText: "Impossible de charger l’aide des raccourcis" });
+  await failed.waitFor();
+  assert.equal(await page.getByText("Une erreur est survenue").count(), 0);
+  assert.deepEqual(exceptions, []);
+  // Back on the network, « Réessayer » brings the list.
+  await page.unroute(chunk);
+  await failed.getByRole("button", { name: "Réessayer" }).click();
+  await page.getByRole("dialog", { name: "Raccourcis clavier" }).waitFor();
+  await context.close();
+});
+
 test("sync whose code cannot be fetched says so, and works once it can", async () => {
   // No service worker: the page fetches the chunks itself, and the test can refuse them.
   const context = await env.browser.newContext({ serviceWorkers: "block", locale: "fr-FR" });
