@@ -219,7 +219,10 @@ test("an article note is kept, and a deep link opens on its highlight", async ()
   await page.goto(`${articleUrl()}#h-${id}`);
   await appReady(page);
   await page.getByRole("dialog").waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.id), "panel-note");
+  // The panel takes the focus in the frame after it is drawn.
+  await page
+    .waitForFunction(() => document.activeElement?.id === "panel-note", null, { timeout: 5000 })
+    .catch(async () => assert.fail(`the note has no focus: ${await page.evaluate(() => document.activeElement?.id)}`));
   assert.equal(await page.getByRole("textbox", { name: "Notes sur l’article" }).inputValue(), "À relire avant le forum.");
   assert.deepEqual(page.problems(), []);
 });

@@ -74,7 +74,8 @@ for (const prefix of ["/", "/liseuse/"]) {
       await page.locator("article h1").waitFor();
       await page.getByRole("link", { name: /Article suivant/ }).click();
       await page.waitForURL(`${server.url}lire/${articles[3].slug}/`);
-      assert.equal(squash(await page.locator("article h1").innerText()), squash(articles[3].title));
+      // The article shown stays until the next one is loaded: then its title.
+      await page.waitForFunction((t) => document.querySelector("article h1")?.textContent.replace(/\s+/gu, " ").trim() === t, squash(articles[3].title), { timeout: 10000 });
       // The keyboard's way back (`←`), which builds its path with the base too.
       await page.keyboard.press("ArrowLeft");
       await page.waitForURL(`${server.url}lire/${articles[2].slug}/`);
