@@ -54,9 +54,18 @@ pub fn after_paint(f: impl FnOnce() + 'static) {
 }
 
 /// Scrolls to the element with this `id` and focuses it, so keyboard and screen reader land
-/// there too (a text block becomes focusable for this). False if no such element is in the
-/// document.
-pub fn scroll_to_element(id: &str) -> bool {
+/// there too (a text block becomes focusable for this). An element drawn but not yet in the
+/// document (a page coming out of its chunk's `Suspend`) is looked for again in the next frame.
+pub fn scroll_to_element(id: &str) {
+    if !scroll_to_element_now(id) {
+        let id = id.to_string();
+        leptos::prelude::request_animation_frame(move || {
+            scroll_to_element_now(&id);
+        });
+    }
+}
+
+fn scroll_to_element_now(id: &str) -> bool {
     let Some(el) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(id))
@@ -160,7 +169,7 @@ pub fn focus_heading() {
 
 /// The skip link's target: the page's main content, focused and in view, the page kept.
 pub fn focus_main() {
-    let _ = scroll_to_element("contenu");
+    scroll_to_element("contenu");
 }
 
 /// Listens to `event` on the document until the current reactive owner is cleaned up (the

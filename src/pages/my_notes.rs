@@ -252,14 +252,7 @@ pub fn MyNotes() -> impl IntoView {
             }
             return false;
         }
-        // Drawn, but not always in the document yet (the page comes out of its chunk's
-        // `Suspend`): then in the next frame.
-        let target = format!("n-{id}");
-        if !browser::scroll_to_element(&target) {
-            request_animation_frame(move || {
-                let _ = browser::scroll_to_element(&target);
-            });
-        }
+        browser::scroll_to_element(&format!("n-{id}"));
         true
     });
 

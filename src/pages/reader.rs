@@ -313,7 +313,7 @@ fn deep_link(reader: ReaderContext, marks: Memo<Vec<Placed<MarkKey>>>) {
             return true;
         };
         if place.starts_with("t-") || place == "notes-article" {
-            let _ = browser::scroll_to_element(&place);
+            browser::scroll_to_element(&place);
             return true;
         }
         let Some(id) = place.strip_prefix("h-") else {
