@@ -33,54 +33,53 @@ fn notice_list() -> impl IntoView {
             .with_untracked(|n| transfer::export_json(&n.records, browser::now_ms()));
         browser::download("liseuse-notes.json", "application/json", &text);
     };
+    notices_box(notes, move |i, notice| {
+        view! {
+            <div class="notice">
+                <p>{notice_text(&notice)}</p>
+                {notice.offers_export().then(unsaved_list)}
+                <div class="row">
+                    {notice.offers_export().then(|| view! {
+                        <button type="button" class="btn" on:click=export>
+                            "Exporter en JSON"
+                        </button>
+                    })}
+                    <button type="button" class="btn" on:click=move |_| notes.dismiss(i)>
+                        "Compris"
+                    </button>
+                </div>
+            </div>
+        }
+    })
+}
+
+/// The notices without their chunk: their words at least.
+fn plain_notices() -> AnyView {
+    notices_box(NotesState::get(), |_, notice| {
+        view! { <p class="notice">{notice.text}</p> }
+    })
+    .into_any()
+}
+
+/// The alert that holds the notices, each drawn by `each` (with its place in the list).
+fn notices_box<V: IntoView + 'static>(
+    notes: NotesState,
+    each: impl Fn(usize, Notice) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView {
     view! {
         <div class="notices" role="alert">
             {move || {
+                let each = each.clone();
                 notes
                     .notices
                     .get()
                     .into_iter()
                     .enumerate()
-                    .map(|(i, notice)| {
-                        view! {
-                            <div class="notice">
-                                <p>{notice_text(&notice)}</p>
-                                {notice.offers_export().then(unsaved_list)}
-                                <div class="row">
-                                    {notice.offers_export().then(|| view! {
-                                        <button type="button" class="btn" on:click=export>
-                                            "Exporter en JSON"
-                                        </button>
-                                    })}
-                                    <button type="button" class="btn" on:click=move |_| notes.dismiss(i)>
-                                        "Compris"
-                                    </button>
-                                </div>
-                            </div>
-                        }
-                    })
+                    .map(move |(i, notice)| each(i, notice))
                     .collect_view()
             }}
         </div>
     }
-}
-
-/// The notices without their chunk: their words at least.
-fn plain_notices() -> AnyView {
-    let notes = NotesState::get();
-    view! {
-        <div class="notices" role="alert">
-            {move || {
-                notes
-                    .notices
-                    .get()
-                    .into_iter()
-                    .map(|notice| view! { <p class="notice">{notice.text}</p> })
-                    .collect_view()
-            }}
-        </div>
-    }
-    .into_any()
 }
 
 /// Which articles hold changes that are only in this tab's memory, for as long as they do.
