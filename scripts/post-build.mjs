@@ -4,8 +4,9 @@
 //     from its OUT_DIR, which cargo names when asked again (a no-op build, about a second).
 //  0b. The lazy wasm chunks of a release build (scripts/split/chunks.mjs).
 //  0c. The JS modules (wasm-bindgen's glue, the chunks' loader) minified by esbuild in a
-//      release build, and the inline scripts (step 1): 70 kB of glue with its comments and long names is 3 kB gzip more on
-//      every first visit. (Trunk's own minifier, minify-js 0.5, is known to break code.)
+//      release build, and the inline scripts (step 1): 70 kB of glue with its comments and long
+//      names is 3 kB gzip more on every first visit. (Trunk's own minifier, minify-js 0.5, is
+//      known to break code.)
 //  1. CSP: a <meta http-equiv> with the hashes of the inline scripts Trunk emitted.
 //  2. One copy of the app shell per route (`lire/<slug>/index.html`, `notes/…`, `recherche/…`), so a
 //     reload on any URL finds a file without rewrite rules; `404.html` for hosts that serve it.
@@ -24,6 +25,9 @@ import { transformSync } from "esbuild";
 import { shipChunks } from "./split/chunks.mjs";
 
 const staging = process.env.TRUNK_STAGING_DIR;
+const release = process.env.TRUNK_PROFILE === "release";
+/** esbuild's minifier: only names local to the script change (a module keeps its exports). */
+const minifyJs = (code, format) => transformSync(code, { minify: true, format, legalComments: "none" }).code.trim();
 if (!staging) {
   console.error("post-build: TRUNK_STAGING_DIR is not set (run through `trunk build`)");
   process.exit(1);
@@ -32,7 +36,7 @@ if (!staging) {
 // 0. Content files.
 function buildScriptOutDir() {
   const args = ["build", "--target", "wasm32-unknown-unknown", "--bin", "liseuse", "--message-format=json"];
-  if (process.env.TRUNK_PROFILE === "release") args.push("--release");
+  if (release) args.push("--release");
   const messages = execFileSync("cargo", args, { encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "inherit"] });
   for (const line of messages.split("\n")) {
     if (!line.startsWith("{")) continue;
@@ -53,12 +57,10 @@ const chunks = shipChunks(staging);
 // 0c. Minified JS modules. Their names stay (the content hash Trunk or chunks.mjs gave them):
 // the inline module of index.html imports the glue by name, and there is no integrity
 // attribute to keep (data-integrity="none"). Module scope: exported names are kept.
-if (process.env.TRUNK_PROFILE === "release") {
+if (release) {
   for (const name of readdirSync(staging).filter((n) => /\.js$/.test(n))) {
     const path = join(staging, name);
-    const source = readFileSync(path, "utf8");
-    const { code } = transformSync(source, { minify: true, format: "esm", legalComments: "none", sourcefile: name });
-    writeFileSync(path, code);
+    writeFileSync(path, minifyJs(readFileSync(path, "utf8"), "esm"));
   }
 }
 
@@ -75,10 +77,9 @@ if (!stylesheetLink) {
 const stylesheet = minifyCss(readFileSync(join(staging, stylesheetLink[1]), "utf8"));
 const styleHash = `'sha256-${createHash("sha256").update(stylesheet).digest("base64")}'`;
 // The inline scripts (assets/boot.js, Trunk's loader) minified too, before they are hashed.
-if (process.env.TRUNK_PROFILE === "release") {
+if (release) {
   shell = shell.replace(/(<script(?![^>]*\bsrc=)([^>]*)>)([\s\S]*?)(<\/script>)/g, (_, open, attributes, body, close) => {
-    const format = /type="module"/.test(attributes) ? "esm" : undefined;
-    return open + transformSync(body, { minify: true, format, legalComments: "none" }).code.trim() + close;
+    return open + minifyJs(body, /type="module"/.test(attributes) ? "esm" : undefined) + close;
   });
   writeFileSync(join(staging, "index.html"), shell);
 }
