@@ -8,6 +8,30 @@ import { sharedBrowserAndServer, newPage, appReady, contentArticles, selectText 
 const [article] = contentArticles();
 const env = sharedBrowserAndServer();
 const articleUrl = () => `${env.server.url}lire/${article.slug}/`;
+/** Every lazy chunk's file (main module aside). */
+const CHUNK = /\/(split|chunk)_[^/]*\.wasm$/;
+
+/** The article in a profile with no service worker, so that the page fetches the chunks itself
+ * and the test can refuse them; `init` runs in the page first. Exceptions are recorded. */
+async function articleWithoutWorker(init) {
+  const context = await env.browser.newContext({ serviceWorkers: "block", locale: "fr-FR" });
+  const page = await context.newPage();
+  const exceptions = [];
+  page.on("pageerror", (e) => exceptions.push(e.message));
+  if (init) await page.addInitScript(init);
+  await page.goto(articleUrl());
+  await appReady(page);
+  return { context, page, exceptions };
+}
+
+/** Refuses every chunk, then highlights a passage: highlighting needs no chunk (selecting text
+ * tries to fetch the panel's ahead, in vain). */
+async function highlightWithoutChunks(page) {
+  await page.route(CHUNK, (route) => route.abort());
+  await selectText(page, "le voyageur frugal Loïc Simon");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.locator(".article-body mark").first().waitFor();
+}
 
 test("a wasm trap offers « Une erreur est survenue — Recharger », and reloading loses nothing", async () => {
   const page = await newPage(env.browser);
@@ -102,31 +126,20 @@ test("a first visit to an article loads no lazy chunk nor stylesheet; each other
 });
 
 test("a lazy page whose code cannot be fetched says so, offers « Recharger », and the app goes on", async () => {
-  // No service worker: the page fetches the chunks itself, and the test can refuse them.
-  const context = await env.browser.newContext({ serviceWorkers: "block", locale: "fr-FR" });
-  const page = await context.newPage();
-  const exceptions = [];
-  page.on("pageerror", (e) => exceptions.push(e.message));
-  await page.goto(articleUrl());
-  await appReady(page);
-  const chunk = /\/(split|chunk)_[^/]*\.wasm$/;
-  await page.route(chunk, (route) => route.abort());
-  // Highlighting needs no chunk (selecting text tries to fetch the panel's ahead, in vain).
-  await selectText(page, "le voyageur frugal Loïc Simon");
-  await page.getByRole("button", { name: "Surligner", exact: true }).click();
-  await page.locator(".article-body mark").first().waitFor();
+  const { context, page, exceptions } = await articleWithoutWorker();
+  await highlightWithoutChunks(page);
 
   // A part of the reader page: the message where the part would be, « Réessayer » gets it.
   await page.locator(".article-body mark").first().click();
   const partFailed = page.getByRole("alert").filter({ hasText: "Impossible de charger le panneau du surlignage" });
   await partFailed.waitFor();
   assert.equal(await page.getByRole("dialog").count(), 0);
-  await page.unroute(chunk);
+  await page.unroute(CHUNK);
   await partFailed.getByRole("button", { name: "Réessayer" }).click();
   await page.getByRole("dialog").waitFor();
   assert.equal(await partFailed.count(), 0);
   await page.getByRole("button", { name: "Fermer" }).click();
-  await page.route(chunk, (route) => route.abort());
+  await page.route(CHUNK, (route) => route.abort());
   await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Mes notes" }).click();
   await page.getByRole("heading", { level: 1, name: "Page non chargée" }).waitFor();
   assert.match(await page.getByRole("alert").filter({ hasText: "pas pu être chargée" }).innerText(), /rechargez pour l’obtenir/);
@@ -139,33 +152,22 @@ test("a lazy page whose code cannot be fetched says so, offers « Recharger », 
   // Back on the network: « Recharger » on the page gets it.
   await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Mes notes" }).click();
   await page.getByRole("heading", { level: 1, name: "Page non chargée" }).waitFor();
-  await page.unroute(chunk);
+  await page.unroute(CHUNK);
   await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Recharger" }).click()]);
   await page.locator(".note-item", { hasText: "le voyageur frugal" }).waitFor();
   await context.close();
 });
 
 test("a full storage is told even when the notices' chunk cannot be fetched; `?` says its list cannot be loaded", async () => {
-  // No service worker: the page fetches the chunks itself, and the test can refuse them.
-  const context = await env.browser.newContext({ serviceWorkers: "block", locale: "fr-FR" });
-  const page = await context.newPage();
-  const exceptions = [];
-  page.on("pageerror", (e) => exceptions.push(e.message));
   // A storage that refuses every write of the app's notes.
-  await page.addInitScript(() => {
+  const { context, page, exceptions } = await articleWithoutWorker(() => {
     const setItem = Storage.prototype.setItem;
     Storage.prototype.setItem = function (key, value) {
       if (String(key).startsWith("liseuse:article:")) throw new DOMException("quota", "QuotaExceededError");
       return setItem.call(this, key, value);
     };
   });
-  await page.goto(articleUrl());
-  await appReady(page);
-  const chunk = /\/(split|chunk)_[^/]*\.wasm$/;
-  await page.route(chunk, (route) => route.abort());
-  await selectText(page, "le voyageur frugal Loïc Simon");
-  await page.getByRole("button", { name: "Surligner", exact: true }).click();
-  await page.locator(".article-body mark").first().waitFor();
+  await highlightWithoutChunks(page);
   // The notice's words, without its chunk (no export button then).
   await page.getByRole("alert").filter({ hasText: /stockage local est plein/ }).waitFor();
   assert.equal(await page.getByRole("button", { name: "Exporter en JSON" }).count(), 0);
@@ -176,7 +178,7 @@ test("a full storage is told even when the notices' chunk cannot be fetched; `?`
   assert.equal(await page.getByText("Une erreur est survenue").count(), 0);
   assert.deepEqual(exceptions, []);
   // Back on the network, « Réessayer » brings the list.
-  await page.unroute(chunk);
+  await page.unroute(CHUNK);
   await failed.getByRole("button", { name: "Réessayer" }).click();
   await page.getByRole("dialog", { name: "Raccourcis clavier" }).waitFor();
   await context.close();
