@@ -6,7 +6,7 @@ import { test, describe, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { appReady } from "./harness.mjs";
 import { startWebdav } from "./webdav.mjs";
-import { env, first, fileOf, device, connect, syncNow, settled, requestsSince, foreignHighlight, BOUND } from "./sync-harness.mjs";
+import { env, first, fileOf, device, connect, statusSays, SYNCED, settled, requestsSince, foreignHighlight, BOUND } from "./sync-harness.mjs";
 
 const FOREIGN = "Nous ne sommes pas juges";
 
@@ -61,7 +61,7 @@ describe("automatic passes", () => {
   test("when the app opens: another device's change arrives without a click", async (t) => {
     const dev = await device(t, "ordinateur");
     await connect(dev, dav);
-    await syncNow(dev);
+    await statusSays(dev.page, SYNCED);
     await otherDeviceWrites(dav);
     // Opened again within 30 s of its own pass, with nothing to send: no pass (as when another
     // tab has just done the work).
@@ -79,7 +79,7 @@ describe("automatic passes", () => {
   test("when the tab is hidden: another device's change arrives at once", async (t) => {
     const dev = await device(t, "téléphone");
     await connect(dev, dav);
-    await syncNow(dev);
+    await statusSays(dev.page, SYNCED);
     await otherDeviceWrites(dav);
     await lastPassAgo(dev.page, 60 * 60 * 1000);
     await nothingFor(dev, 3000, "no pass while the tab is shown and nothing changed");
@@ -98,7 +98,7 @@ describe("automatic passes", () => {
     // Timers and Date under the test's hand; time flows as usual until it is moved on.
     await dev.context.clock.install();
     await connect(dev, dav);
-    await syncNow(dev);
+    await statusSays(dev.page, SYNCED);
     await otherDeviceWrites(dav);
     await dev.page.clock.fastForward("03:00");
     await nothingFor(dev, 2000, "no pass three minutes after the last one");
