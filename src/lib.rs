@@ -15,6 +15,7 @@ pub mod progress;
 pub mod route;
 pub mod screen;
 pub mod search;
+pub mod sentences;
 pub mod settings;
 pub mod sync;
 
