@@ -274,6 +274,11 @@ fn runs_json(out: &mut String, runs: &[Run]) {
 // ---------------------------------------------------------------------------------------------
 // Static HTML of the reader page, the same markup the app renders with no highlight.
 
+/// « Écouter », where the app puts it, so that the text does not move when the app takes over;
+/// it works once the app is there.
+const LISTEN_BUTTON: &str =
+    "<button type=\"button\" class=\"listen-button\" disabled>Écouter</button>";
+
 /// The reader page's `<main>` content. Links are relative: the page's `<base href>` (the
 /// public URL) resolves them. The note field is read-only: what is typed before the app takes
 /// over would be lost.
@@ -297,7 +302,7 @@ fn reader_html(a: &Article, previous: Option<&Article>, next: Option<&Article>) 
     }
     let _ = write!(
         out,
-        "<span>{}\u{a0}min de lecture</span></p></header><div class=\"article-body\">",
+        "<span>{}\u{a0}min de lecture</span>{LISTEN_BUTTON}</p></header><div class=\"article-body\">",
         a.reading_minutes()
     );
     blocks_html(&mut out, &a.body, true);

@@ -3,7 +3,6 @@
 use crate::{
     browser,
     catalog::Catalog,
-    chunk::ChunkMissing,
     offline::OfflineState,
     pages::{
         library::Library, my_notes::MyNotes, not_found::NotFound, reader::Reader,
@@ -16,7 +15,7 @@ use crate::{
     state::NotesState,
     sync_driver::SyncDriver,
     view::{
-        display::DisplaySettings,
+        display::{CurrentSettings, DisplaySettings},
         notices::Notices,
         on_demand::{self, OnDemand},
         search_box::{SearchBox, SearchQuery},
@@ -24,7 +23,7 @@ use crate::{
     },
 };
 use leptos::{ev, prelude::*};
-use std::{future::Future, time::Duration};
+use std::time::Duration;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -33,6 +32,7 @@ pub fn App() -> impl IntoView {
     Catalog::provide();
     let notes = NotesState::provide();
     OfflineState::provide();
+    CurrentSettings::provide();
     let sync = SyncDriver::provide(notes);
     provide_context(SearchQuery(RwSignal::new(String::new())));
     // `said`: words the link adds to its name (« Synchronisation en échec »): screen readers
@@ -91,9 +91,9 @@ fn page_view(page: Page) -> AnyView {
     match page {
         Page::Library => view! { <Library /> }.into_any(),
         Page::Reader => view! { <Reader /> }.into_any(),
-        Page::MyNotes => lazy_page(my_notes_page),
-        Page::Search => lazy_page(search_page),
-        Page::Sync => lazy_page(sync_page),
+        Page::MyNotes => lazy_page(|| on_demand::part(my_notes_page())),
+        Page::Search => lazy_page(|| on_demand::part(search_page())),
+        Page::Sync => lazy_page(|| on_demand::part(sync_page())),
         Page::NotFound => view! { <NotFound /> }.into_any(),
     }
 }
@@ -128,7 +128,7 @@ fn UpdateBanner() -> impl IntoView {
     // Its words and button come with its chunk (the new build's worker holds this build's
     // chunks until the reload).
     view! {
-        <OnDemand needed=offline.update_ready.into() load=update_banner what="l’offre de mise à jour" />
+        <OnDemand needed=offline.update_ready.into() load=|| on_demand::part(update_banner()) what="l’offre de mise à jour" />
     }
 }
 
@@ -157,10 +157,7 @@ split_point! { my_notes_page; fn my_notes_page() -> AnyView { view! { <MyNotes /
 split_point! { search_page; fn search_page() -> AnyView { view! { <SearchPage /> }.into_any() } }
 split_point! { sync_page; fn sync_page() -> AnyView { view! { <SyncPage /> }.into_any() } }
 
-fn lazy_page<F>(load: fn() -> F) -> AnyView
-where
-    F: Future<Output = Result<AnyView, ChunkMissing>> + 'static,
-{
+fn lazy_page(load: fn() -> on_demand::PartFuture) -> AnyView {
     on_demand::from_chunk(load, || view! { <ChunkFailed /> }.into_any()).into_any()
 }
 

@@ -39,6 +39,14 @@ fn prerender() -> Option<web_sys::Element> {
         .and_then(|d| d.get_element_by_id("prerender"))
 }
 
+/// Whether the browser marks text ranges without changing the DOM (CSS Custom Highlight API).
+pub fn has_css_highlights() -> bool {
+    let css = web_sys::window().and_then(|w| js_sys::Reflect::get(&w, &"CSS".into()).ok());
+    css.filter(|css| !css.is_undefined())
+        .and_then(|css| js_sys::Reflect::get(&css, &"highlights".into()).ok())
+        .is_some_and(|registry| !registry.is_undefined())
+}
+
 /// Whether the page is on screen (a background tab paints no frame).
 pub fn is_visible() -> bool {
     web_sys::window()

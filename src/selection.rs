@@ -64,6 +64,47 @@ pub fn clear() {
     }
 }
 
+/// The DOM range of the article's chars `start..end` (the sentence read aloud, to mark it
+/// without changing the DOM); `None` when the text is not drawn.
+pub fn dom_range(root: &Element, start: usize, end: usize) -> Option<Range> {
+    let spans = root.query_selector_all("[data-o]").ok()?;
+    let document = web_sys::window()?.document()?;
+    let range = document.create_range().ok()?;
+    let (mut started, mut ended) = (false, false);
+    for i in 0..spans.length() {
+        let span = spans.item(i)?;
+        let span: &Element = span.unchecked_ref();
+        let Some(base) = span
+            .get_attribute("data-o")
+            .and_then(|o| o.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        let Some(text) = span.first_child() else {
+            continue;
+        };
+        let data = text.text_content().unwrap_or_default();
+        let len = data.chars().count();
+        if !started && start < base + len && start >= base {
+            range
+                .set_start(&text, utf16_units(&data, start - base))
+                .ok()?;
+            started = true;
+        }
+        if started && end <= base + len && end > base {
+            range.set_end(&text, utf16_units(&data, end - base)).ok()?;
+            ended = true;
+            break;
+        }
+    }
+    (started && ended).then_some(range)
+}
+
+/// How many UTF-16 code units the first `chars` chars of `text` take.
+fn utf16_units(text: &str, chars: usize) -> u32 {
+    text.chars().take(chars).map(|c| c.len_utf16() as u32).sum()
+}
+
 /// Shrinks `[start, end)` to exclude surrounding whitespace; `None` if nothing else is left.
 pub fn trim_whitespace(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
     let chars: Vec<char> = text
@@ -164,6 +205,12 @@ mod tests {
         assert_eq!(chars_in_utf16_prefix("é🚀x", 3), 2);
         assert_eq!(chars_in_utf16_prefix("é🚀x", 4), 3);
         assert_eq!(chars_in_utf16_prefix("é🚀x", 99), 3);
+        for n in 0..=3 {
+            assert_eq!(
+                chars_in_utf16_prefix("é🚀x", utf16_units("é🚀x", n) as usize),
+                n
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,9 @@
-//! Display settings ("Affichage"): theme, text size, font, line width, line spacing. Pure data;
+//! Display settings ("Affichage"): theme, text size, font, line width, line spacing, and the
+//! speed and voice of reading aloud. Pure data;
 //! they are applied as `data-*` attributes on `<html>`, which `style/main.css` reads, and
 //! `assets/boot.js` applies the stored ones before the first paint (no flash of a wrong theme).
 
+use crate::read_aloud::{nearest_rate, DEFAULT_RATE};
 use serde::Deserialize;
 
 /// The localStorage key, also read by `assets/boot.js`.
@@ -95,13 +97,17 @@ impl Choice for Spacing {
 pub const SIZES: usize = 7;
 pub const DEFAULT_SIZE: u8 = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub theme: Theme,
     pub size: u8,
     pub font: Font,
     pub width: Width,
     pub spacing: Spacing,
+    /// Reading aloud: percent of the voice's normal speed (`read_aloud::RATES`).
+    pub rate: u16,
+    /// Reading aloud: the voice the reader picked (its `voiceURI`); `None`: chosen for them.
+    pub voice: Option<String>,
 }
 
 impl Default for Settings {
@@ -112,6 +118,8 @@ impl Default for Settings {
             font: Font::default(),
             width: Width::default(),
             spacing: Spacing::default(),
+            rate: DEFAULT_RATE,
+            voice: None,
         }
     }
 }
@@ -125,6 +133,8 @@ struct Stored {
     font: Option<String>,
     width: Option<String>,
     spacing: Option<String>,
+    rate: Option<i64>,
+    voice: Option<String>,
 }
 
 impl Settings {
@@ -140,18 +150,26 @@ impl Settings {
             font: Choice::named(stored.font.as_deref()),
             width: Choice::named(stored.width.as_deref()),
             spacing: Choice::named(stored.spacing.as_deref()),
+            rate: stored.rate.map_or(DEFAULT_RATE, nearest_rate),
+            voice: stored.voice.filter(|v| !v.is_empty()),
         }
     }
 
-    /// What `parse` reads (the names are plain ASCII: nothing to escape).
+    /// What `parse` reads (the names are plain ASCII: only the voice's id needs escaping).
     pub fn to_json(&self) -> String {
+        let voice = self.voice.as_ref().map_or_else(
+            || "null".to_string(),
+            |v| serde_json::to_string(v).unwrap_or_else(|_| "null".into()),
+        );
         format!(
-            r#"{{"theme":"{}","size":{},"font":"{}","width":"{}","spacing":"{}"}}"#,
+            r#"{{"theme":"{}","size":{},"font":"{}","width":"{}","spacing":"{}","rate":{},"voice":{}}}"#,
             self.theme.name(),
             self.size,
             self.font.name(),
             self.width.name(),
-            self.spacing.name()
+            self.spacing.name(),
+            self.rate,
+            voice
         )
     }
 
@@ -182,8 +200,12 @@ mod tests {
             font: Font::Sans,
             width: Width::Large,
             spacing: Spacing::Aere,
+            rate: 175,
+            voice: Some("Microsoft Denise \"fr-FR\" \\ 1".into()),
         };
         assert_eq!(Settings::parse(&s.to_json()), s);
+        // A speed this version does not offer becomes the nearest one.
+        assert_eq!(Settings::parse(r#"{"rate":160}"#).rate, 150);
         assert_eq!(Settings::parse("n'importe quoi"), Settings::default());
         // Partial or out-of-range values keep what is valid.
         let partial = Settings::parse(r#"{"theme":"sombre","size":99}"#);
@@ -209,6 +231,13 @@ mod tests {
             let s = Settings {
                 theme,
                 size: 6,
+                ..Settings::default()
+            };
+            assert_eq!(Settings::parse(&s.to_json()), s);
+        }
+        for (rate, _) in crate::read_aloud::RATES {
+            let s = Settings {
+                rate,
                 ..Settings::default()
             };
             assert_eq!(Settings::parse(&s.to_json()), s);

@@ -12,16 +12,16 @@ use crate::{
     state::NotesState,
     view::{
         announcer::Announcer,
-        article_body::{marks_by_block, Blocks, MarkKey},
+        article_body::{marks_by_block, Blocks, MarkKey, MarkKind},
         article_notes::ArticleNotes,
-        highlight_panel,
+        highlight_panel, listen,
         loading::{LoadFailed, Loading},
         on_demand::{self, OnDemand},
-        reader_context::{anchor_article, Anchored, ReaderContext},
+        reader_context::{anchor_article, Anchored, ReaderContext, Spoken},
         toolbar::SelectionToolbar,
     },
 };
-use leptos::{ev, html, prelude::*};
+use leptos::{ev, prelude::*};
 use std::time::Duration;
 
 /// The reader page for `/lire/<slug>/`.
@@ -117,9 +117,23 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
         })
     });
     let search_hits = search_marks(article);
+    let spoken = RwSignal::new(None);
+    // The sentence read aloud is a mark only where the browser cannot mark it otherwise.
+    let spoken_mark = !browser::has_css_highlights();
     let marks = Memo::new(move |_| {
         let mut marks = highlight_marks(&anchored.read());
         search_hits.with(|hits| marks.extend(hits.iter().cloned()));
+        if spoken_mark {
+            spoken.with(|s: &Option<Spoken>| {
+                marks.extend(s.as_ref().map(|s| Placed {
+                    key: MarkKey {
+                        id: "spoken".into(),
+                        kind: MarkKind::Spoken,
+                    },
+                    range: s.range.clone(),
+                }))
+            });
+        }
         marks
     });
     let reader = ReaderContext {
@@ -133,12 +147,14 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
                 .slug
                 .with(|s| s.as_deref() != Some(meta.slug.as_str()))
         }),
+        listen: RwSignal::new(None),
+        spoken,
     };
     provide_context(reader);
     let (on_click, on_keydown) = open_on_activation(reader);
 
     deep_link(reader, marks);
-    track_progress(article, reader.body, reader.stale);
+    track_progress(article, &reader);
     reader_keys(reader);
 
     view! {
@@ -151,6 +167,23 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
                             {meta.author.as_deref().map(|a| view! { <span class="author">{a}</span> })}
                             {meta.date.as_deref().map(|d| view! { <span class="date">{d}</span> })}
                             <span>{content::reading_time_label(meta.reading_minutes)}</span>
+                            // Same place and markup as in the static copy (build/emit.rs).
+                            <button
+                                type="button"
+                                class="listen-button"
+                                aria-pressed=move || reader.listen.with(Option::is_some).to_string()
+                                on:click=move |_| {
+                                    if reader.listen.with_untracked(Option::is_some) {
+                                        reader.listen.set(None);
+                                    } else {
+                                        reader.listen.set(Some(first_block_on_screen(&reader)));
+                                    }
+                                }
+                                on:pointerenter=|_| on_demand::prefetch(listen::prefetch)
+                                on:focus=|_| on_demand::prefetch(listen::prefetch)
+                            >
+                                "Écouter"
+                            </button>
                         </p>
                     </header>
                     <div
@@ -205,8 +238,13 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
         <SelectionToolbar />
         <OnDemand
             needed=Signal::derive(move || reader.open.with(Option::is_some))
-            load=highlight_panel::load
+            load=|| on_demand::part(highlight_panel::load())
             what="le panneau du surlignage"
+        />
+        <OnDemand
+            needed=Signal::derive(move || reader.listen.with(Option::is_some))
+            load=|| on_demand::part(listen::load())
+            what="la lecture à voix haute"
         />
         {reader.announcer.view()}
     }
@@ -235,7 +273,7 @@ fn search_marks(article: &'static Article) -> RwSignal<Vec<Placed<MarkKey>>> {
                     .map(|(start, end)| Placed {
                         key: MarkKey {
                             id: format!("q{start}"),
-                            color: None,
+                            kind: MarkKind::SearchHit,
                         },
                         range: start..end,
                     })
@@ -254,7 +292,7 @@ fn highlight_marks(anchored: &[Anchored]) -> Vec<Placed<MarkKey>> {
             a.range.clone().map(|range| Placed {
                 key: MarkKey {
                     id: a.highlight.id.clone(),
-                    color: Some(a.highlight.color),
+                    kind: MarkKind::Highlight(a.highlight.color),
                 },
                 range,
             })
@@ -357,7 +395,8 @@ fn Comments(article: &'static Article) -> impl IntoView {
 /// Keeps the reading position: the text block at the top of the view once the reader has
 /// stayed on it (`progress::HOLD_MS`), and at once how far the reader got; by block offset, so
 /// it survives a change of text size.
-fn track_progress(article: &'static Article, body: NodeRef<html::Div>, stale: Memo<bool>) {
+fn track_progress(article: &'static Article, reader: &ReaderContext) {
+    let (body, stale, spoken) = (reader.body, reader.stale, reader.spoken);
     let key = StoredValue::new(progress::key(&article.meta.slug));
     let saved = RwSignal::new(
         key.with_value(|k| crate::prefs::get::<Position>(k))
@@ -423,10 +462,22 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>, stale: Me
         }
     };
     let stayed = move || {
+        // While the article is read aloud, the place is the voice's, not the view's.
+        if spoken.try_with_untracked(Option::is_some).unwrap_or(true) {
+            return;
+        }
         if let (Some((block, _)), Some(before)) = (measure(), saved.try_get_untracked()) {
             save(before.at(block, browser::now_ms()));
         }
     };
+    Effect::new(move |_| {
+        let Some(Spoken { range, block }) = spoken.get() else {
+            return;
+        };
+        if let Some(before) = saved.try_get_untracked() {
+            save(before.at(block, browser::now_ms()).seen(range.end));
+        }
+    });
     let on_scroll = window_event_listener(ev::scroll, move |_| {
         if !scheduled.get_untracked() {
             scheduled.set(true);
@@ -450,8 +501,8 @@ fn track_progress(article: &'static Article, body: NodeRef<html::Div>, stale: Me
     browser::after_paint(seen);
 }
 
-/// `[` and `]` move between highlights, `n` opens the note of the current one, `←` and `→`
-/// go to the previous or next article.
+/// `[` and `]` move between highlights, `n` opens the note of the current one, `l` reads
+/// aloud, `←` and `→` go to the previous or next article.
 fn reader_keys(reader: ReaderContext) {
     let location = Location::get();
     let base = browser::base();
@@ -481,6 +532,11 @@ fn reader_keys(reader: ReaderContext) {
                 };
                 reader.focus_highlight(&ids[next]);
             }
+            // The player, once there, takes `l` itself (pause, resume).
+            "l" if reader.listen.with_untracked(Option::is_none) => {
+                event.prevent_default();
+                reader.listen.set(Some(first_block_on_screen(&reader)));
+            }
             "n" => {
                 if let Some(id) = current {
                     event.prevent_default();
@@ -503,6 +559,26 @@ fn reader_keys(reader: ReaderContext) {
         }
     });
     on_cleanup(move || keys.remove());
+}
+
+/// Where « Écouter » starts: the first text block on screen (the top of the article when its
+/// header is in view).
+fn first_block_on_screen(reader: &ReaderContext) -> usize {
+    let Some(body) = reader.body.get_untracked() else {
+        return 0;
+    };
+    let Ok(blocks) = body.query_selector_all("[data-b]") else {
+        return 0;
+    };
+    (0..blocks.length())
+        .filter_map(|i| {
+            blocks
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+        })
+        .find(|el| el.get_bounding_client_rect().bottom() > 0.0)
+        .and_then(|el| el.get_attribute("data-b")?.parse().ok())
+        .unwrap_or(0)
 }
 
 /// The highlight the reader is on: the focused mark, else the one whose panel is open.

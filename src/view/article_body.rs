@@ -11,11 +11,22 @@ use crate::{
 use leptos::prelude::*;
 use std::collections::HashMap;
 
-/// A mark as the body draws it: a highlight (`color`), or a search hit (`None`).
+/// A mark as the body draws it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkKey {
     pub id: String,
-    pub color: Option<Color>,
+    pub kind: MarkKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkKind {
+    /// One of the reader's highlights.
+    Highlight(Color),
+    /// A word of the search that led here.
+    SearchHit,
+    /// The sentence being read aloud, where the browser cannot mark it without changing the
+    /// text (no CSS Custom Highlight API).
+    Spoken,
 }
 
 pub type Marks = Memo<Vec<Placed<MarkKey>>>;
@@ -126,9 +137,16 @@ fn run(run: &'static Run, placed: &[Placed<MarkKey>]) -> AnyView {
                 view! { <span data-o=segment.start>{segment.text.to_string()}</span> }.into_any();
             // Innermost mark last: wrap from the inside out.
             for key in segment.covering.iter().rev() {
-                let Some(color) = key.color else {
-                    view = view! { <mark class="search-hit">{view}</mark> }.into_any();
-                    continue;
+                let color = match key.kind {
+                    MarkKind::Highlight(color) => color,
+                    MarkKind::SearchHit => {
+                        view = view! { <mark class="search-hit">{view}</mark> }.into_any();
+                        continue;
+                    }
+                    MarkKind::Spoken => {
+                        view = view! { <mark class="spoken">{view}</mark> }.into_any();
+                        continue;
+                    }
                 };
                 let first = placed
                     .iter()

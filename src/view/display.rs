@@ -2,8 +2,9 @@
 //! and kept in localStorage (through gloo-storage, once storage is known to work).
 
 use crate::{
+    read_aloud::{choose_voice, RATES},
     settings::{Font, Settings, Spacing, Theme, Width, KEY, SIZES},
-    split_point, storage,
+    speech, split_point, storage,
     view::on_demand::{self, OnDemand},
 };
 use gloo_storage::{LocalStorage, Storage};
@@ -36,20 +37,36 @@ fn load() -> Settings {
         .unwrap_or_default()
 }
 
+/// The reader's display settings, for the whole app (reading aloud reads its speed and voice):
+/// applied to `<html>` and stored as they change.
+#[derive(Clone, Copy)]
+pub struct CurrentSettings(pub RwSignal<Settings>);
+
+impl CurrentSettings {
+    pub fn provide() {
+        let settings = RwSignal::new(load());
+        Effect::new(move |_| {
+            settings.with(|s| {
+                apply(s);
+                if storage::available() {
+                    // A setting lost to a full storage only means the default next time.
+                    let _ = LocalStorage::raw().set_item(KEY, &s.to_json());
+                }
+            });
+        });
+        provide_context(CurrentSettings(settings));
+    }
+
+    pub fn get() -> RwSignal<Settings> {
+        expect_context::<CurrentSettings>().0
+    }
+}
+
 /// The settings button and its panel, for the header.
 #[component]
 pub fn DisplaySettings() -> impl IntoView {
-    let settings = RwSignal::new(load());
+    let settings = CurrentSettings::get();
     let open = RwSignal::new(false);
-    Effect::new(move |_| {
-        let s = settings.get();
-        apply(&s);
-        if storage::available() {
-            // A setting lost to a full storage only means the default next time.
-            let _ = LocalStorage::raw().set_item(KEY, &s.to_json());
-        }
-    });
-
     provide_context(Display { settings, open });
 
     view! {
@@ -66,7 +83,7 @@ pub fn DisplaySettings() -> impl IntoView {
             >
                 "Affichage"
             </button>
-            <OnDemand needed=open.into() load=load_panel what="les réglages d’affichage" />
+            <OnDemand needed=open.into() load=|| on_demand::part(load_panel()) what="les réglages d’affichage" />
         </div>
     }
 }
@@ -192,10 +209,89 @@ fn DisplayPanel() -> impl IntoView {
                     |s| s.spacing,
                     |s, v| s.spacing = v,
                 )}
+                {choice(
+                    settings,
+                    "Vitesse de la lecture à voix haute",
+                    "rate",
+                    RATES.to_vec(),
+                    |s| s.rate,
+                    |s, v| s.rate = v,
+                )}
+                <VoiceChoice settings />
                 <button type="button" class="btn" on:click=move |_| open.set(false)>
                     "Fermer"
                 </button>
             </section>
         </Show>
+    }
+}
+
+/// The voice that reads aloud, among the device's French voices; « Automatique » lets Liseuse
+/// choose (a French voice on the device, which works offline).
+#[component]
+fn VoiceChoice(settings: RwSignal<Settings>) -> impl IntoView {
+    let voices = RwSignal::new(None::<Vec<crate::read_aloud::Voice>>);
+    leptos::task::spawn_local(async move {
+        let mut listed: Vec<_> = speech::listed_voices()
+            .await
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        // French voices only (the articles are French; a system may offer thousands of
+        // voices in all languages), and the one picked, if it is not.
+        let picked = settings.with_untracked(|s| s.voice.clone());
+        listed.retain(|v| v.is_french() || Some(&v.id) == picked.as_ref());
+        voices.try_set(Some(listed));
+    });
+    let picked = move || settings.with(|s| s.voice.clone().unwrap_or_default());
+    move || {
+        let all = voices.get()?;
+        if all.iter().all(|v| !v.is_french()) && picked().is_empty() {
+            return Some(
+                view! {
+                    <fieldset>
+                        <legend>"Voix"</legend>
+                        <p class="voice-missing">{speech::NO_FRENCH_VOICE}</p>
+                    </fieldset>
+                }
+                .into_any(),
+            );
+        }
+        let automatic = choose_voice(&all, None).map(|i| all[i].name.clone());
+        Some(
+            view! {
+                <fieldset>
+                    <legend>"Voix"</legend>
+                    <select
+                        aria-label="Voix de la lecture à voix haute"
+                        on:change=move |ev| {
+                            let id = event_target_value(&ev);
+                            settings.update(|s| s.voice = (!id.is_empty()).then_some(id));
+                        }
+                    >
+                        <option value="" selected=move || picked().is_empty()>
+                            {match automatic {
+                                Some(name) => format!("Automatique ({name})"),
+                                None => "Automatique".to_string(),
+                            }}
+                        </option>
+                        {all
+                            .into_iter()
+                            .map(|v| {
+                                let where_ = if v.local { "sur l’appareil" } else { "en ligne" };
+                                let label = format!("{} — {}, {where_}", v.name, v.lang);
+                                let id = v.id.clone();
+                                view! {
+                                    <option value=v.id selected=move || picked() == id>
+                                        {label}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </fieldset>
+            }
+            .into_any(),
+        )
     }
 }

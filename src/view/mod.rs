@@ -5,6 +5,7 @@ pub mod article_body;
 pub mod article_notes;
 pub mod display;
 pub mod highlight_panel;
+pub mod listen;
 pub mod loading;
 pub mod notices;
 pub mod on_demand;

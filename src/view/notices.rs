@@ -19,7 +19,7 @@ pub fn Notices() -> impl IntoView {
     let any = Memo::new(move |_| notes.notices.with(|list| !list.is_empty()));
     move || {
         any.get()
-            .then(|| on_demand::from_chunk(notices_part, plain_notices))
+            .then(|| on_demand::from_chunk(|| on_demand::part(notices_part()), plain_notices))
     }
 }
 

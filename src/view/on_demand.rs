@@ -9,21 +9,28 @@ use crate::{
 };
 use leptos::{prelude::*, reactive::computed::ScopedFuture, task::spawn_local};
 use send_wrapper::SendWrapper;
-use std::future::Future;
+use std::{future::Future, pin::Pin};
+
+/// A part's view, built in its chunk once fetched (a `split_point!` function's future, boxed:
+/// one `OnDemand` for all parts, rather than one compiled for each).
+pub type PartFuture = Pin<Box<dyn Future<Output = Result<AnyView, ChunkMissing>>>>;
+
+/// Boxes a `split_point!` function's future for `OnDemand` and `from_chunk`:
+/// `load=|| part(panel::load())`.
+pub fn part(load: impl Future<Output = Result<AnyView, ChunkMissing>> + 'static) -> PartFuture {
+    Box::pin(load)
+}
 
 /// Mounts the part that `load` (a `split_point!` function: it fetches the part's chunk and
 /// builds the view there) builds from the first time `needed` is true, and keeps it mounted:
 /// the part shows and hides itself from then on.
 #[component]
-pub fn OnDemand<F>(
+pub fn OnDemand(
     needed: Signal<bool>,
-    load: fn() -> F,
+    load: fn() -> PartFuture,
     /// The part, for the message if its code cannot be fetched (« le panneau du surlignage »).
     what: &'static str,
-) -> impl IntoView
-where
-    F: Future<Output = Result<AnyView, ChunkMissing>> + 'static,
-{
+) -> impl IntoView {
     let wanted = Memo::new(move |was: Option<&bool>| was == Some(&true) || needed.get());
     let attempt = RwSignal::new(0u32);
     move || {
@@ -39,13 +46,10 @@ where
 
 /// The view `load` builds in its chunk, drawn once the chunk is here; `failed` if it cannot
 /// be fetched.
-pub fn from_chunk<F>(
-    load: fn() -> F,
+pub fn from_chunk(
+    load: fn() -> PartFuture,
     failed: impl FnOnce() -> AnyView + 'static,
-) -> Suspend<AnyView>
-where
-    F: Future<Output = Result<AnyView, ChunkMissing>> + 'static,
-{
+) -> Suspend<AnyView> {
     // Untracked: what the view reads as it is built must not draw it again, only the
     // caller's own signals may.
     let view =

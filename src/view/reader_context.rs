@@ -32,6 +32,20 @@ pub struct ReaderContext {
     /// The route has already moved on to another article, which is loading: this page stays
     /// on screen meanwhile, but inert (its links, keys and text would act on the wrong article).
     pub stale: Memo<bool>,
+    /// Reading aloud was asked for (« Écouter », « Écouter d’ici », `l`) from this plain-text
+    /// offset: the player starts there (set again, even to the same offset, it starts again).
+    /// `None`: no player, or it was stopped.
+    pub listen: RwSignal<Option<usize>>,
+    /// The sentence being read aloud: marked, kept on screen, and the reading position.
+    pub spoken: RwSignal<Option<Spoken>>,
+}
+
+/// A sentence being read aloud.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spoken {
+    pub range: Range<usize>,
+    /// The start of its text block: the place to resume.
+    pub block: usize,
 }
 
 impl ReaderContext {

@@ -1,6 +1,9 @@
 //! The list of keyboard shortcuts, shown by `?`. Shortcuts never fire while typing in a field.
 
-use crate::{browser, split_point, view::on_demand::OnDemand};
+use crate::{
+    browser, split_point,
+    view::on_demand::{self, OnDemand},
+};
 use leptos::{ev, html, prelude::*};
 
 const SHORTCUTS: &[(&str, &str)] = &[
@@ -8,6 +11,7 @@ const SHORTCUTS: &[(&str, &str)] = &[
     ("h", "Surligner la sélection"),
     ("n", "Écrire une note sur le surlignage courant"),
     ("[ et ]", "Surlignage précédent ou suivant"),
+    ("l", "Écouter l’article, mettre en pause, reprendre"),
     ("← et →", "Article précédent ou suivant"),
     ("Entrée", "Ouvrir le surlignage sélectionné"),
     ("Échap", "Fermer un panneau"),
@@ -27,7 +31,7 @@ pub fn Shortcuts() -> impl IntoView {
         }
     });
     on_cleanup(move || keys.remove());
-    view! { <OnDemand needed=open.into() load=help what="l’aide des raccourcis" /> }
+    view! { <OnDemand needed=open.into() load=|| on_demand::part(help()) what="l’aide des raccourcis" /> }
 }
 
 /// Whether the list is shown, for the part in its chunk.

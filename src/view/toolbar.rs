@@ -67,6 +67,15 @@ pub fn SelectionToolbar() -> impl IntoView {
         reader.announcer.say("Surlignage créé");
     };
 
+    let listen_from_here = move || {
+        let Some(sel) = read().or_else(|| current.get_untracked()) else {
+            return;
+        };
+        reader.listen.set(Some(sel.start));
+        selection::clear();
+        current.set(None);
+    };
+
     let keys = window_event_listener(ev::keydown, move |event| {
         if event.key() == "h" && !browser::is_typing(&event) {
             read_selection();
@@ -151,6 +160,13 @@ pub fn SelectionToolbar() -> impl IntoView {
                         }
                     })
                     .collect_view()}
+                <button
+                    type="button"
+                    class="btn"
+                    on:click=move |_| listen_from_here()
+                >
+                    "Écouter d’ici"
+                </button>
             </div>
         </Show>
     }
