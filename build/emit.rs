@@ -347,7 +347,7 @@ fn reader_html(a: &Article, previous: Option<&Article>, next: Option<&Article>) 
          <label class=\"field-label\" for=\"notes-article\">Notes sur l’article</label>\
          <p class=\"print-note\"></p><textarea id=\"notes-article\" readonly></textarea>\
          <h3 class=\"field-label\">Aucun surlignage</h3><p class=\"muted\">Sélectionnez un \
-         passage du texte, puis « Surligner » (ou la touche h).</p><ol class=\"hl-list\"></ol>\
+         passage du texte, puis « Surligner » (ou la touche h).</p>\
          </aside></div>",
     );
     out
