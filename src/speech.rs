@@ -115,7 +115,7 @@ pub async fn listed_voices() -> Vec<(JsValue, Voice)> {
     let listed = js_sys::Promise::new(&mut |resolve, _| {
         synthesis.on_voices_changed(&resolve);
         if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 1500);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 3000);
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(listed).await;
