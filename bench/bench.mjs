@@ -115,7 +115,24 @@ async function phoneVisits(url, { app }) {
     await page.goto(url);
     await page.waitForFunction(() => window.__textAt !== null, null, { timeout: 60000 });
     if (app) await page.waitForFunction(() => window.__readyAt !== null, null, { timeout: 60000 });
-    const t = await page.evaluate(() => ({ text: window.__textAt, ready: window.__readyAt }));
+    // The painted time too (first contentful paint), and the app's steps: its wasm fetched
+    // (the response's end), then its own marks (src/main.rs, src/catalog.rs, src/browser.rs).
+    await page.waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0, null, { timeout: 60000 });
+    const t = await page.evaluate(() => {
+      const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
+      const wasm = performance.getEntriesByType("resource").find((r) => /_bg\.wasm$/.test(r.name));
+      return {
+        text: window.__textAt,
+        ready: window.__readyAt,
+        fcp: at("first-contentful-paint"),
+        steps: {
+          wasmFetched: wasm ? wasm.responseEnd : null,
+          wasmStarted: at("liseuse:wasm-started"),
+          articleParsed: at("liseuse:article-parsed"),
+          takeover: at("liseuse:takeover"),
+        },
+      };
+    });
     if (app) await page.evaluate(async () => navigator.serviceWorker && (await navigator.serviceWorker.ready));
     await page.close();
     return t;
@@ -127,10 +144,11 @@ async function phoneVisits(url, { app }) {
 }
 
 async function phoneTable(server, article) {
-  const runs = { app: [], base: [] };
+  const runs = { app: [], base: [], bare: [] };
   for (let run = 0; run < RUNS; run++) {
     runs.app.push(await phoneVisits(`${server.url}lire/${article.slug}/`, { app: true }));
     runs.base.push(await phoneVisits(`${server.origin}/__baseline/${article.slug}.html`, { app: false }));
+    runs.bare.push(await phoneVisits(`${server.origin}/__baseline/${article.slug}.bare.html`, { app: false }));
   }
   const m = (which, visit, what) => median(runs[which].map((r) => r[visit][what]));
   const out = { article: article.slug, profile: PHONE };
@@ -138,7 +156,17 @@ async function phoneTable(server, article) {
     const app = m("app", visit, "text");
     const baseline = m("base", visit, "text");
     const ready = m("app", visit, "ready");
-    out[visit] = { app, baseline, ratio: app / baseline, ready, readyRatio: ready / baseline };
+    // Issue 22's measures: painted time (first contentful paint) against the bare page's.
+    const fcp = { app: m("app", visit, "fcp"), static: m("base", visit, "fcp"), bare: m("bare", visit, "fcp") };
+    const steps = {};
+    for (const k of Object.keys(runs.app[0][visit].steps)) {
+      const xs = runs.app.map((r) => r[visit].steps[k]).filter((x) => x !== null);
+      steps[k] = xs.length ? median(xs) : null;
+    }
+    out[visit] = {
+      app, baseline, ratio: app / baseline, ready, readyRatio: ready / baseline,
+      fcp, fcpRatio: fcp.app / fcp.bare, readyToBare: ready / fcp.bare, steps,
+    };
   }
   return out;
 }
@@ -201,6 +229,8 @@ async function phonePanel(server, article) {
  * and the same server, validators and cache headers (a warm visit revalidates it, 304, as a
  * browser does a host's page; the app's comes from its worker's cache).
  */
+const BARE_CSS = "body{margin:0 auto;max-width:40rem;padding:1rem;font:1.125rem/1.7 Georgia,serif;color:#1f1d1a;background:#fdfcf9}";
+
 async function makeBaselines(server, articles) {
   const page = await browser.newPage();
   const cssFile = readFileSync(join(dist, "index.html"), "utf8").match(/href="\/(main-[0-9a-f]+\.css)"/)[1];
@@ -213,9 +243,15 @@ async function makeBaselines(server, articles) {
     const body = Buffer.from(
       `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${a.slug}</title><style>${css}</style></head><body><main>${html}</main></body></html>`,
     );
-    writeFileSync(file, body);
-    writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
-    writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+    // And the limit (issue 22): the same text with a tiny stylesheet, nothing else.
+    const bare = Buffer.from(
+      `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${a.slug}</title><style>${BARE_CSS}</style></head><body><main>${html}</main></body></html>`,
+    );
+    for (const [f, b] of [[file, body], [file.replace(/\.html$/, ".bare.html"), bare]]) {
+      writeFileSync(f, b);
+      writeFileSync(`${f}.br`, brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: b.length } }));
+      writeFileSync(`${f}.gz`, gzipSync(b, { level: 9 }));
+    }
   }
   await page.close();
 }
@@ -610,7 +646,7 @@ await browser.close();
 
 // ---------------------------------------------------------------------------------------------
 const kb = (b) => `${round(b / 1000)} kB`;
-const ms = (t) => `${round(t)} ms`;
+const ms = (t) => (t == null ? "—" : `${round(t)} ms`);
 const lines = [];
 const say = (s = "") => lines.push(s);
 say(`Liseuse benchmark — ${results.date} — ${RUNS} run(s) per median${quick ? " (quick mode)" : ""}`);
@@ -648,6 +684,12 @@ if (results.scale) {
   say(`7. Phone profile (${p.profile.latency} ms RTT, ${p.profile.down * 8 / 1e6} Mbit/s down, CPU ×${p.profile.cpu}, ${p.profile.viewport.width}×${p.profile.viewport.height}), « ${p.article} », median`);
   for (const v of ["cold", "warm"]) {
     say(`   ${v}: time to text ${ms(p[v].app)} vs static ${ms(p[v].baseline)} = ×${round(p[v].ratio, 2)} (budget ×1.15)   app ready ${ms(p[v].ready)} = ×${round(p[v].readyRatio, 2)} of the static text (budget ×4.5)`);
+  }
+  for (const v of ["cold", "warm"]) {
+    const f = p[v].fcp;
+    say(`   ${v}, painted (first contentful paint): Liseuse ${ms(f.app)}, static page ${ms(f.static)}, bare page ${ms(f.bare)}: ×${round(p[v].fcpRatio, 2)} of the bare page (goal ×1.2); app ready ×${round(p[v].readyToBare, 2)} of the bare page's (goal ×3)`);
+    const st = p[v].steps;
+    say(`      steps: wasm fetched ${ms(st.wasmFetched)}, started ${ms(st.wasmStarted)}, article parsed ${ms(st.articleParsed)}, static copy taken over ${ms(st.takeover)}, app ready ${ms(p[v].ready)}`);
   }
   if (p.panel) say(`   a highlight's panel, tap to painted: first time (its chunk fetched) ${ms(p.panel.first)}, then ${ms(p.panel.again)}`);
 }

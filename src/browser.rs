@@ -25,6 +25,44 @@ pub fn base() -> &'static str {
 pub fn end_prerender() {
     if let Some(copy) = prerender() {
         copy.remove();
+        mark("liseuse:takeover");
+    }
+}
+
+/// Lets the « Écouter » player speak: iOS speaks only from within a tap or a key press, and the
+/// player comes with its chunk a moment later. An empty sentence said now unlocks the voice.
+pub fn unlock_speech() {
+    use js_sys::{Array, Function, Reflect};
+    let global = js_sys::global();
+    let (Ok(synthesis), Ok(class)) = (
+        Reflect::get(&global, &"speechSynthesis".into()),
+        Reflect::get(&global, &"SpeechSynthesisUtterance".into()),
+    ) else {
+        return;
+    };
+    let (Some(class), Ok(speak)) = (
+        wasm_bindgen::JsCast::dyn_ref::<Function>(&class),
+        Reflect::get(&synthesis, &"speak".into()),
+    ) else {
+        return;
+    };
+    if let (Ok(empty), Some(speak)) = (
+        Reflect::construct(class, &Array::of1(&"".into())),
+        wasm_bindgen::JsCast::dyn_ref::<Function>(&speak),
+    ) {
+        let _ = speak.call1(&synthesis, &empty);
+    }
+}
+
+/// A performance mark (`performance.mark`), for the benchmark's steps of a first visit.
+pub fn mark(name: &str) {
+    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into());
+    if let Ok(performance) = performance {
+        if let Ok(mark) = js_sys::Reflect::get(&performance, &"mark".into()) {
+            if let Some(mark) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&mark) {
+                let _ = mark.call1(&performance, &name.into());
+            }
+        }
     }
 }
 

@@ -104,7 +104,11 @@ impl Catalog {
     /// An article (tracked); asks for it on first use.
     pub fn article(&self, slug: &str) -> Load<&'static Article> {
         let path = format!("a/{slug}.json");
-        self.load(self.articles, slug.to_string(), &path, Article::parse)
+        self.load(self.articles, slug.to_string(), &path, |json| {
+            let article = Article::parse(json);
+            browser::mark("liseuse:article-parsed");
+            article
+        })
     }
 
     /// A part of the search index (tracked); asks for it on first use.

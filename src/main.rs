@@ -1,6 +1,8 @@
 use liseuse::browser;
 
 fn main() {
+    // The wasm is fetched, compiled and instantiated: the benchmark times the steps of a visit.
+    browser::mark("liseuse:wasm-started");
     // Development builds only: the release build aborts on a panic without a message (see the
     // Makefile), and assets/boot.js offers a reload.
     #[cfg(debug_assertions)]

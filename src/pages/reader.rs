@@ -176,6 +176,7 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
                                     if reader.listen.with_untracked(Option::is_some) {
                                         reader.listen.set(None);
                                     } else {
+                                        browser::unlock_speech();
                                         reader.listen.set(Some(first_block_on_screen(&reader)));
                                     }
                                 }
@@ -535,6 +536,7 @@ fn reader_keys(reader: ReaderContext) {
             // The player, once there, takes `l` itself (pause, resume).
             "l" if reader.listen.with_untracked(Option::is_none) => {
                 event.prevent_default();
+                browser::unlock_speech();
                 reader.listen.set(Some(first_block_on_screen(&reader)));
             }
             "n" => {

@@ -39,6 +39,8 @@ enum State {
     Starting,
     Playing,
     Paused,
+    /// Stopped by the system (another tab or app took the voice, a network voice failed).
+    Interrupted,
     Ended,
     /// No French voice (and none picked): the message says how to add one.
     NoVoice,
@@ -93,8 +95,12 @@ fn Player() -> impl IntoView {
         ready.try_set(true);
     });
 
-    // Plays once the voices are listed, if one can read French (or the reader picked one).
+    // Plays once the voices are listed, if one can read French (or the reader picked one), and
+    // if the reader still wants it (they may stop before the voices are listed).
     let start = move || {
+        if reader.listen.with_untracked(Option::is_none) {
+            return;
+        }
         let next = if !ready.get_untracked() {
             State::Starting
         } else if chosen_voice(&voices, picked.get_untracked().as_deref()).is_some() {
@@ -114,7 +120,7 @@ fn Player() -> impl IntoView {
             }
         }
         None => {
-            if state.get_untracked() == State::Playing {
+            if matches!(state.get_untracked(), State::Playing | State::Starting) {
                 state.set(State::Paused);
             }
             reader.spoken.set(None);
@@ -156,9 +162,10 @@ fn Player() -> impl IntoView {
                 .ok()
                 .and_then(|e| e.as_string())
                 .unwrap_or_default();
-            // A cancel (pause, next, stop) ends the utterance with an error: not a failure.
-            if current_one() && error != "interrupted" && error != "canceled" {
-                state.try_set(State::Paused);
+            // Our own cancels take the handlers off first: an error here, « interrupted »
+            // included, comes from elsewhere (another tab's cancel, a network voice cut off).
+            if current_one() && !error.is_empty() {
+                state.try_set(State::Interrupted);
             }
         });
         // The sentence is marked when the voice starts it, and followed.
@@ -187,13 +194,16 @@ fn Player() -> impl IntoView {
         let line = current.get();
         rate.track();
         picked.track();
-        if state.get() == State::Playing {
+        let state = state.get();
+        if state == State::Playing {
             say(line);
         } else {
             silence();
         }
         // Paused, the place still moves with « précédent » and « suivant ».
-        show_line(reader, script, line);
+        if state != State::Ended {
+            show_line(reader, script, line);
+        }
     });
     Effect::new(move |_| {
         if matches!(state.get(), State::Ended | State::NoVoice | State::NoSpeech) {
@@ -204,29 +214,58 @@ fn Player() -> impl IntoView {
     // The mark goes with the text: highlights drawn again replace the text nodes it was on.
     Effect::new(move |_| {
         reader.anchored.track();
-        if let Some(spoken) = reader.spoken.get() {
-            request_animation_frame(move || mark_range(reader, Some(spoken)));
+        if reader.spoken.with(Option::is_some) {
+            // Read again in the frame: the reader may have stopped, or left, meanwhile.
+            request_animation_frame(move || {
+                if let Some(spoken) = reader.spoken.try_get_untracked() {
+                    mark_range(reader, spoken);
+                }
+            });
         } else {
             mark_range(reader, None);
         }
     });
 
     let stop = move || reader.listen.set(None);
+    // Stopped from its own controls, the player's focused button goes: the focus goes back to
+    // « Écouter ».
+    let stop_here = move || {
+        stop();
+        if let Some(button) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| {
+                d.query_selector(".article-header .listen-button")
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = button.focus();
+        }
+    };
     let toggle = move || match state.get_untracked() {
         State::Playing => state.set(State::Paused),
-        State::Paused => state.set(State::Playing),
+        State::Paused | State::Interrupted => state.set(State::Playing),
         State::Ended => {
             current.set(0);
             state.set(State::Playing);
         }
         _ => {}
     };
+    // At the end, moving through the article makes it paused there, to be listened again.
+    let leave_end = move || {
+        if state.get_untracked() == State::Ended {
+            state.set(State::Paused);
+        }
+    };
     let next = move || {
         if let Some(line) = script.with_value(|s| s.next_block(current.get_untracked())) {
+            leave_end();
             current.set(line);
         }
     };
     let previous = move || {
+        leave_end();
         let line = script.with_value(|s| s.previous_block(current.get_untracked()));
         current.set(line);
     };
@@ -244,7 +283,7 @@ fn Player() -> impl IntoView {
         }
     });
     let away = follow_the_voice(reader);
-    media_session(article, state, toggle, previous, next, stop);
+    media_session(reader, article, state, toggle, previous, next, stop);
     on_cleanup(move || {
         keys.remove();
         silence();
@@ -255,11 +294,28 @@ fn Player() -> impl IntoView {
         State::Starting => "Préparation de la voix…",
         State::Playing => "Lecture à voix haute",
         State::Paused => "En pause",
+        State::Interrupted => {
+            "Lecture interrompue par le système\u{a0}: «\u{202f}Lecture\u{202f}» reprend la phrase."
+        }
         State::Ended => "Fin de l’article",
         State::NoVoice => speech::NO_FRENCH_VOICE,
         State::NoSpeech => "Ce navigateur ne sait pas lire à voix haute.",
     };
-    let can_play = move || matches!(state.get(), State::Playing | State::Paused | State::Ended);
+    // Screen readers hear each change of state (the player's own text is drawn with it, too
+    // late to be announced when it appears).
+    Effect::new(move |before: Option<State>| {
+        let now = state.get();
+        if before.is_some_and(|b| b != now) || (before.is_none() && now != State::Starting) {
+            reader.announcer.say(status());
+        }
+        now
+    });
+    let can_play = move || {
+        matches!(
+            state.get(),
+            State::Playing | State::Paused | State::Interrupted | State::Ended
+        )
+    };
     let where_ = move || {
         let line = current.get();
         script.with_value(|s| {
@@ -283,11 +339,11 @@ fn Player() -> impl IntoView {
                 aria-label="Lecture à voix haute"
                 on:keydown=move |ev: web_sys::KeyboardEvent| {
                     if ev.key() == "Escape" {
-                        stop();
+                        stop_here();
                     }
                 }
             >
-                <p class="player-status" role="status">{status}</p>
+                <p class="player-status">{status}</p>
                 <Show when=can_play>
                     <p class="player-place">{where_}</p>
                     <div class="player-controls">
@@ -331,7 +387,7 @@ fn Player() -> impl IntoView {
                             "Revenir à la lecture"
                         </button>
                     </Show>
-                    <button type="button" class="btn" on:click=move |_| stop()>
+                    <button type="button" class="btn" on:click=move |_| stop_here()>
                         "Arrêter"
                     </button>
                 </div>
@@ -391,7 +447,7 @@ fn mark_range(reader: ReaderContext, spoken: Option<Spoken>) {
         }
     };
     let range = spoken.and_then(|s| {
-        let body = reader.body.get_untracked()?;
+        let body = reader.body.try_get_untracked()??;
         selection::dom_range(&body, s.range.start, s.range.end)
     });
     let Some(range) = range else {
@@ -419,14 +475,24 @@ fn follow_the_voice(reader: ReaderContext) -> RwSignal<bool> {
     // just scrolled itself.
     let on_wheel = window_event_listener(ev::wheel, move |_| scrolled_at.set_value(now()));
     let on_touch = window_event_listener(ev::touchmove, move |_| scrolled_at.set_value(now()));
+    let measuring = StoredValue::new(false);
     let on_scroll = window_event_listener(ev::scroll, move |_| {
         if now() > own_scroll_until.get_value() {
             scrolled_at.set_value(now());
         }
-        let off = reader.spoken.with_untracked(|s| s.is_some()) && !sentence_on_screen(reader);
-        if away.get_untracked() != off {
-            away.set(off);
+        // Where the sentence is, once a frame at most (it reads the layout).
+        if measuring.get_value() {
+            return;
         }
+        measuring.set_value(true);
+        request_animation_frame(move || {
+            let _ = measuring.try_set_value(false);
+            let off = reader.spoken.try_with_untracked(Option::is_some) == Some(true)
+                && !sentence_on_screen(reader);
+            if away.try_get_untracked() != Some(off) {
+                away.try_set(off);
+            }
+        });
     });
     on_cleanup(move || {
         on_scroll.remove();
@@ -459,7 +525,7 @@ fn back_to_the_voice(reader: ReaderContext, away: RwSignal<bool>) {
 }
 
 fn sentence_rect(reader: ReaderContext) -> Option<web_sys::DomRect> {
-    let spoken = reader.spoken.get_untracked()?;
+    let spoken = reader.spoken.try_get_untracked()??;
     if let Some(mark) = web_sys::window()?
         .document()?
         .query_selector("mark.spoken")
@@ -468,14 +534,14 @@ fn sentence_rect(reader: ReaderContext) -> Option<web_sys::DomRect> {
     {
         return Some(mark.get_bounding_client_rect());
     }
-    let body = reader.body.get_untracked()?;
+    let body = reader.body.try_get_untracked()??;
     Some(
         selection::dom_range(&body, spoken.range.start, spoken.range.end)?
             .get_bounding_client_rect(),
     )
 }
 
-/// The part of the window the text shows in: above the player.
+/// The part of the window the text shows in: above the player (and a panel at the bottom).
 fn free_height() -> f64 {
     let window = web_sys::window();
     let height = window
@@ -483,15 +549,14 @@ fn free_height() -> f64 {
         .and_then(|w| w.inner_height().ok())
         .and_then(|h| h.as_f64())
         .unwrap_or(0.0);
-    let player = window
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(".player").ok().flatten())
-        .map_or(0.0, |p| p.get_bounding_client_rect().top());
-    if player > 0.0 && player < height {
-        player
-    } else {
-        height
-    }
+    let document = window.and_then(|w| w.document());
+    // The player, and a highlight's panel when it is a sheet at the bottom.
+    [".player", ".panel"]
+        .iter()
+        .filter_map(|s| document.as_ref()?.query_selector(s).ok().flatten())
+        .map(|e| e.get_bounding_client_rect().top())
+        .filter(|&top| top > 0.0 && top < height)
+        .fold(height, f64::min)
 }
 
 fn sentence_on_screen(reader: ReaderContext) -> bool {
@@ -507,8 +572,10 @@ fn bring_into_view(reader: ReaderContext) {
 
 type Handler = Closure<dyn FnMut()>;
 
-/// The lock screen's and headphones' controls (Media Session API), while the player is here.
+/// The lock screen's and headphones' controls (Media Session API), while the reader listens:
+/// set when reading aloud starts, taken back when it stops (or the page goes).
 fn media_session(
+    reader: ReaderContext,
     article: &'static Article,
     state: RwSignal<State>,
     toggle: impl Fn() + Copy + 'static,
@@ -522,16 +589,12 @@ fn media_session(
     else {
         return;
     };
-    let init = Object::new();
-    let _ = Reflect::set(&init, &"title".into(), &article.meta.title.as_str().into());
-    if let Some(author) = &article.meta.author {
-        let _ = Reflect::set(&init, &"artist".into(), &author.as_str().into());
-    }
-    let _ = Reflect::set(&init, &"album".into(), &"Liseuse".into());
-    let metadata = web_sys::window()
-        .and_then(|w| Reflect::get(&w, &"MediaMetadata".into()).ok())
-        .filter(|c| c.is_function())
-        .and_then(|c| Reflect::construct(c.unchecked_ref::<Function>(), &Array::of1(&init)).ok());
+    let set = {
+        let session = session.clone();
+        move |key: &str, value: &JsValue| {
+            let _ = Reflect::set(&session, &key.into(), value);
+        }
+    };
     let set_handler = {
         let session = session.clone();
         move |action: &str, handler: &JsValue| {
@@ -544,6 +607,21 @@ fn media_session(
                 );
             }
         }
+    };
+    let metadata = {
+        let init = Object::new();
+        let _ = Reflect::set(&init, &"title".into(), &article.meta.title.as_str().into());
+        if let Some(author) = &article.meta.author {
+            let _ = Reflect::set(&init, &"artist".into(), &author.as_str().into());
+        }
+        let _ = Reflect::set(&init, &"album".into(), &"Liseuse".into());
+        web_sys::window()
+            .and_then(|w| Reflect::get(&w, &"MediaMetadata".into()).ok())
+            .filter(|c| c.is_function())
+            .and_then(|c| {
+                Reflect::construct(c.unchecked_ref::<Function>(), &Array::of1(&init)).ok()
+            })
+            .unwrap_or(JsValue::NULL)
     };
     let handlers: Vec<(&str, Handler)> = vec![
         (
@@ -566,33 +644,44 @@ fn media_session(
         ("nexttrack", Closure::new(next)),
         ("stop", Closure::new(stop)),
     ];
-    let actions: Vec<&str> = handlers.iter().map(|(a, _)| *a).collect();
-    let _ = Reflect::set(
-        &session,
-        &"metadata".into(),
-        metadata.as_ref().unwrap_or(&JsValue::NULL),
-    );
+    let handlers = StoredValue::new_local(handlers);
+    let clear = {
+        let (set, set_handler) = (set.clone(), set_handler.clone());
+        move || {
+            handlers.with_value(|all| {
+                for (action, _) in all {
+                    set_handler(action, &JsValue::NULL);
+                }
+            });
+            set("metadata", &JsValue::NULL);
+            set("playbackState", &"none".into());
+        }
+    };
+    let listening = Memo::new(move |_| reader.listen.with(Option::is_some));
     Effect::new({
-        let session = session.clone();
+        let clear = clear.clone();
+        let set = set.clone();
         move |_| {
-            let playing = state.get() == State::Playing;
-            let _ = Reflect::set(
-                &session,
-                &"playbackState".into(),
+            if listening.get() {
+                set("metadata", &metadata);
+                handlers.with_value(|all| {
+                    for (action, handler) in all {
+                        set_handler(action, handler.as_ref());
+                    }
+                });
+            } else {
+                clear();
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let playing = state.get() == State::Playing;
+        if listening.get() {
+            set(
+                "playbackState",
                 &if playing { "playing" } else { "paused" }.into(),
             );
         }
     });
-    for (action, handler) in &handlers {
-        set_handler(action, handler.as_ref());
-    }
-    let kept = StoredValue::new_local(Some(handlers));
-    on_cleanup(move || {
-        for action in actions {
-            set_handler(action, &JsValue::NULL);
-        }
-        let _ = Reflect::set(&session, &"metadata".into(), &JsValue::NULL);
-        let _ = Reflect::set(&session, &"playbackState".into(), &"none".into());
-        kept.set_value(None);
-    });
+    on_cleanup(clear);
 }

@@ -71,6 +71,7 @@ pub fn SelectionToolbar() -> impl IntoView {
         let Some(sel) = read().or_else(|| current.get_untracked()) else {
             return;
         };
+        browser::unlock_speech();
         reader.listen.set(Some(sel.start));
         selection::clear();
         current.set(None);

@@ -17,8 +17,17 @@ const FRENCH = [
   { name: "Samantha", lang: "en-US", localService: true, default: true, voiceURI: "samantha" },
 ];
 
-function stubSpeech(voices) {
-  const S = (window.__speech = { spoken: [], current: null, cancels: 0, media: {}, voices });
+function stubSpeech(voices, { listedAfter = 0 } = {}) {
+  const S = (window.__speech = { spoken: [], current: null, cancels: 0, media: {}, voices: listedAfter ? [] : voices });
+  // Some browsers list their voices a moment after they are first asked for, and say so with
+  // `voiceschanged`.
+  const list = () => {
+    if (!listedAfter || S.listing) return;
+    S.listing = setTimeout(() => {
+      S.voices = voices;
+      window.speechSynthesis.onvoiceschanged?.(new Event("voiceschanged"));
+    }, listedAfter);
+  };
   const fire = (u, type, extra = {}) => {
     const event = Object.assign(new Event(type), { utterance: u, charIndex: 0, elapsedTime: 0, ...extra });
     u[`on${type}`]?.(event);
@@ -37,8 +46,10 @@ function stubSpeech(voices) {
       return S.current !== null;
     },
     onvoiceschanged: null,
-    getVoices: () => S.voices,
+    getVoices: () => (list(), S.voices),
     speak(u) {
+      // The empty sentence said within the reader's tap, to unlock the voice on iOS.
+      if (!u.text) return void (S.unlocked = (S.unlocked ?? 0) + 1);
       S.current = u;
       S.spoken.push({ text: u.text, rate: u.rate, lang: u.lang, voice: u.voice?.name ?? null });
       setTimeout(() => {
@@ -58,6 +69,12 @@ function stubSpeech(voices) {
     removeEventListener() {},
   };
   Object.defineProperty(window, "speechSynthesis", { value: synthesis, configurable: true });
+  // Another tab, or the system, takes the voice: the utterance ends with an error.
+  S.interrupt = () => {
+    const u = S.current;
+    S.current = null;
+    if (u) fire(u, "error", { error: "interrupted" });
+  };
   S.finish = () => {
     const u = S.current;
     S.current = null;
@@ -71,9 +88,9 @@ function stubSpeech(voices) {
   };
 }
 
-async function openArticle({ voices = FRENCH, article = articles[0], viewport, settings } = {}) {
+async function openArticle({ voices = FRENCH, article = articles[0], viewport, settings, listedAfter = 0 } = {}) {
   const page = await newPage(env.browser, viewport ? { viewport } : {});
-  await page.addInitScript(stubSpeech, voices);
+  await page.addInitScript({ content: `(${stubSpeech})(${JSON.stringify(voices)}, { listedAfter: ${listedAfter} });` });
   if (settings) {
     await page.addInitScript((s) => {
       if (!sessionStorage.getItem("set")) {
@@ -105,6 +122,7 @@ const marked = (page) =>
 const blockTexts = (page) => page.locator(".article-body [data-b]").evaluateAll((els) => els.map((e) => [Number(e.dataset.b), e.textContent]));
 const finish = (page) => page.evaluate(() => window.__speech.finish());
 const player = (page) => page.getByRole("region", { name: "Lecture à voix haute" });
+const status = (page) => player(page).locator(".player-status");
 
 test("« Écouter » reads the article one sentence at a time, in French, and the mark follows the voice", async () => {
   const page = await openArticle();
@@ -144,7 +162,7 @@ test("pause, resume, previous and next paragraph; the reading position follows t
   await said(page, 1);
 
   await player(page).getByRole("button", { name: "Pause" }).click();
-  await player(page).getByRole("status").filter({ hasText: "En pause" }).waitFor();
+  await status(page).filter({ hasText: "En pause" }).waitFor();
   await page.waitForFunction(() => window.__speech.current === null);
   assert.equal((await spoken(page)).length, 1, "nothing said while paused");
   await player(page).getByRole("button", { name: "Lecture" }).click();
@@ -195,7 +213,7 @@ test("leaving the article stops the voice, removes its mark and hands back the l
 
   // The lock screen's buttons drive the player.
   await page.evaluate(() => window.__speech.media.pause());
-  await player(page).getByRole("status").filter({ hasText: "En pause" }).waitFor();
+  await status(page).filter({ hasText: "En pause" }).waitFor();
   assert.equal(await page.evaluate(() => navigator.mediaSession.playbackState), "paused");
   await page.evaluate(() => window.__speech.media.nexttrack());
   await page.evaluate(() => window.__speech.media.play());
@@ -228,6 +246,10 @@ test("the speed is a display setting, kept across visits; « Arrêter » stops",
   await player(page).waitFor({ state: "detached" });
   assert.equal(await page.evaluate(() => window.__speech.current), null);
   assert.equal(await marked(page), null);
+  // The focus goes back to « Écouter »; the lock screen's buttons are handed back.
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Écouter");
+  assert.deepEqual(await page.evaluate(() => Object.values(window.__speech.media).every((h) => h === null)), true);
+  assert.equal(await page.evaluate(() => navigator.mediaSession.playbackState), "none");
 
   await page.reload();
   await appReady(page);
@@ -251,9 +273,9 @@ test("with the keyboard: `l` starts, pauses and resumes, Escape in the player st
   const page = await openArticle();
   await page.keyboard.press("l");
   await said(page, 1);
-  await player(page).getByRole("status").filter({ hasText: "Lecture à voix haute" }).waitFor();
+  await status(page).filter({ hasText: "Lecture à voix haute" }).waitFor();
   await page.keyboard.press("l");
-  await player(page).getByRole("status").filter({ hasText: "En pause" }).waitFor();
+  await status(page).filter({ hasText: "En pause" }).waitFor();
   await page.keyboard.press("l");
   await said(page, 2);
   await player(page).getByRole("button", { name: "Suivant" }).focus();
@@ -331,16 +353,72 @@ test("where the browser cannot mark a range (no CSS Custom Highlight API), the s
   assert.deepEqual(page.problems(), []);
 });
 
+test("stopped before the voices are listed, it stays silent; interrupted from elsewhere, it says so and resumes", async () => {
+  const page = await openArticle({ listedAfter: 700 });
+  await page.getByRole("button", { name: "Écouter" }).click();
+  await status(page).filter({ hasText: "Préparation de la voix" }).waitFor();
+  assert.equal(await page.evaluate(() => window.__speech.unlocked), 1, "the voice unlocked within the tap");
+  await player(page).getByRole("button", { name: "Arrêter" }).click();
+  await page.waitForFunction(() => window.__speech.voices.length > 0);
+  await page.waitForTimeout(300);
+  assert.equal((await spoken(page)).length, 0, "nothing said after « Arrêter »");
+
+  await page.getByRole("button", { name: "Écouter" }).click();
+  const first = await said(page, 1);
+  await page.evaluate(() => window.__speech.interrupt());
+  await status(page).filter({ hasText: "Lecture interrompue" }).waitFor();
+  // Screen readers hear it (the page's polite live region).
+  await page.getByRole("status").filter({ hasText: "Lecture interrompue" }).waitFor();
+  await player(page).getByRole("button", { name: "Lecture" }).click();
+  assert.equal((await said(page, 2)).text, first.text);
+  assert.deepEqual(page.problems(), []);
+});
+
+test("at the end of the article: « Fin de l’article », no mark, « Réécouter » starts again", async () => {
+  const page = await openArticle({ article: articles[4] });
+  await page.keyboard.press("l");
+  let n = await said(page, 1).then(() => 1);
+  // To the last paragraph, then to its end.
+  for (let i = 0; i < 200 && (await page.evaluate(() => !!window.__speech.media.nexttrack)); i++) {
+    const before = (await spoken(page)).length;
+    await page.evaluate(() => window.__speech.media.nexttrack());
+    await page.waitForTimeout(50);
+    if ((await spoken(page)).length === before) break;
+  }
+  n = (await spoken(page)).length;
+  while (!(await status(page).innerText()).includes("Fin de l’article")) {
+    await finish(page);
+    await page.waitForFunction(
+      (n) => window.__speech.spoken.length > n || document.querySelector(".player-status")?.textContent.includes("Fin"),
+      n,
+    );
+    n = (await spoken(page)).length;
+    assert.ok(n < 400);
+  }
+  const blocks = await blockTexts(page);
+  assert.ok(squash(blocks.at(-1)[1]).endsWith(squash((await lastSaid(page)).text)), "the last words said end the article");
+  await page.waitForFunction(() => !CSS.highlights.has("liseuse-voix"));
+  // A change of speed at the end says nothing, marks nothing.
+  await player(page).getByLabel("Vitesse").selectOption({ label: "1,25×" });
+  await page.waitForTimeout(200);
+  assert.equal((await spoken(page)).length, n);
+  assert.equal(await marked(page), null);
+  await player(page).getByRole("button", { name: "Réécouter" }).click();
+  const again = await said(page, n + 1);
+  assert.ok(squash(blocks[0][1]).startsWith(squash(again.text)));
+  assert.deepEqual(page.problems(), []);
+});
+
 test("without a French voice, the player says how to add one instead of staying silent", async () => {
   const page = await openArticle({ voices: FRENCH.filter((v) => !v.lang.startsWith("fr")) });
   await page.getByRole("button", { name: "Écouter" }).click();
-  await player(page).getByRole("status").filter({ hasText: "Aucune voix française" }).waitFor();
+  await status(page).filter({ hasText: "Aucune voix française" }).waitFor();
   assert.match(await player(page).innerText(), /Android.*iPhone.*Windows/s);
   assert.equal((await spoken(page)).length, 0);
   // Nor with no voice at all (the list never comes).
   const none = await openArticle({ voices: [] });
   await none.getByRole("button", { name: "Écouter" }).click();
-  await player(none).getByRole("status").filter({ hasText: "Aucune voix française" }).waitFor();
+  await status(none).filter({ hasText: "Aucune voix française" }).waitFor();
   assert.deepEqual([...page.problems(), ...none.problems()], []);
 });
 
