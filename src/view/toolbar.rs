@@ -94,9 +94,11 @@ pub fn SelectionToolbar() -> impl IntoView {
     // The toolbar's size, measured once drawn, places it; it stays hidden until then.
     let bar = NodeRef::<html::Div>::new();
     let size = RwSignal::new(None::<(f64, f64)>);
+    let visible = screen::tracked();
     Effect::new(move |_| {
         current.track();
         last_color.track();
+        visible.track();
         if let Some(el) = bar.get() {
             let r = el.get_bounding_client_rect();
             let measured = Some((r.width(), r.height()));
@@ -105,7 +107,6 @@ pub fn SelectionToolbar() -> impl IntoView {
             }
         }
     });
-    let visible = screen::tracked();
     let place = Memo::new(move |_| {
         let sel = current.get()?;
         let (width, height) = size.get()?;
@@ -134,6 +135,9 @@ pub fn SelectionToolbar() -> impl IntoView {
                 node_ref=bar
                 role="toolbar"
                 aria-label="Surligner la sélection"
+                // As wide as the part of the page that is seen at most (a pinch zoom or the
+                // on-screen keyboard makes it narrower than the page): it wraps instead.
+                style:max-width=move || placement::css_px((visible.get().width - 16.0).max(160.0))
                 style:left=px(|p| p.left)
                 style:top=px(|p| p.top)
                 style:visibility=move || if place.with(Option::is_some) { "visible" } else { "hidden" }

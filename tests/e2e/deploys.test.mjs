@@ -139,9 +139,9 @@ test("a host that sends .wasm as application/octet-stream: the lazy pages and pa
       ["synchro/", "Synchronisation"],
     ]) {
       await page.locator(`nav a[href$="${link}"]`).click();
-      const h1 = page.locator("main h1");
-      await h1.first().waitFor();
-      assert.equal(await h1.first().innerText(), title);
+      // The page's own heading, not the one of the page before (still there for a moment).
+      await page.locator("main h1", { hasText: title }).or(page.getByText("Page non chargée")).first().waitFor();
+      assert.equal(await page.locator("main h1").first().innerText(), title);
     }
     await page.getByRole("searchbox", { name: "Rechercher" }).fill("confiance");
     await page.locator(".result").first().or(page.getByText("Page non chargée")).first().waitFor();
