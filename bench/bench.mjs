@@ -35,7 +35,8 @@ const quick = process.argv.includes("--quick");
 const phoneOnly = process.argv.includes("--phone");
 const RUNS = quick ? 1 : phoneOnly ? Number(process.argv[process.argv.indexOf("--phone") + 1]) || 5 : 7;
 const withScale = !quick && !phoneOnly && !process.argv.includes("--no-scale");
-const dist = join(ROOT, "dist");
+// The build measured: dist/, or another one (`LISEUSE_DIST`, as the browser tests take).
+const dist = process.env.LISEUSE_DIST ?? join(ROOT, "dist");
 const tmp = join(ROOT, "bench", "tmp");
 rmSync(tmp, { recursive: true, force: true });
 mkdirSync(tmp, { recursive: true });

@@ -45,6 +45,11 @@ for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 
           return [el.tagName, el.dataset.b ?? "", r.top, r.left, r.width, r.height, el.textContent];
         });
       window.__boxes = boxes;
+      // And what the browser itself counts as layout shifts (Cumulative Layout Shift).
+      window.__shift = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__shift += e.value;
+      }).observe({ type: "layout-shift", buffered: true });
       document.addEventListener("DOMContentLoaded", () => {
         window.__static = boxes(document.getElementById("prerender"));
       });
@@ -56,6 +61,8 @@ for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 
     const afterwards = await page.evaluate(() => window.__boxes(document.body));
     assert.ok(before.length > 10, "the static copy has the text blocks");
     assert.deepEqual(afterwards, before);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    assert.equal(await page.evaluate(() => window.__shift), 0, "layout shift when the app took over");
     assert.equal(await page.locator("article").count(), 1);
     assert.deepEqual(page.problems(), []);
   });
