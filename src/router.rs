@@ -92,6 +92,10 @@ impl Location {
         manual_scroll_restoration(true);
         let clicks = window_event_listener(ev::click, move |event| this.follow_link(&event));
         let history = window_event_listener(ev::popstate, move |_| {
+            // The place of the entry left, read now: its last scroll event may not have come
+            // yet (a scroll just before « back » is dispatched with the next frame, by then
+            // the entry is the other one).
+            this.remember_scroll();
             this.show(
                 Address::current(),
                 Intent::Traverse,
