@@ -1,7 +1,9 @@
 //! Small, thin wrappers over the browser APIs the views need.
 
 use crate::paths;
+use js_sys::{Array, Function, Reflect};
 use std::sync::OnceLock;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// The path the app is served under ("" at the root), read once from `<base href>`, which Trunk
 /// fills with the public URL the build was made for.
@@ -32,38 +34,46 @@ pub fn end_prerender() {
 /// Lets the « Écouter » player speak: iOS speaks only from within a tap or a key press, and the
 /// player comes with its chunk a moment later. An empty sentence said now unlocks the voice.
 pub fn unlock_speech() {
-    use js_sys::{Array, Function, Reflect};
-    let global = js_sys::global();
-    let (Ok(synthesis), Ok(class)) = (
-        Reflect::get(&global, &"speechSynthesis".into()),
-        Reflect::get(&global, &"SpeechSynthesisUtterance".into()),
-    ) else {
-        return;
-    };
-    let (Some(class), Ok(speak)) = (
-        wasm_bindgen::JsCast::dyn_ref::<Function>(&class),
-        Reflect::get(&synthesis, &"speak".into()),
-    ) else {
-        return;
-    };
-    if let (Ok(empty), Some(speak)) = (
-        Reflect::construct(class, &Array::of1(&"".into())),
-        wasm_bindgen::JsCast::dyn_ref::<Function>(&speak),
-    ) {
-        let _ = speak.call1(&synthesis, &empty);
+    if let Some(empty) = js_new("SpeechSynthesisUtterance", &Array::of1(&"".into())) {
+        let synthesis = js_get(&js_sys::global(), "speechSynthesis");
+        js_call(&synthesis, "speak", &Array::of1(&empty));
     }
 }
 
 /// A performance mark (`performance.mark`), for the benchmark's steps of a first visit.
 pub fn mark(name: &str) {
-    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into());
-    if let Ok(performance) = performance {
-        if let Ok(mark) = js_sys::Reflect::get(&performance, &"mark".into()) {
-            if let Some(mark) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&mark) {
-                let _ = mark.call1(&performance, &name.into());
-            }
-        }
-    }
+    let performance = js_get(&js_sys::global(), "performance");
+    js_call(&performance, "mark", &Array::of1(&name.into()));
+}
+
+// Browser APIs that web-sys has only as unstable bindings, or whose bindings would each add a
+// function to the JS glue of every first visit (speech, Media Session, highlights), reached
+// through `Reflect` instead.
+
+/// `object[key]`; `undefined` when it has none or cannot be read.
+pub fn js_get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `object[method](...args)`; `undefined` when there is no such method or it throws.
+pub fn js_call(object: &JsValue, method: &str, args: &Array) -> JsValue {
+    js_get(object, method)
+        .dyn_ref::<Function>()
+        .and_then(|f| Reflect::apply(f, object, args).ok())
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `new <class>(...args)`, the class a global of the page; `None` where there is none.
+pub fn js_new(class: &str, args: &Array) -> Option<JsValue> {
+    let class = js_get(&js_sys::global(), class);
+    Reflect::construct(class.dyn_ref::<Function>()?, args).ok()
+}
+
+/// The page's registry of CSS Custom Highlights (`CSS.highlights`); `None` where the browser
+/// has none.
+pub fn css_highlights() -> Option<JsValue> {
+    let registry = js_get(&js_get(&js_sys::global(), "CSS"), "highlights");
+    (!registry.is_undefined()).then_some(registry)
 }
 
 /// Whether the page holds the static copy of an article (see `end_prerender`).
@@ -79,10 +89,7 @@ fn prerender() -> Option<web_sys::Element> {
 
 /// Whether the browser marks text ranges without changing the DOM (CSS Custom Highlight API).
 pub fn has_css_highlights() -> bool {
-    let css = web_sys::window().and_then(|w| js_sys::Reflect::get(&w, &"CSS".into()).ok());
-    css.filter(|css| !css.is_undefined())
-        .and_then(|css| js_sys::Reflect::get(&css, &"highlights".into()).ok())
-        .is_some_and(|registry| !registry.is_undefined())
+    css_highlights().is_some()
 }
 
 /// Whether the page is on screen (a background tab paints no frame).

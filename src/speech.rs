@@ -2,7 +2,10 @@
 //! Nothing here runs on a first visit: only the « Écouter » player and the display panel,
 //! both chunks, call it.
 
-use crate::read_aloud::Voice;
+use crate::{
+    browser::{js_call, js_get, js_new},
+    read_aloud::Voice,
+};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -21,17 +24,17 @@ pub struct Synthesis(JsValue);
 
 /// The browser's speech synthesis; `None` where there is none.
 pub fn synthesis() -> Option<Synthesis> {
-    let synthesis = get(&js_sys::global(), "speechSynthesis");
+    let synthesis = js_get(&js_sys::global(), "speechSynthesis");
     (synthesis.is_object()).then_some(Synthesis(synthesis))
 }
 
 impl Synthesis {
     pub fn speak(&self, utterance: &Utterance) {
-        call(&self.0, "speak", &Array::of1(&utterance.0));
+        js_call(&self.0, "speak", &Array::of1(&utterance.0));
     }
 
     pub fn cancel(&self) {
-        call(&self.0, "cancel", &Array::new());
+        js_call(&self.0, "cancel", &Array::new());
     }
 
     fn on_voices_changed(&self, handler: &JsValue) {
@@ -45,11 +48,9 @@ pub struct Utterance(JsValue);
 impl Utterance {
     /// `voice`: one of [`voices`]' objects; `rate`: 1 is the voice's normal speed.
     pub fn new(text: &str, voice: Option<&JsValue>, rate: f32) -> Option<Utterance> {
-        let class = get(&js_sys::global(), "SpeechSynthesisUtterance");
-        let utterance =
-            Reflect::construct(class.dyn_ref::<Function>()?, &Array::of1(&text.into())).ok()?;
+        let utterance = js_new("SpeechSynthesisUtterance", &Array::of1(&text.into()))?;
         // The voice's own language (a voice picked by the reader may not be fr-FR).
-        let lang = voice.map_or_else(|| "fr-FR".into(), |v| get(v, "lang"));
+        let lang = voice.map_or_else(|| "fr-FR".into(), |v| js_get(v, "lang"));
         let _ = Reflect::set(&utterance, &"lang".into(), &lang);
         if let Some(voice) = voice {
             let _ = Reflect::set(&utterance, &"voice".into(), voice);
@@ -65,36 +66,25 @@ impl Utterance {
     }
 }
 
-fn get(object: &JsValue, key: &str) -> JsValue {
-    Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn call(object: &JsValue, method: &str, args: &Array) -> JsValue {
-    get(object, method)
-        .dyn_ref::<Function>()
-        .and_then(|f| Reflect::apply(f, object, args).ok())
-        .unwrap_or(JsValue::UNDEFINED)
-}
-
 /// The device's voices, as the browser's objects and as the choice reads them.
 pub fn voices() -> Vec<(JsValue, Voice)> {
     let Some(synthesis) = synthesis() else {
         return Vec::new();
     };
-    let listed = call(&synthesis.0, "getVoices", &Array::new());
+    let listed = js_call(&synthesis.0, "getVoices", &Array::new());
     let Some(listed) = listed.dyn_ref::<Array>() else {
         return Vec::new();
     };
     listed
         .iter()
         .map(|v| {
-            let text = |key| get(&v, key).as_string().unwrap_or_default();
+            let text = |key| js_get(&v, key).as_string().unwrap_or_default();
             let described = Voice {
                 id: text("voiceURI"),
                 name: text("name"),
                 lang: text("lang"),
-                local: get(&v, "localService").is_truthy(),
-                default: get(&v, "default").is_truthy(),
+                local: js_get(&v, "localService").is_truthy(),
+                default: js_get(&v, "default").is_truthy(),
             };
             (v, described)
         })

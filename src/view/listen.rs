@@ -8,7 +8,7 @@
 //! The player's code is a chunk: a reader who never listens never downloads it.
 
 use crate::{
-    browser,
+    browser::{self, js_call, js_get, js_new},
     content::{for_each_text_block, Article},
     read_aloud::{choose_voice, Script, Voice, RATES},
     selection, speech, split_point,
@@ -17,7 +17,7 @@ use crate::{
         reader_context::{ReaderContext, Spoken},
     },
 };
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use leptos::{ev, prelude::*};
 use wasm_bindgen::{prelude::Closure, JsCast, JsValue};
 
@@ -158,10 +158,7 @@ fn Player() -> impl IntoView {
             }
         });
         let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-            let error = Reflect::get(&event, &"error".into())
-                .ok()
-                .and_then(|e| e.as_string())
-                .unwrap_or_default();
+            let error = js_get(&event, "error").as_string().unwrap_or_default();
             // Our own cancels take the handlers off first: an error here, « interrupted »
             // included, comes from elsewhere (another tab's cancel, a network voice cut off).
             if current_one() && !error.is_empty() {
@@ -433,34 +430,19 @@ fn show_line(reader: ReaderContext, script: StoredValue<Script>, line: usize) {
 /// Marks the sentence with the CSS Custom Highlight API, where there is one (elsewhere the
 /// body draws a `<mark>` from `spoken`).
 fn mark_range(reader: ReaderContext, spoken: Option<Spoken>) {
-    let Some(registry) = web_sys::window()
-        .and_then(|w| Reflect::get(&w, &"CSS".into()).ok())
-        .filter(|css| !css.is_undefined())
-        .and_then(|css| Reflect::get(&css, &"highlights".into()).ok())
-        .filter(|r| !r.is_undefined())
-    else {
+    let Some(registry) = browser::css_highlights() else {
         return;
-    };
-    let call = |method: &str, args: &Array| {
-        if let Ok(f) = Reflect::get(&registry, &method.into()) {
-            let _ = Reflect::apply(f.unchecked_ref::<Function>(), &registry, args);
-        }
     };
     let range = spoken.and_then(|s| {
         let body = reader.body.try_get_untracked()??;
         selection::dom_range(&body, s.range.start, s.range.end)
     });
     let Some(range) = range else {
-        call("delete", &Array::of1(&HIGHLIGHT.into()));
+        js_call(&registry, "delete", &Array::of1(&HIGHLIGHT.into()));
         return;
     };
-    let highlight = web_sys::window()
-        .and_then(|w| Reflect::get(&w, &"Highlight".into()).ok())
-        .and_then(|ctor| {
-            Reflect::construct(ctor.unchecked_ref::<Function>(), &Array::of1(&range)).ok()
-        });
-    if let Some(highlight) = highlight {
-        call("set", &Array::of2(&HIGHLIGHT.into(), &highlight));
+    if let Some(highlight) = js_new("Highlight", &Array::of1(&range)) {
+        js_call(&registry, "set", &Array::of2(&HIGHLIGHT.into(), &highlight));
     }
 }
 
@@ -583,12 +565,10 @@ fn media_session(
     next: impl Fn() + Copy + 'static,
     stop: impl Fn() + Copy + 'static,
 ) {
-    let Some(session) = web_sys::window()
-        .and_then(|w| Reflect::get(&w.navigator(), &"mediaSession".into()).ok())
-        .filter(|s| !s.is_undefined() && !s.is_null())
-    else {
+    let session = js_get(&js_get(&js_sys::global(), "navigator"), "mediaSession");
+    if session.is_undefined() || session.is_null() {
         return;
-    };
+    }
     let set = {
         let session = session.clone();
         move |key: &str, value: &JsValue| {
@@ -597,15 +577,13 @@ fn media_session(
     };
     let set_handler = {
         let session = session.clone();
+        // An action this browser does not know throws: the others still work.
         move |action: &str, handler: &JsValue| {
-            if let Ok(f) = Reflect::get(&session, &"setActionHandler".into()) {
-                // An action this browser does not know throws: the others still work.
-                let _ = Reflect::apply(
-                    f.unchecked_ref::<Function>(),
-                    &session,
-                    &Array::of2(&action.into(), handler),
-                );
-            }
+            js_call(
+                &session,
+                "setActionHandler",
+                &Array::of2(&action.into(), handler),
+            );
         }
     };
     let metadata = {
@@ -615,13 +593,7 @@ fn media_session(
             let _ = Reflect::set(&init, &"artist".into(), &author.as_str().into());
         }
         let _ = Reflect::set(&init, &"album".into(), &"Liseuse".into());
-        web_sys::window()
-            .and_then(|w| Reflect::get(&w, &"MediaMetadata".into()).ok())
-            .filter(|c| c.is_function())
-            .and_then(|c| {
-                Reflect::construct(c.unchecked_ref::<Function>(), &Array::of1(&init)).ok()
-            })
-            .unwrap_or(JsValue::NULL)
+        js_new("MediaMetadata", &Array::of1(&init)).unwrap_or(JsValue::NULL)
     };
     let handlers: Vec<(&str, Handler)> = vec![
         (
