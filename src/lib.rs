@@ -4,6 +4,7 @@
 //! layer (`app`, `pages`, `view`, `state`, `storage`, `selection`, `prefs`, `offline`,
 //! `browser`), so that it is tested natively with `cargo test`.
 
+pub mod card;
 pub mod content;
 pub mod fold;
 pub mod layout;
