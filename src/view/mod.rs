@@ -3,6 +3,7 @@
 pub mod announcer;
 pub mod article_body;
 pub mod article_notes;
+pub mod card_canvas;
 pub mod display;
 pub mod highlight_panel;
 pub mod listen;
