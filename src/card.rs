@@ -437,7 +437,7 @@ fn fit_quote(
     box_width: f64,
     measure: &dyn Fn(&str, f64) -> f64,
 ) -> (f64, Fitted) {
-    let paragraphs = paragraphs(quote);
+    let paragraphs = paragraphs(unquoted(quote));
     let mut last = shape.metrics().quote_max;
     if paragraphs.is_empty() {
         return (last, Fitted::default());
@@ -453,6 +453,20 @@ fn fit_quote(
     let frame = quote_frame(last, box_width, area);
     let size = |t: &str| measure(t, last);
     (last, fit_block(&paragraphs, OPEN, CLOSE, &frame, &size))
+}
+
+/// A passage selected with its own guillemets (or quotation marks) around it, without them:
+/// the card sets its own.
+fn unquoted(quote: &str) -> &str {
+    let quote = quote.trim();
+    for (open, close) in [('«', '»'), ('“', '”'), ('"', '"')] {
+        if let Some(inner) = quote.strip_prefix(open).and_then(|q| q.strip_suffix(close)) {
+            if !inner.contains([open, close]) {
+                return inner.trim();
+            }
+        }
+    }
+    quote
 }
 
 fn quote_frame(px: f64, width: f64, height: f64) -> Frame {
@@ -1071,6 +1085,26 @@ mod tests {
         assert_eq!(l.title.lines[0].text, "L’attention, une ressource rare");
         assert_eq!(l.author.unwrap().text, "Camille Martin");
         assert_eq!(l.site.unwrap().text, "Liseuse");
+    }
+
+    #[test]
+    fn a_passage_selected_with_its_guillemets_gets_one_pair() {
+        for quote in [
+            "«\u{202f}Lire.\u{202f}»",
+            "« Lire. »",
+            "“Lire.”",
+            "\"Lire.\"",
+        ] {
+            let l = layout(CardShape::Link, &card(quote), &proportional);
+            assert_eq!(
+                rejoined(&l.quote.lines),
+                "«\u{202f}Lire.\u{202f}»",
+                "{quote}"
+            );
+        }
+        let two = "« Oui » et « non »";
+        let l = layout(CardShape::Link, &card(two), &proportional);
+        assert_eq!(rejoined(&l.quote.lines), format!("{OPEN}{two}{CLOSE}"));
     }
 
     #[test]
