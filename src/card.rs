@@ -610,8 +610,20 @@ fn fill(
         let (mut line, mut line_width) = (String::new(), 0.0);
         for word in paragraph {
             if !line.is_empty() {
+                // A long word is tried by its start first, which most often does not fit.
+                let start = word
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .take_while(|&i| i <= 256);
+                let start = &word[..start.last().unwrap_or(0)];
+                let hopeless =
+                    word.len() > 256 && measure(&format!("{line} {start}")) > frame.width;
                 let candidate = format!("{line} {word}");
-                let width = measure(&candidate);
+                let width = if hopeless {
+                    f64::INFINITY
+                } else {
+                    measure(&candidate)
+                };
                 if width <= frame.width {
                     (line, line_width) = (candidate, width);
                     continue;
@@ -627,12 +639,13 @@ fn fill(
             }
             let mut rest = word.as_str();
             loop {
-                let width = measure(rest);
-                if width <= frame.width {
+                let (head, width) = longest_head(rest, frame.width, measure);
+                if head.len() == rest.len() {
+                    // The rest fits (or is one char wider than the line: not with the
+                    // card's sizes).
                     (line, line_width) = (rest.to_string(), width);
                     break;
                 }
-                let (head, width) = longest_head(rest, frame.width, measure);
                 if !push(&mut lines, head.to_string(), width, LineEnd::MidWord) {
                     return None;
                 }
@@ -671,31 +684,66 @@ fn breakable(word: &str, at: usize) -> bool {
     next.is_some_and(|c| !joins(c)) && previous.is_some_and(|c| c != '\u{200d}')
 }
 
-/// The longest start of `word` (at least one char and what joins it) no wider than `width`,
-/// and its width; `word` is wider than `width`.
+/// The longest start of `word` no wider than `width` (else its first char and what joins it,
+/// wider), and its width. A short word is tried whole first; then starts are tried doubling in
+/// length, then halving the interval, so a word far longer than a line is not measured whole.
 fn longest_head<'w>(word: &'w str, width: f64, measure: &dyn Fn(&str) -> f64) -> (&'w str, f64) {
-    let cuts: Vec<usize> = word
+    if word.len() <= 256 {
+        let whole = measure(word);
+        if whole <= width {
+            return (word, whole);
+        }
+    }
+    // The ends of the starts that may be tried, listed as far as the search goes.
+    let mut more = word
         .char_indices()
         .map(|(i, _)| i)
         .filter(|&i| i > 0 && breakable(word, i))
-        .collect();
-    let Some(&first) = cuts.first() else {
-        return (word, measure(word));
+        .chain([word.len()]);
+    let mut ends = Vec::new();
+    // The index `i` of `ends`, or the last one when there are fewer.
+    let mut reach = |ends: &mut Vec<usize>, i: usize| {
+        while ends.len() <= i {
+            match more.next() {
+                Some(end) => ends.push(end),
+                None => break,
+            }
+        }
+        i.min(ends.len() - 1)
     };
-    // The last cut whose head fits (widths grow with the head), else the first cut.
-    let (mut lo, mut hi) = (0, cuts.len());
-    let mut best = (first, measure(&word[..first]));
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        let w = measure(&word[..cuts[mid]]);
-        if w <= width {
-            best = (cuts[mid], w);
-            lo = mid + 1;
-        } else {
-            hi = mid;
+    let head = |end: usize| {
+        let w = measure(&word[..end]);
+        (w <= width, w)
+    };
+    reach(&mut ends, 0);
+    let (first_fits, first_width) = head(ends[0]);
+    if !first_fits {
+        return (&word[..ends[0]], first_width);
+    }
+    // `best` fits; `over` (if any) does not.
+    let (mut best, mut best_width, mut over) = (0, first_width, None);
+    loop {
+        let next = reach(&mut ends, 2 * best + 1);
+        if next == best {
+            break;
+        }
+        let (fits, w) = head(ends[next]);
+        if !fits {
+            over = Some(next);
+            break;
+        }
+        (best, best_width) = (next, w);
+    }
+    if let Some(mut over) = over {
+        while over - best > 1 {
+            let mid = (best + over) / 2;
+            match head(ends[mid]) {
+                (true, w) => (best, best_width) = (mid, w),
+                (false, _) => over = mid,
+            }
         }
     }
-    (&word[..best.0], best.1)
+    (&word[..ends[best]], best_width)
 }
 
 /// What a word keeps before « … »: its trailing punctuation and spaces go.
@@ -886,6 +934,14 @@ mod tests {
             .join("\n\n")
     }
 
+    fn assemble_owned(paragraphs: &[Vec<String>]) -> Vec<Vec<String>> {
+        let words: Vec<Vec<&str>> = paragraphs
+            .iter()
+            .map(|p| p.iter().map(String::as_str).collect())
+            .collect();
+        assemble(&words, OPEN, CLOSE)
+    }
+
     fn area(l: &CardLayout, shape: CardShape) -> f64 {
         l.rule.y - shape.metrics().gap_quote_rule - l.margin_top
     }
@@ -1004,6 +1060,19 @@ mod tests {
                 // punctuation alone.
                 prop_assert!(last.chars().any(char::is_alphanumeric), "{last:?}");
                 prop_assert!(!last.ends_with(char::is_whitespace));
+                // As many words as fit: stopping at the next word to stop after does not.
+                let next = (n + 1..all.len())
+                    .find(|&k| before_ellipsis(all[k - 1]).chars().any(char::is_alphanumeric));
+                if let Some(k) = next {
+                    let longer = shown(&paragraphs, k, &format!("{}{ELLIPSIS}", before_ellipsis(all[k - 1])));
+                    let longer: Vec<Vec<String>> = longer
+                        .split("\n\n")
+                        .map(|p| p.split(' ').map(String::from).collect())
+                        .collect();
+                    let frame = quote_frame(l.quote.font_px, l.box_width(), area(&l, shape));
+                    let size = |t: &str| measure_of(mono)(t, l.quote.font_px);
+                    prop_assert!(fill(&assemble_owned(&longer), &frame, &size).is_none());
+                }
             }
         }
 
@@ -1214,6 +1283,28 @@ mod tests {
         assert!(l.cut);
         let text = rejoined(&l.quote.lines);
         assert!(text.starts_with("«\u{202f}xxx") && text.ends_with("x…\u{202f}»"));
+    }
+
+    /// A word far longer than the card is measured by parts, never whole: `measureText` on
+    /// 50 000 chars, at each try, would take seconds.
+    #[test]
+    fn a_huge_word_is_measured_by_parts() {
+        let measured = std::cell::Cell::new(0usize);
+        let counting = |t: &str, px: f64| {
+            measured.set(measured.get() + t.len());
+            proportional(t, px)
+        };
+        for quote in [
+            "x".repeat(50_000),
+            format!("Voir {} et la suite", "y".repeat(30_000)),
+        ] {
+            for shape in CardShape::ALL {
+                measured.set(0);
+                let l = layout(shape, &card(&quote), &counting);
+                assert!(l.cut);
+                assert!(measured.get() < 400_000, "{shape:?}: {}", measured.get());
+            }
+        }
     }
 
     #[test]
