@@ -19,6 +19,7 @@ pub mod screen;
 pub mod search;
 pub mod sentences;
 pub mod settings;
+pub mod share;
 pub mod sync;
 
 pub mod app;

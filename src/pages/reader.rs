@@ -18,6 +18,7 @@ use crate::{
         loading::{LoadFailed, Loading},
         on_demand::{self, OnDemand},
         reader_context::{anchor_article, Anchored, ReaderContext, Spoken},
+        share_panel, shared_passage,
         toolbar::SelectionToolbar,
     },
 };
@@ -118,11 +119,21 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
     });
     let search_hits = search_marks(article);
     let spoken = RwSignal::new(None);
+    let shared = RwSignal::new(None);
     // The sentence read aloud is a mark only where the browser cannot mark it otherwise.
     let spoken_mark = !browser::has_css_highlights();
     let marks = Memo::new(move |_| {
         let mut marks = highlight_marks(&anchored.read());
         search_hits.with(|hits| marks.extend(hits.iter().cloned()));
+        shared.with(|s: &Option<std::ops::Range<usize>>| {
+            marks.extend(s.clone().map(|range| Placed {
+                key: MarkKey {
+                    id: "shared".into(),
+                    kind: MarkKind::Shared,
+                },
+                range,
+            }))
+        });
         if spoken_mark {
             spoken.with(|s: &Option<Spoken>| {
                 marks.extend(s.as_ref().map(|s| Placed {
@@ -149,6 +160,9 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
         }),
         listen: RwSignal::new(None),
         spoken,
+        share: RwSignal::new(None),
+        shared_link: RwSignal::new(None),
+        shared,
     };
     provide_context(reader);
     let (on_click, on_keydown) = open_on_activation(reader);
@@ -247,6 +261,16 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
             load=|| on_demand::part(listen::load())
             what="la lecture à voix haute"
         />
+        <OnDemand
+            needed=Signal::derive(move || reader.share.with(Option::is_some))
+            load=|| on_demand::part(share_panel::load())
+            what="le partage"
+        />
+        <OnDemand
+            needed=Signal::derive(move || reader.shared_link.with(Option::is_some))
+            load=|| on_demand::part(shared_passage::load())
+            what="le passage partagé"
+        />
         {reader.announcer.view()}
     }
 }
@@ -339,7 +363,7 @@ fn open_on_activation(
 
 /// The place a link or a load asks for (`Location::place`): a highlight (`#h-<id>`, focused
 /// and its panel open once the marks are drawn), a text block (`#t-<offset>`: search results,
-/// resuming) or the article's notes. Back and forward to this article restore where the reader
+/// resuming), the article's notes, or a shared passage (`#p=…`, found by its own chunk). Back and forward to this article restore where the reader
 /// was instead (the router does).
 fn deep_link(reader: ReaderContext, marks: Memo<Vec<Placed<MarkKey>>>) {
     let location = Location::get();
@@ -351,6 +375,10 @@ fn deep_link(reader: ReaderContext, marks: Memo<Vec<Placed<MarkKey>>>) {
         let Some(place) = place.clone() else {
             return true;
         };
+        if place.starts_with(crate::share::FRAGMENT_KEY) {
+            reader.shared_link.set(Some(place));
+            return true;
+        }
         if place.starts_with("t-") || place == "notes-article" {
             browser::scroll_to_element(&place);
             return true;

@@ -27,6 +27,8 @@ pub enum MarkKind {
     /// The sentence being read aloud, where the browser cannot mark it without changing the
     /// text (no CSS Custom Highlight API).
     Spoken,
+    /// The passage a shared link points at (its first piece is `#passage-partage`).
+    Shared,
 }
 
 pub type Marks = Memo<Vec<Placed<MarkKey>>>;
@@ -145,6 +147,14 @@ fn run(run: &'static Run, placed: &[Placed<MarkKey>]) -> AnyView {
                     }
                     MarkKind::Spoken => {
                         view = view! { <mark class="spoken">{view}</mark> }.into_any();
+                        continue;
+                    }
+                    MarkKind::Shared => {
+                        let first = placed
+                            .iter()
+                            .any(|p| p.key.id == key.id && p.range.start == segment.start);
+                        let id = first.then_some("passage-partage");
+                        view = view! { <mark class="shared" id=id>{view}</mark> }.into_any();
                         continue;
                     }
                 };

@@ -10,7 +10,11 @@ use crate::{
     placement::{self, PanelPlace, Rect},
     split_point,
     state::NotesState,
-    view::{reader_context::ReaderContext, screen},
+    view::{
+        on_demand,
+        reader_context::{ReaderContext, ShareRequest},
+        screen, share_panel,
+    },
 };
 use leptos::{html, prelude::*};
 use std::time::Duration;
@@ -121,7 +125,7 @@ fn HighlightPanel() -> impl IntoView {
                         });
                         deleted.set(None);
                         if had_focus {
-                            focus_text_at(reader, start);
+                            reader.focus_text_at(start);
                         }
                     }
                 },
@@ -135,6 +139,8 @@ fn HighlightPanel() -> impl IntoView {
             }
         };
         let orphan = anchored.range.is_none();
+        let share_range = anchored.range.clone();
+        let shared_highlight = h.clone();
         Some(view! {
             <aside
                 class="panel"
@@ -193,6 +199,22 @@ fn HighlightPanel() -> impl IntoView {
                     >
                         "Enregistrer"
                     </button>
+                    <button
+                        type="button"
+                        on:click=move |_| {
+                            if let Some(range) = share_range.clone() {
+                                reader.open.set(None);
+                                reader.share.set(Some(ShareRequest {
+                                    range,
+                                    highlight: Some(shared_highlight.clone()),
+                                }));
+                            }
+                        }
+                        disabled=orphan
+                        on:pointerenter=|_| on_demand::prefetch(share_panel::prefetch)
+                    >
+                        "Partager"
+                    </button>
                     <button type="button" class="danger" on:click=delete>
                         "Supprimer le surlignage"
                     </button>
@@ -225,30 +247,6 @@ fn HighlightPanel() -> impl IntoView {
         })
     };
     view! { {panel} {toast} }
-}
-
-/// Focuses the text block that holds offset `start` (or the article), where the reader was.
-fn focus_text_at(reader: ReaderContext, start: Option<usize>) {
-    let Some(body) = reader.body.get_untracked() else {
-        return;
-    };
-    let Ok(blocks) = body.query_selector_all("[data-b]") else {
-        return;
-    };
-    let block = (0..blocks.length())
-        .filter_map(|i| blocks.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
-        .take_while(|b| {
-            let offset = b
-                .get_attribute("data-b")
-                .and_then(|v| v.parse::<usize>().ok());
-            offset.zip(start).is_some_and(|(o, s)| o <= s)
-        })
-        .last();
-    let target: web_sys::HtmlElement = block.unwrap_or_else(|| body.clone().into());
-    if target.tab_index() < 0 {
-        target.set_tab_index(-1);
-    }
-    let _ = target.focus();
 }
 
 fn beside(place: PanelPlace) -> Option<(f64, f64)> {

@@ -13,5 +13,7 @@ pub mod on_demand;
 pub mod reader_context;
 pub mod screen;
 pub mod search_box;
+pub mod share_panel;
+pub mod shared_passage;
 pub mod shortcuts;
 pub mod toolbar;

@@ -38,6 +38,23 @@ pub struct ReaderContext {
     pub listen: RwSignal<Option<usize>>,
     /// The sentence being read aloud: marked, kept on screen, and the reading position.
     pub spoken: RwSignal<Option<Spoken>>,
+    /// The passage the reader asked to share (« Partager »): the share panel is open for it.
+    pub share: RwSignal<Option<ShareRequest>>,
+    /// The app's part of the link this article was opened with (`p=…`, `crate::share`), until
+    /// the passage it names is found or told lost.
+    pub shared_link: RwSignal<Option<String>>,
+    /// The passage a shared link opened the article at: marked until the reader highlights it
+    /// or puts it away.
+    pub shared: RwSignal<Option<Range<usize>>>,
+}
+
+/// A passage to share, and where it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShareRequest {
+    pub range: Range<usize>,
+    /// The highlight it is, when shared from its panel: its note is offered to be joined (never
+    /// joined unless asked), and the focus goes back to it.
+    pub highlight: Option<Highlight>,
 }
 
 /// A sentence being read aloud.
@@ -49,6 +66,32 @@ pub struct Spoken {
 }
 
 impl ReaderContext {
+    /// Focuses the text block that holds offset `start` (or the article), where the reader was
+    /// before a panel took the focus.
+    pub fn focus_text_at(&self, start: Option<usize>) {
+        use wasm_bindgen::JsCast;
+        let Some(body) = self.body.get_untracked() else {
+            return;
+        };
+        let Ok(blocks) = body.query_selector_all("[data-b]") else {
+            return;
+        };
+        let block = (0..blocks.length())
+            .filter_map(|i| blocks.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+            .take_while(|b| {
+                let offset = b
+                    .get_attribute("data-b")
+                    .and_then(|v| v.parse::<usize>().ok());
+                offset.zip(start).is_some_and(|(o, s)| o <= s)
+            })
+            .last();
+        let target: web_sys::HtmlElement = block.unwrap_or_else(|| body.clone().into());
+        if target.tab_index() < 0 {
+            target.set_tab_index(-1);
+        }
+        let _ = target.focus();
+    }
+
     /// Scrolls a highlight's first mark to the middle of the window and focuses it.
     pub fn focus_highlight(&self, id: &str) {
         if let Some(mark) = mark_element(id) {

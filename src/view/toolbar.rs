@@ -1,5 +1,5 @@
-//! The toolbar that appears near a text selection in the article: "Surligner" and a colour each.
-//! Keyboard: `h` highlights the current selection. With a mouse it sits above the selection; on
+//! The toolbar that appears near a text selection in the article: "Surligner" and a colour each,
+//! « Partager », « Écouter d’ici ». Keyboard: `h` highlights the current selection, `p` shares it. With a mouse it sits above the selection; on
 //! a touch screen below it (the system's own menu is above), always wholly on screen: see
 //! `crate::placement::toolbar`.
 
@@ -11,7 +11,11 @@ use crate::{
     prefs,
     selection::{self, ArticleSelection},
     state::NotesState,
-    view::{highlight_panel, on_demand, reader_context::ReaderContext, screen},
+    view::{
+        highlight_panel, on_demand,
+        reader_context::{ReaderContext, ShareRequest},
+        screen, share_panel,
+    },
 };
 use leptos::{ev, html, prelude::*};
 
@@ -77,12 +81,29 @@ pub fn SelectionToolbar() -> impl IntoView {
         current.set(None);
     };
 
+    let share = move || {
+        let Some(sel) = read().or_else(|| current.get_untracked()) else {
+            return;
+        };
+        reader.share.set(Some(ShareRequest {
+            range: sel.start..sel.end,
+            highlight: None,
+        }));
+        selection::clear();
+        current.set(None);
+    };
+
     let keys = window_event_listener(ev::keydown, move |event| {
-        if event.key() == "h" && !browser::is_typing(&event) {
+        let key = event.key();
+        if (key == "h" || key == "p") && !browser::is_typing(&event) {
             read_selection();
             if current.get_untracked().is_some() {
                 event.prevent_default();
-                highlight(last_color.get_untracked());
+                if key == "h" {
+                    highlight(last_color.get_untracked());
+                } else {
+                    share();
+                }
             }
         }
     });
@@ -165,6 +186,14 @@ pub fn SelectionToolbar() -> impl IntoView {
                         }
                     })
                     .collect_view()}
+                <button
+                    type="button"
+                    class="btn"
+                    on:click=move |_| share()
+                    on:pointerenter=|_| on_demand::prefetch(share_panel::prefetch)
+                >
+                    "Partager"
+                </button>
                 <button
                     type="button"
                     class="btn"

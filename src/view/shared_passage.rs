@@ -1,0 +1,161 @@
+//! A link to a passage (`#p=…`, `crate::share`) opened the article: the passage is found in
+//! the text as it is now and marked (the view goes to it), with « Surligner » to keep it. When
+//! the article no longer has it, the reader is told and sees the words the link carried. A
+//! chunk of its own: only such a link needs it.
+
+use crate::{
+    browser,
+    notebook::Edit,
+    notes::{
+        anchor::Anchorer,
+        model::{make_id, new_highlight},
+    },
+    prefs,
+    share::Pointer,
+    split_point,
+    state::NotesState,
+    view::reader_context::ReaderContext,
+};
+use leptos::prelude::*;
+use std::ops::Range;
+
+split_point! { shared_passage;
+    /// Fetches this part's code (the first time) and builds it there: for `OnDemand`.
+    pub fn load() -> AnyView {
+        view! { <SharedPassage /> }.into_any()
+    }
+}
+
+/// What the link found.
+#[derive(Debug, Clone, PartialEq)]
+enum Found {
+    Here(Range<usize>),
+    /// The words the link carried, no longer in the article.
+    Lost(String),
+    /// Not a link Liseuse made (cut short when pasted, most likely).
+    Damaged,
+}
+
+#[component]
+fn SharedPassage() -> impl IntoView {
+    let reader = expect_context::<ReaderContext>();
+    let notes = NotesState::get();
+    let article = reader.article;
+    let found =
+        reader
+            .shared_link
+            .get_untracked()
+            .map(|fragment| match Pointer::parse(&fragment) {
+                None => Found::Damaged,
+                Some(pointer) => match pointer.locate(&Anchorer::new(&article.plain_text)) {
+                    Some(range) => Found::Here(range),
+                    None => Found::Lost(pointer.words()),
+                },
+            });
+    let shown = RwSignal::new(found.is_some());
+    if let Some(Found::Here(range)) = &found {
+        reader.shared.set(Some(range.clone()));
+        reader
+            .announcer
+            .say("Passage partagé, marqué dans le texte");
+        // Once the mark is drawn: on screen, unless the browser already put it there (its own
+        // text fragment, in the page's static copy).
+        browser::after_paint(bring_into_view);
+    }
+    let put_away = move || {
+        shown.set(false);
+        reader.shared.set(None);
+        reader.shared_link.set(None);
+    };
+    let highlight = move |range: Range<usize>| {
+        let now = browser::now_ms();
+        let id = make_id(now, browser::random_u64());
+        let color = prefs::last_color();
+        let h = new_highlight(
+            id.clone(),
+            article.meta.slug.clone(),
+            color,
+            &article.plain_text,
+            range.start,
+            range.end,
+            now,
+        );
+        notes.edit(article.meta.slug.as_str(), Edit::Add(h));
+        put_away();
+        reader.announcer.say("Surlignage créé");
+        request_animation_frame(move || reader.focus_highlight(&id));
+    };
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            put_away();
+        }
+    };
+    move || {
+        if !shown.get() {
+            return None;
+        }
+        let body = match found.clone()? {
+            Found::Here(range) => view! {
+                <p>"Le passage partagé est marqué dans le texte."</p>
+                <div class="row">
+                    <button type="button" class="btn-primary" on:click=move |_| highlight(range.clone())>
+                        "Surligner"
+                    </button>
+                    <button type="button" class="btn" on:click=move |_| put_away()>"Fermer"</button>
+                </div>
+            }
+            .into_any(),
+            Found::Lost(words) => view! {
+                <p>"Ce passage n’est plus dans l’article tel qu’il est aujourd’hui. Les mots partagés\u{a0}:"</p>
+                <blockquote class="shared-words">{words}</blockquote>
+                <div class="row">
+                    <button type="button" class="btn" on:click=move |_| put_away()>"Fermer"</button>
+                </div>
+            }
+            .into_any(),
+            Found::Damaged => view! {
+                <p>"Ce lien de partage est incomplet\u{a0}: le passage ne peut pas être retrouvé. L’article est affiché depuis son début."</p>
+                <div class="row">
+                    <button type="button" class="btn" on:click=move |_| put_away()>"Fermer"</button>
+                </div>
+            }
+            .into_any(),
+        };
+        Some(view! {
+            <section
+                class="shared-notice"
+                role="region"
+                aria-label="Passage partagé"
+                on:keydown=on_keydown
+            >
+                {body}
+            </section>
+        })
+    }
+}
+
+/// Puts the shared passage in the middle of the window when it is not wholly seen (above the
+/// notice at the bottom).
+fn bring_into_view() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(mark) = window
+        .document()
+        .and_then(|d| d.get_element_by_id("passage-partage"))
+    else {
+        return;
+    };
+    let height = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    let rect = mark.get_bounding_client_rect();
+    if rect.top() < 0.0 || rect.bottom() > height * 0.75 {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        mark.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
