@@ -18,7 +18,7 @@ use crate::{
         loading::{LoadFailed, Loading},
         on_demand::{self, OnDemand},
         reader_context::{anchor_article, Anchored, ReaderContext, Spoken},
-        share_panel, shared_passage,
+        share_panel,
         toolbar::SelectionToolbar,
     },
 };
@@ -262,14 +262,11 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
             what="la lecture à voix haute"
         />
         <OnDemand
-            needed=Signal::derive(move || reader.share.with(Option::is_some))
+            needed=Signal::derive(move || {
+                reader.share.with(Option::is_some) || reader.shared_link.with(Option::is_some)
+            })
             load=|| on_demand::part(share_panel::load())
             what="le partage"
-        />
-        <OnDemand
-            needed=Signal::derive(move || reader.shared_link.with(Option::is_some))
-            load=|| on_demand::part(shared_passage::load())
-            what="le passage partagé"
         />
         {reader.announcer.view()}
     }

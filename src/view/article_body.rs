@@ -27,7 +27,7 @@ pub enum MarkKind {
     /// The sentence being read aloud, where the browser cannot mark it without changing the
     /// text (no CSS Custom Highlight API).
     Spoken,
-    /// The passage a shared link points at (its first piece is `#passage-partage`).
+    /// The passage a shared link points at.
     Shared,
 }
 
@@ -150,11 +150,7 @@ fn run(run: &'static Run, placed: &[Placed<MarkKey>]) -> AnyView {
                         continue;
                     }
                     MarkKind::Shared => {
-                        let first = placed
-                            .iter()
-                            .any(|p| p.key.id == key.id && p.range.start == segment.start);
-                        let id = first.then_some("passage-partage");
-                        view = view! { <mark class="shared" id=id>{view}</mark> }.into_any();
+                        view = view! { <mark class="shared">{view}</mark> }.into_any();
                         continue;
                     }
                 };

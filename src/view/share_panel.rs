@@ -8,7 +8,7 @@ use crate::{
     card::{CardShape, CardText, CardTheme},
     content::{self, Article},
     paths, share, split_point,
-    view::{card_canvas, reader_context::ReaderContext},
+    view::{card_canvas, reader_context::ReaderContext, shared_passage::SharedPassage},
 };
 use js_sys::{Array, Object, Reflect};
 use leptos::{html, prelude::*, task::spawn_local};
@@ -17,9 +17,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 split_point! { share_panel; preload prefetch;
-    /// Fetches the panel's code (the first time) and builds it there: for `OnDemand`.
+    /// Fetches the code of sharing (the first time) and builds its parts there, for
+    /// `OnDemand`: the panel of « Partager », and the notice about a passage a link opened.
     pub fn load() -> AnyView {
-        view! { <SharePanel /> }.into_any()
+        view! { <SharedPassage /> <SharePanel /> }.into_any()
     }
 }
 
@@ -242,7 +243,7 @@ fn Panel(shared: Shared) -> impl IntoView {
             <h2 id="share-title">"Partager le passage"</h2>
             <blockquote class="share-quote">{quote}</blockquote>
             {has_note.then(|| view! {
-                <label class="check">
+                <label class="option">
                     <input
                         type="checkbox"
                         prop:checked=move || with_note.get()
@@ -270,16 +271,18 @@ fn Panel(shared: Shared) -> impl IntoView {
                 </button>
             </div>
             <p class="share-link">
-                <a href=link.clone() rel="external" aria-label="Le lien du passage">{link.clone()}</a>
+                "Lien\u{a0}: "
+                <a href=link.clone() rel="external">{link.clone()}</a>
             </p>
             {move || by_hand.get().map(|text| view! {
                 <label for="share-by-hand">"Copiez ce texte (Ctrl+C, ou un appui long)\u{a0}:"</label>
                 <textarea id="share-by-hand" readonly prop:value=text on:focus=|ev| select_all(&ev)></textarea>
             })}
             <h3 id="share-card-title">"Image"</h3>
-            <div class="row" role="radiogroup" aria-label="Format de l’image">
+            <fieldset>
+                <legend>"Format"</legend>
                 {CardShape::ALL.iter().map(|&s| view! {
-                    <label class="choice">
+                    <label class="option">
                         <input
                             type="radio"
                             name="share-shape"
@@ -289,10 +292,11 @@ fn Panel(shared: Shared) -> impl IntoView {
                         {s.label_fr()}
                     </label>
                 }).collect_view()}
-            </div>
-            <div class="row" role="radiogroup" aria-label="Couleurs de l’image">
+            </fieldset>
+            <fieldset>
+                <legend>"Couleurs"</legend>
                 {CardTheme::ALL.iter().map(|&t| view! {
-                    <label class="choice">
+                    <label class="option">
                         <input
                             type="radio"
                             name="share-theme"
@@ -302,7 +306,7 @@ fn Panel(shared: Shared) -> impl IntoView {
                         {t.label_fr()}
                     </label>
                 }).collect_view()}
-            </div>
+            </fieldset>
             {move || preview.get().map(|src| view! {
                 <img
                     class="card-preview"

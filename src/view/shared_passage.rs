@@ -1,7 +1,7 @@
 //! A link to a passage (`#p=…`, `crate::share`) opened the article: the passage is found in
 //! the text as it is now and marked (the view goes to it), with « Surligner » to keep it. When
-//! the article no longer has it, the reader is told and sees the words the link carried. A
-//! chunk of its own: only such a link needs it.
+//! the article no longer has it, the reader is told and sees the words the link carried. In the
+//! chunk of « Partager » (`share_panel`): only such a link needs it.
 
 use crate::{
     browser,
@@ -12,19 +12,11 @@ use crate::{
     },
     prefs,
     share::Pointer,
-    split_point,
     state::NotesState,
     view::reader_context::ReaderContext,
 };
 use leptos::prelude::*;
 use std::ops::Range;
-
-split_point! { shared_passage;
-    /// Fetches this part's code (the first time) and builds it there: for `OnDemand`.
-    pub fn load() -> AnyView {
-        view! { <SharedPassage /> }.into_any()
-    }
-}
 
 /// What the link found.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +29,7 @@ enum Found {
 }
 
 #[component]
-fn SharedPassage() -> impl IntoView {
+pub fn SharedPassage() -> impl IntoView {
     let reader = expect_context::<ReaderContext>();
     let notes = NotesState::get();
     let article = reader.article;
@@ -143,7 +135,7 @@ fn bring_into_view() {
     };
     let Some(mark) = window
         .document()
-        .and_then(|d| d.get_element_by_id("passage-partage"))
+        .and_then(|d| d.query_selector("mark.shared").ok().flatten())
     else {
         return;
     };

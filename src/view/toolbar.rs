@@ -14,7 +14,7 @@ use crate::{
     view::{
         highlight_panel, on_demand,
         reader_context::{ReaderContext, ShareRequest},
-        screen, share_panel,
+        screen,
     },
 };
 use leptos::{ev, html, prelude::*};
@@ -190,7 +190,6 @@ pub fn SelectionToolbar() -> impl IntoView {
                     type="button"
                     class="btn"
                     on:click=move |_| share()
-                    on:pointerenter=|_| on_demand::prefetch(share_panel::prefetch)
                 >
                     "Partager"
                 </button>
