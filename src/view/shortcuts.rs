@@ -9,6 +9,7 @@ use leptos::{ev, html, prelude::*};
 const SHORTCUTS: &[(&str, &str)] = &[
     ("/", "Aller à la recherche"),
     ("h", "Surligner la sélection"),
+    ("p", "Partager la sélection"),
     ("n", "Écrire une note sur le surlignage courant"),
     ("[ et ]", "Surlignage précédent ou suivant"),
     ("l", "Écouter l’article, mettre en pause, reprendre"),
