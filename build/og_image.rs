@@ -252,23 +252,26 @@ fn quantize(rgba: &[u8]) -> (Vec<u8>, Vec<u8>) {
     let background = u32::from_le_bytes([BACKGROUND[0], BACKGROUND[1], BACKGROUND[2], 255]);
     let mut cache: std::collections::HashMap<u32, u8> = std::collections::HashMap::new();
     let mut last = (background, 0u8);
-    let mut indices = Vec::with_capacity(rgba.len() / 4);
+    let mut indices = vec![0; rgba.len() / 4];
     let blank: Vec<u8> = background.to_le_bytes().repeat(WIDTH as usize);
-    for row in rgba.chunks_exact(blank.len()) {
-        // Whole rows of background first (a build script runs unoptimised: this is most of it).
+    for (row, out) in rgba
+        .chunks_exact(blank.len())
+        .zip(indices.chunks_exact_mut(WIDTH as usize))
+    {
+        // Rows of background only are left as they are (a build script runs unoptimised: this
+        // is most of the image, and would be most of the time).
         if row == blank {
-            indices.resize(indices.len() + WIDTH as usize, 0);
             continue;
         }
-        for p in row.chunks_exact(4) {
+        for (p, index) in row.chunks_exact(4).zip(out) {
             let key = u32::from_le_bytes([p[0], p[1], p[2], p[3]]);
             if key != last.0 {
-                let index = *cache
+                let found = *cache
                     .entry(key)
                     .or_insert_with(|| nearest([p[0], p[1], p[2]]));
-                last = (key, index);
+                last = (key, found);
             }
-            indices.push(last.1);
+            *index = last.1;
         }
     }
     (palette, indices)
