@@ -4,6 +4,10 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 PORT ?= 8080
 # Build for a sub-path with e.g. `make build PUBLIC_URL=/liseuse/`.
 PUBLIC_URL ?= /
+# The site's address, for the link-preview tags of the articles' pages (og:url, og:image, which
+# must be absolute): e.g. `make build PUBLIC_URL=/liseuse/ SITE_URL=https://example.org/liseuse/`.
+# Without it the build leaves those tags out and says so (scripts/post-build.mjs).
+SITE_URL ?=
 
 .PHONY: setup serve build build-sub build-update test check unit e2e bench bench-quick clean
 
@@ -29,11 +33,12 @@ serve: setup build
 	node tests/e2e/server.mjs dist $(PUBLIC_URL) $(PORT)
 
 build:
-	$(RELEASE_ENV) trunk build --release --public-url $(PUBLIC_URL)
+	$(RELEASE_ENV) SITE_URL="$(SITE_URL)" trunk build --release --public-url $(PUBLIC_URL)
 
-# The same release build for a sub-path, which the browser tests serve under /liseuse/.
+# The same release build for a sub-path, which the browser tests serve under /liseuse/, with a
+# site address (dist/ has none): the tests check the link-preview tags of both.
 build-sub:
-	$(RELEASE_ENV) trunk build --release --public-url /liseuse/ --dist target/dist-sub
+	$(RELEASE_ENV) SITE_URL=https://example.org/liseuse/ trunk build --release --public-url /liseuse/ --dist target/dist-sub
 
 # A second build with one more paragraph: the browser tests deploy it over the first to check
 # that the update is noticed, offered and applied.
@@ -46,7 +51,7 @@ build-update:
 ## Install what is missing (Chromium included), then run every check and test.
 test:
 	scripts/setup.sh --with-browser
-	$(MAKE) check unit build-update build build-sub bench-quick e2e
+	$(MAKE) SITE_URL= check unit build-update build build-sub bench-quick e2e
 
 check:
 	cargo fmt --all --check

@@ -13,6 +13,9 @@
 //! before the app starts (the app then takes over with the same markup: `src/view/
 //! article_body.rs`, `src/pages/reader.rs`; a browser test checks that nothing moves).
 //!
+//! And `og.json`: each article's title, summary and author, for the link-preview tags the
+//! post-build hook writes into its page (the images, `og/<slug>.png`: `build/og_image.rs`).
+//!
 //! The formats are read by `src/content.rs` and `src/search.rs` (serde).
 
 use crate::pipeline::{for_each_text_block, Article, Block, Run};
@@ -29,6 +32,8 @@ pub struct Site {
     pub files: Vec<SiteFile>,
     /// (slug, HTML of the reader page's `<main>`), not versioned: they go into the pages.
     pub prerendered: Vec<(String, String)>,
+    /// `og.json`, what the post-build hook needs for each article's link-preview tags.
+    pub og_meta: String,
 }
 
 pub fn site(articles: &[Article]) -> Site {
@@ -63,7 +68,31 @@ pub fn site(articles: &[Article]) -> Site {
         version: format!("{:016x}", hash.0),
         files,
         prerendered,
+        og_meta: og_meta_json(articles),
     }
+}
+
+/// `{"<slug>":{"title":…,"summary":…,"author":…},…}`: the text of each article's Open Graph and
+/// Twitter Card tags (`scripts/post-build.mjs`), beside its image `og/<slug>.png`.
+fn og_meta_json(articles: &[Article]) -> String {
+    let mut out = String::from("{");
+    for (i, a) in articles.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        json_str(&mut out, &a.slug);
+        out.push_str(":{\"title\":");
+        json_str(&mut out, &a.title);
+        out.push_str(",\"summary\":");
+        json_str(&mut out, &a.summary);
+        if let Some(author) = &a.author {
+            out.push_str(",\"author\":");
+            json_str(&mut out, author);
+        }
+        out.push('}');
+    }
+    out.push('}');
+    out
 }
 
 /// Every folded word of the article bodies, sorted, with where it occurs: (article index, start

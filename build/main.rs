@@ -1,9 +1,16 @@
 //! Build script: parses `content/*.md` (see `build/pipeline.rs`) and writes the static files
 //! the app fetches (see `build/emit.rs`) under `$OUT_DIR/site/`, which the post-build hook
 //! copies into `dist/`. The wasm itself only learns the content version (`articles.rs`).
+//! Also there: each article's link-preview image, `site/og/<slug>.png` (`build/og_image.rs`),
+//! made from the content alone (the site's address, SITE_URL, is the hook's business: changing
+//! it rebuilds nothing).
 
 #[path = "emit.rs"]
 mod emit;
+#[path = "og_image.rs"]
+mod og_image;
+#[path = "og_layout.rs"]
+mod og_layout;
 #[path = "pipeline.rs"]
 mod pipeline;
 
@@ -23,9 +30,13 @@ fn main() -> ExitCode {
     };
     println!("cargo:rerun-if-changed={}", content.display());
     match compile(&content) {
-        Ok(site) => {
+        Ok((site, articles)) => {
             let out = PathBuf::from(env::var_os("OUT_DIR").expect("set by cargo"));
             write_site(&out, &site).expect("OUT_DIR is writable");
+            if let Err(error) = write_cards(&out.join("site"), &site, &articles) {
+                eprintln!("error: {error}");
+                return ExitCode::FAILURE;
+            }
             ExitCode::SUCCESS
         }
         Err(error) => {
@@ -68,7 +79,60 @@ fn write_site(out: &Path, site: &emit::Site) -> std::io::Result<()> {
     fs::write(out.join("articles.rs"), code)
 }
 
-fn compile(dir: &Path) -> Result<emit::Site, pipeline::ContentError> {
+/// `site/og.json` and `site/og/<slug>.png`, rendered on every core: a few tenths of a second
+/// per image.
+fn write_cards(
+    site_dir: &Path,
+    site: &emit::Site,
+    articles: &[pipeline::Article],
+) -> Result<(), String> {
+    let meta = format!(
+        "{{\"width\":{},\"height\":{},\"articles\":{}}}\n",
+        og_image::WIDTH,
+        og_image::HEIGHT,
+        site.og_meta
+    );
+    fs::write(site_dir.join("og.json"), meta).map_err(|e| e.to_string())?;
+    let og = site_dir.join("og");
+    fs::create_dir_all(&og).map_err(|e| e.to_string())?;
+    let renderer = og_image::Renderer::new();
+    for a in articles {
+        let text = format!("{} {}", a.title, a.author.as_deref().unwrap_or(""));
+        let missing = renderer.missing_glyphs(&text);
+        if !missing.is_empty() {
+            // Shown by cargo; the image shows a box for each.
+            println!(
+                "cargo:warning={}: the link-preview font has no glyph for {missing:?}",
+                a.file
+            );
+        }
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = articles.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = articles
+            .chunks(chunk)
+            .map(|part| {
+                let (renderer, og) = (&renderer, &og);
+                scope.spawn(move || -> Result<(), String> {
+                    for a in part {
+                        let png = renderer
+                            .png(&a.title, a.author.as_deref())
+                            .map_err(|e| format!("{}: link-preview image: {e}", a.file))?;
+                        fs::write(og.join(format!("{}.png", a.slug)), png)
+                            .map_err(|e| e.to_string())?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .try_for_each(|w| w.join().expect("no panic"))
+    })
+}
+
+fn compile(dir: &Path) -> Result<(emit::Site, Vec<pipeline::Article>), pipeline::ContentError> {
     let unreadable = |file: &str, e: std::io::Error| pipeline::ContentError {
         file: file.to_string(),
         message: format!("cannot read: {e}"),
@@ -87,5 +151,5 @@ fn compile(dir: &Path) -> Result<emit::Site, pipeline::ContentError> {
         articles.push(pipeline::parse_article(file, &text)?);
     }
     let articles = pipeline::check_collection(articles)?;
-    Ok(emit::site(&articles))
+    Ok((emit::site(&articles), articles))
 }

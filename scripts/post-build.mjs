@@ -7,10 +7,13 @@
 //      release build, and the inline scripts (step 1): 70 kB of glue with its comments and long
 //      names is 3 kB gzip more on every first visit. (Trunk's own minifier, minify-js 0.5, is
 //      known to break code.)
+//  0d. The link-preview images (build/og_image.rs: `og/<slug>.png`), and the address of the site,
+//      SITE_URL, which their tags need (step 2).
 //  1. CSP: a <meta http-equiv> with the hashes of the inline scripts Trunk emitted.
 //  2. One copy of the app shell per route (`lire/<slug>/index.html`, `notes/…`, `recherche/…`), so a
 //     reload on any URL finds a file without rewrite rules; `404.html` for hosts that serve it.
-//     An article's page has its static copy and the stylesheet inline.
+//     An article's page has its static copy and the stylesheet inline, and its Open Graph and
+//     Twitter Card tags, for the preview of a link to it (LinkedIn, messengers…).
 //  3. sw.js: the service worker, with the exact list of this build's files to precache and a
 //     build name (its cache's, with the scope) derived from their content (an identical build keeps its cache).
 //  4. A `.br` and a `.gz` copy beside each large file, for hosts that serve them (see README).
@@ -51,6 +54,14 @@ const [version] = readdirSync(join(site, "content"));
 rmSync(join(staging, "content"), { recursive: true, force: true });
 cpSync(join(site, "content"), join(staging, "content"), { recursive: true });
 
+// 0d. Link-preview images, one per article, rendered by the build script from the content alone
+// (so that another SITE_URL rebuilds nothing), with the text of their tags (`og.json`). Not
+// precached (step 3): they are for the previews other sites show, not for reading.
+rmSync(join(staging, "og"), { recursive: true, force: true });
+cpSync(join(site, "og"), join(staging, "og"), { recursive: true });
+const og = JSON.parse(readFileSync(join(site, "og.json"), "utf8"));
+const siteUrl = siteAddress(process.env.SITE_URL);
+
 // 0b. The lazy chunks of the release build (scripts/split/), before the precache list names them.
 const chunks = shipChunks(staging);
 
@@ -65,7 +76,8 @@ if (release) {
 }
 
 // 1. Content-Security-Policy.
-let shell = readFileSync(join(staging, "index.html"), "utf8");
+// (Without the library's preview tags of step 2, when the hook runs again on its own output.)
+let shell = readFileSync(join(staging, "index.html"), "utf8").replace(/\n\s*<meta (?:property="og:|name="twitter:)[^>]*>/g, "");
 // An article's page carries the stylesheet inline (step 2), allowed by its hash.
 const stylesheetLink = shell.match(/<link rel="stylesheet" href="[^"]*?([^"/]+\.css)"[^>]*>/);
 if (!stylesheetLink) {
@@ -133,11 +145,64 @@ function articlePage(slug) {
   // a slow link than a page that must fetch its stylesheet, while the wasm downloads.
   // (Last: the stylesheet's comments may hold the very tags replaced before.)
   return shell
-    .replace(/<title>Liseuse<\/title>/, () => `<title>${title} · Liseuse</title>\n    ${preload}`)
+    .replace(/<title>Liseuse<\/title>/, () => `<title>${title} · Liseuse</title>\n    ${preload}\n    ${articleTags(slug)}`)
     .replace(/<body>/, () => `<body>${copy}`)
     .replace(stylesheetLink[0], () => `<style>${stylesheet}</style>`);
 }
+/** `<meta>` tags, their content escaped for an attribute. */
+const escapeAttribute = (s) => String(s).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const metaTags = (tags) => tags.map(([key, name, content]) => `<meta ${key}="${name}" content="${escapeAttribute(content)}" />`).join("\n    ");
+/** An article's card for link previews: title and summary (the front matter's), and with
+ * SITE_URL its address and image, which must be absolute (without it, they are left out). */
+function articleTags(slug) {
+  const meta = og.articles[slug];
+  if (!meta) {
+    console.error(`post-build: no link-preview text for ${slug} in the build script's og.json`);
+    process.exit(1);
+  }
+  const tags = [
+    ["property", "og:type", "article"],
+    ["property", "og:site_name", "Liseuse"],
+    ["property", "og:locale", "fr_FR"],
+    ["property", "og:title", meta.title],
+    ["property", "og:description", meta.summary],
+  ];
+  const alt = `${meta.title}${meta.author ? ` — ${meta.author}` : ""} · Liseuse`;
+  if (siteUrl) {
+    const image = `${siteUrl}og/${slug}.png`;
+    tags.push(
+      ["property", "og:url", `${siteUrl}lire/${slug}/`],
+      ["property", "og:image", image],
+      ["property", "og:image:type", "image/png"],
+      ["property", "og:image:width", og.width],
+      ["property", "og:image:height", og.height],
+      ["property", "og:image:alt", alt],
+      ["name", "twitter:card", "summary_large_image"],
+      ["name", "twitter:image", image],
+      ["name", "twitter:image:alt", alt],
+    );
+  } else {
+    tags.push(["name", "twitter:card", "summary"]);
+  }
+  tags.push(["name", "twitter:title", meta.title], ["name", "twitter:description", meta.summary]);
+  return metaTags(tags);
+}
+/** The library's: the site itself, without an image. */
+function libraryTags() {
+  const description = (shell.match(/<meta name="description" content="([^"]*)"/)?.[1] ?? "")
+    .replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return metaTags([
+    ["property", "og:type", "website"],
+    ["property", "og:site_name", "Liseuse"],
+    ["property", "og:locale", "fr_FR"],
+    ["property", "og:title", "Liseuse"],
+    ["property", "og:description", description],
+    ...(siteUrl ? [["property", "og:url", siteUrl]] : []),
+    ["name", "twitter:card", "summary"],
+  ]);
+}
 const pages = [
+  ["", shell.replace(/<title>Liseuse<\/title>/, (m) => `${m}\n    ${libraryTags()}`)],
   ...slugs.map((slug) => [join("lire", slug), articlePage(slug)]),
   ["notes", shell],
   ["recherche", shell],
@@ -169,15 +234,16 @@ const buildName = `liseuse-${digest.digest("hex").slice(0, 16)}`;
 // Requested URLs: a folder's index.html is asked for as the folder. The articles' own pages
 // (their static copy) are not precached: offline, the app shell shows any article from its
 // precached file, so the offline copy holds each article once; a page visited online is kept
-// by the worker as it goes (assets/sw.js).
+// by the worker as it goes (assets/sw.js). Nor are the link-preview images (`og/`).
 const precache = built
-  .filter((path) => !path.startsWith("lire/"))
+  .filter((path) => !path.startsWith("lire/") && !path.startsWith("og/"))
   .map((path) => (path === "index.html" ? "./" : path.replace(/(^|\/)index\.html$/, "$1")));
 const worker = readFileSync("assets/sw.js", "utf8")
   .replace('"__LISEUSE_BUILD__"', JSON.stringify(buildName))
   .replace("__LISEUSE_PRECACHE__", JSON.stringify(precache, null, 2));
 writeFileSync(join(staging, "sw.js"), worker);
 console.log(`post-build: ${chunks.length} lazy chunk file(s), CSP with ${hashes.length} script hash(es), ${pages.length} route shells, sw.js precaching ${precache.length} files of build ${buildName}`);
+console.log(`post-build: ${slugs.length} link-preview image(s) in og/, ${siteUrl ? `tags for ${siteUrl}` : "tags without og:url, og:image nor twitter:image (no SITE_URL)"}`);
 
 // 4. Precompressed copies: brotli at its best quality and gzip at level 9, done once here
 // rather than by the host on each request (nginx `brotli_static`/`gzip_static`, Caddy
@@ -187,6 +253,40 @@ for (const path of files(staging)) {
   const body = readFileSync(path);
   writeFileSync(`${path}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
   writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
+}
+
+/** SITE_URL, the address the site is served at (e.g. https://example.org/liseuse/), with a
+ * trailing slash; null, with a warning, when it is not set; the build fails when it is not an
+ * absolute http(s) URL. */
+function siteAddress(value) {
+  const raw = (value ?? "").trim();
+  if (!raw) {
+    console.warn(
+      "post-build: warning: SITE_URL is not set, so the articles' pages have no og:url, og:image nor twitter:image " +
+        "(link previews need absolute URLs): build with e.g. `make build SITE_URL=https://example.org/liseuse/`",
+    );
+    return null;
+  }
+  const fail = (why) => {
+    console.error(`post-build: SITE_URL=${JSON.stringify(raw)} ${why}; expected the site's absolute address, e.g. https://example.org/liseuse/`);
+    process.exit(1);
+  };
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    fail("is not an absolute URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") fail("is not an http or https address");
+  if (url.search || url.hash || url.username || url.password) fail("has a query, a fragment or credentials");
+  if (!url.pathname.endsWith("/")) url.pathname += "/";
+  // Trunk names the public URL to hooks: a site served elsewhere than SITE_URL's path is likely
+  // a mistake (the images would be looked for where they are not).
+  const publicUrl = process.env.TRUNK_PUBLIC_URL;
+  if (publicUrl?.startsWith("/") && !url.pathname.endsWith(publicUrl)) {
+    console.warn(`post-build: warning: SITE_URL's path ${url.pathname} does not end with the public URL ${publicUrl}`);
+  }
+  return url.href;
 }
 
 /** Comments and runs of white space out, and the spaces around `{`, `}`, `;` and after `,`
