@@ -161,6 +161,7 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
         listen: RwSignal::new(None),
         spoken,
         share: RwSignal::new(None),
+        share_highlight: RwSignal::new(None),
         shared_link: RwSignal::new(None),
         shared,
     };

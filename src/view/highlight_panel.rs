@@ -10,11 +10,7 @@ use crate::{
     placement::{self, PanelPlace, Rect},
     split_point,
     state::NotesState,
-    view::{
-        on_demand,
-        reader_context::{ReaderContext, ShareRequest},
-        screen, share_panel,
-    },
+    view::{on_demand, reader_context::ReaderContext, screen, share_panel},
 };
 use leptos::{html, prelude::*};
 use std::time::Duration;
@@ -140,7 +136,7 @@ fn HighlightPanel() -> impl IntoView {
         };
         let orphan = anchored.range.is_none();
         let share_range = anchored.range.clone();
-        let shared_highlight = h.clone();
+        let shared_id = h.id.clone();
         Some(view! {
             <aside
                 class="panel"
@@ -204,10 +200,8 @@ fn HighlightPanel() -> impl IntoView {
                         on:click=move |_| {
                             if let Some(range) = share_range.clone() {
                                 reader.open.set(None);
-                                reader.share.set(Some(ShareRequest {
-                                    range,
-                                    highlight: Some(shared_highlight.clone()),
-                                }));
+                                reader.share_highlight.set(Some(shared_id.clone()));
+                                reader.share.set(Some(range));
                             }
                         }
                         disabled=orphan

@@ -39,22 +39,16 @@ pub struct ReaderContext {
     /// The sentence being read aloud: marked, kept on screen, and the reading position.
     pub spoken: RwSignal<Option<Spoken>>,
     /// The passage the reader asked to share (« Partager »): the share panel is open for it.
-    pub share: RwSignal<Option<ShareRequest>>,
+    pub share: RwSignal<Option<Range<usize>>>,
+    /// The highlight shared, when shared from its panel: its note is offered to be joined
+    /// (never joined unless asked), and the focus goes back to it. Set before `share`.
+    pub share_highlight: RwSignal<Option<String>>,
     /// The app's part of the link this article was opened with (`p=…`, `crate::share`), until
     /// the passage it names is found or told lost.
     pub shared_link: RwSignal<Option<String>>,
     /// The passage a shared link opened the article at: marked until the reader highlights it
     /// or puts it away.
     pub shared: RwSignal<Option<Range<usize>>>,
-}
-
-/// A passage to share, and where it comes from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ShareRequest {
-    pub range: Range<usize>,
-    /// The highlight it is, when shared from its panel: its note is offered to be joined (never
-    /// joined unless asked), and the focus goes back to it.
-    pub highlight: Option<Highlight>,
 }
 
 /// A sentence being read aloud.

@@ -86,9 +86,17 @@ fn page_before_text(article: &Article) -> Vec<String> {
 fn SharePanel() -> impl IntoView {
     let reader = expect_context::<ReaderContext>();
     move || {
-        let request = reader.share.get()?;
-        let note = request.highlight.as_ref().map(|h| h.note.clone());
-        let shared = Shared::new(reader.article, request.range.clone(), note);
+        let range = reader.share.get()?;
+        // The note of the highlight shared, if any (read as it is now: it may have been typed
+        // just before « Partager »).
+        let note = reader.share_highlight.get_untracked().and_then(|id| {
+            reader.anchored.with_untracked(|all| {
+                all.iter()
+                    .find(|a| a.highlight.id == id)
+                    .map(|a| a.highlight.note.clone())
+            })
+        });
+        let shared = Shared::new(reader.article, range, note);
         if shared.is_none() {
             // Nothing but white space was selected: nothing to share.
             reader.share.set(None);
@@ -122,11 +130,10 @@ fn Panel(shared: Shared) -> impl IntoView {
         })
     };
     let close = move || {
-        let request = reader.share.get_untracked();
         reader.share.set(None);
         // Back where the reader was: the highlight shared, else the passage's paragraph.
-        match request.and_then(|r| r.highlight) {
-            Some(h) => reader.focus_highlight(&h.id),
+        match reader.share_highlight.get_untracked() {
+            Some(id) => reader.focus_highlight(&id),
             None => reader.focus_text_at(Some(shared.with_value(|s| s.range.start))),
         }
     };

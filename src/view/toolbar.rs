@@ -11,11 +11,7 @@ use crate::{
     prefs,
     selection::{self, ArticleSelection},
     state::NotesState,
-    view::{
-        highlight_panel, on_demand,
-        reader_context::{ReaderContext, ShareRequest},
-        screen,
-    },
+    view::{highlight_panel, on_demand, reader_context::ReaderContext, screen},
 };
 use leptos::{ev, html, prelude::*};
 
@@ -85,10 +81,8 @@ pub fn SelectionToolbar() -> impl IntoView {
         let Some(sel) = read().or_else(|| current.get_untracked()) else {
             return;
         };
-        reader.share.set(Some(ShareRequest {
-            range: sel.start..sel.end,
-            highlight: None,
-        }));
+        reader.share_highlight.set(None);
+        reader.share.set(Some(sel.start..sel.end));
         selection::clear();
         current.set(None);
     };
