@@ -63,8 +63,10 @@ check:
 unit:
 	cargo test
 
+# A test that hangs (a browser call that never answers) fails after 10 minutes instead of
+# holding the run: node:test waits forever by default. The longest suite takes about 2 minutes.
 e2e:
-	node --test --test-concurrency=1 tests/e2e/*.test.mjs
+	node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/*.test.mjs
 
 ## The benchmark (see bench/bench.mjs): prints a table and a verdict per budget, writes
 ## bench/results/*.json, and fails when a budget is exceeded or a measure is broken.
