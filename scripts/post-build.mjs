@@ -278,7 +278,8 @@ function siteAddress(value) {
     fail("is not an absolute URL");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") fail("is not an http or https address");
-  if (url.search || url.hash || url.username || url.password) fail("has a query, a fragment or credentials");
+  // (`url.search` is empty for a lone `?`, which `href` keeps: the raw text is looked at.)
+  if (/[?#]/.test(raw) || url.username || url.password) fail("has a query, a fragment or credentials");
   if (!url.pathname.endsWith("/")) url.pathname += "/";
   // Trunk names the public URL to hooks: a site served elsewhere than SITE_URL's path is likely
   // a mistake (the images would be looked for where they are not).

@@ -457,7 +457,9 @@ fn fit_quote(
 
 /// A passage selected with its own guillemets (or quotation marks) around it, without them:
 /// the card sets its own.
-fn unquoted(quote: &str) -> &str {
+/// The passage without the one pair of guillemets or quotes it may come in (a passage that is
+/// itself a quotation): whoever quotes it adds theirs.
+pub fn unquoted(quote: &str) -> &str {
     let quote = quote.trim();
     for (open, close) in [('«', '»'), ('“', '”'), ('"', '"')] {
         if let Some(inner) = quote.strip_prefix(open).and_then(|q| q.strip_suffix(close)) {

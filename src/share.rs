@@ -191,7 +191,7 @@ pub fn snap_to_words(chars: &[char], start: usize, end: usize) -> Option<Range<u
 /// The passage as a French quotation: between « and », each paragraph after the first opened
 /// again with «, as French typography quotes several paragraphs.
 pub fn quotation(exact: &str) -> String {
-    let paragraphs: Vec<&str> = exact
+    let paragraphs: Vec<&str> = crate::card::unquoted(exact)
         .split("\n\n")
         .map(str::trim)
         .filter(|p| !p.is_empty())
@@ -313,13 +313,25 @@ pub fn text_directive(text: &str, passage: Range<usize>, before: &[&str]) -> Dir
         .rev()
         .take_while(|w| w.block == last_block)
         .count();
+    // Context is taken from the nearest block before and after that has words (the passage's own
+    // when it does not start or end one): a browser skips the white space, block ends included,
+    // between a prefix and the passage; each term stays within one block.
+    let before_block = words
+        .iter()
+        .rev()
+        .find(|w| w.span.end <= passage.start)
+        .map(|w| w.block);
+    let after_block = words
+        .iter()
+        .find(|w| w.span.start >= passage.end)
+        .map(|w| w.block);
     let prefix_words: Vec<&Word> = words
         .iter()
-        .filter(|w| w.block == first_block && w.span.end <= passage.start)
+        .filter(|w| Some(w.block) == before_block && w.span.end <= passage.start)
         .collect();
     let suffix_words: Vec<&Word> = words
         .iter()
-        .filter(|w| w.block == last_block && w.span.start >= passage.end)
+        .filter(|w| Some(w.block) == after_block && w.span.start >= passage.end)
         .collect();
     let slice = |from: &Word, to: &Word| chars[from.span.start..to.span.end].iter().collect();
     let context = |n: usize| -> (Option<String>, Option<String>) {
@@ -658,6 +670,11 @@ mod tests {
             "«\u{202F}x\u{202F}»\n— Titre\nu\n\nMa note\u{a0}: à revoir"
         );
         assert!(!citation("x", "T", None, "u", Some(" ")).contains("note"));
+        // A passage that is itself a quotation keeps one pair of guillemets.
+        assert_eq!(
+            quotation("«\u{202F}Oui\u{202F}!\u{202F}»"),
+            "«\u{202F}Oui\u{202F}!\u{202F}»"
+        );
     }
 
     #[test]
@@ -689,6 +706,16 @@ mod tests {
             lands(text, &["Liseuse", "Social Selling : l’imposture"], &d),
             Some(r)
         );
+    }
+
+    #[test]
+    fn a_whole_block_takes_its_context_from_the_blocks_around() {
+        // A heading whose words occur earlier: nothing around it in its own block.
+        let text = "Il faut parler de la confiance.\n\nUn paragraphe avant.\n\nLa confiance\n\nUn paragraphe après.";
+        let r = range_of(text, "La confiance", 0);
+        let d = text_directive(text, r.clone(), &[]);
+        assert_eq!(d.prefix.as_deref(), Some("avant."), "{d:?}");
+        assert_eq!(lands(text, &[], &d), Some(r));
     }
 
     #[test]
@@ -767,7 +794,8 @@ mod tests {
         }
 
         /// Whatever it chose, the directive names the passage itself: its first and last words,
-        /// the words just around it, none across a paragraph (a browser never matches there).
+        /// the words just around it (maybe in the paragraph before or after), no term across a
+        /// paragraph (a browser never matches there).
         #[test]
         fn directives_are_made_of_the_passage_and_its_neighbours(
             words in proptest::collection::vec("(la|vente|Vente|art|l’art|éthique|ethique|\\.|,)", 1..60),
@@ -802,10 +830,10 @@ mod tests {
                 }
             }
             if let Some(prefix) = &d.prefix {
-                prop_assert!(before.trim_end_matches(' ').ends_with(prefix.as_str()), "{:?}", d);
+                prop_assert!(before.trim_end().ends_with(prefix.as_str()), "{:?}", d);
             }
             if let Some(suffix) = &d.suffix {
-                prop_assert!(after.trim_start_matches(' ').starts_with(suffix.as_str()), "{:?}", d);
+                prop_assert!(after.trim_start().starts_with(suffix.as_str()), "{:?}", d);
             }
             // And where it lands, if a browser lands anywhere, starts no later than the passage.
             if let Some(found) = lands(&text, &["La vente"], &d) {

@@ -169,6 +169,7 @@ fn ArticlePage(article: &'static Article) -> impl IntoView {
     let (on_click, on_keydown) = open_on_activation(reader);
 
     deep_link(reader, marks);
+    shared_links(reader);
     track_progress(article, &reader);
     reader_keys(reader);
 
@@ -361,7 +362,7 @@ fn open_on_activation(
 
 /// The place a link or a load asks for (`Location::place`): a highlight (`#h-<id>`, focused
 /// and its panel open once the marks are drawn), a text block (`#t-<offset>`: search results,
-/// resuming), the article's notes, or a shared passage (`#p=…`, found by its own chunk). Back and forward to this article restore where the reader
+/// resuming) or the article's notes (a shared passage, `#p=…`, is `shared_links`'). Back and forward to this article restore where the reader
 /// was instead (the router does).
 fn deep_link(reader: ReaderContext, marks: Memo<Vec<Placed<MarkKey>>>) {
     let location = Location::get();
@@ -373,10 +374,6 @@ fn deep_link(reader: ReaderContext, marks: Memo<Vec<Placed<MarkKey>>>) {
         let Some(place) = place.clone() else {
             return true;
         };
-        if place.starts_with(crate::share::FRAGMENT_KEY) {
-            reader.shared_link.set(Some(place));
-            return true;
-        }
         if place.starts_with("t-") || place == "notes-article" {
             browser::scroll_to_element(&place);
             return true;
@@ -390,6 +387,20 @@ fn deep_link(reader: ReaderContext, marks: Memo<Vec<Placed<MarkKey>>>) {
             reader.open.set(Some(id.to_string()));
         }
         placed
+    });
+}
+
+/// A link to a passage (`#p=…`, `crate::share`): at load, or later on the article shown (a
+/// link pasted in the address bar). Its part finds and marks the passage.
+fn shared_links(reader: ReaderContext) {
+    let location = Location::get();
+    Effect::new(move |_| {
+        if let Some(place) = location
+            .place()
+            .filter(|p| p.starts_with(crate::share::FRAGMENT_KEY))
+        {
+            reader.shared_link.set(Some(place));
+        }
     });
 }
 

@@ -152,7 +152,10 @@ fn HighlightPanel() -> impl IntoView {
                 on:keydown=on_keydown
             >
                 <h2 id="panel-title">"Surlignage"</h2>
-                <blockquote class=format!("quote-{}", color.as_str())>{h.quote.exact.clone()}</blockquote>
+                // Focusable: a long passage scrolls within it.
+                <blockquote class=format!("quote-{}", color.as_str()) tabindex="0" aria-label="Le passage">
+                    {h.quote.exact.clone()}
+                </blockquote>
                 {orphan.then(|| view! {
                     <p class="muted">"Ce passage n’est plus dans le texte actuel de l’article."</p>
                 })}

@@ -44,13 +44,7 @@ impl Shared {
         let before = page_before_text(article);
         let before: Vec<&str> = before.iter().map(String::as_str).collect();
         let directive = share::text_directive(&article.plain_text, range.clone(), &before);
-        let origin = web_sys::window()
-            .and_then(|w| w.location().origin().ok())
-            .unwrap_or_default();
-        let page = format!(
-            "{origin}{}",
-            paths::article(browser::base(), &article.meta.slug)
-        );
+        let page = page_address(article);
         Some(Shared {
             link: share::link(&page, &pointer, &directive.encoded()),
             range,
@@ -58,6 +52,30 @@ impl Shared {
             note: note.filter(|n| !n.trim().is_empty()),
         })
     }
+}
+
+/// The article's address for others: the page's `og:url` where the site was built with its
+/// address (`SITE_URL`; the reader may be on a local name others cannot reach), else this one.
+fn page_address(article: &Article) -> String {
+    let document = web_sys::window().and_then(|w| w.document());
+    let own = document
+        .as_ref()
+        .and_then(|d| {
+            d.query_selector(r#"meta[property="og:url"]"#)
+                .ok()
+                .flatten()
+        })
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|url| url.ends_with(&format!("/lire/{}/", article.meta.slug)));
+    own.unwrap_or_else(|| {
+        let origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        format!(
+            "{origin}{}",
+            paths::article(browser::base(), &article.meta.slug)
+        )
+    })
 }
 
 /// The text of an article's static page above its body (build/emit.rs, scripts/post-build.mjs):
@@ -115,6 +133,7 @@ fn Panel(shared: Shared) -> impl IntoView {
     let has_note = shared.with_value(|s| s.note.is_some());
     // Text to copy by hand, where the clipboard refused it (a page not served over HTTPS).
     let by_hand = RwSignal::new(None::<String>);
+    let by_hand_field = NodeRef::<html::Textarea>::new();
     let first_button = NodeRef::<html::Button>::new();
     let can_share = !js_get(&navigator(), "share").is_undefined();
 
@@ -137,18 +156,37 @@ fn Panel(shared: Shared) -> impl IntoView {
             None => reader.focus_text_at(Some(shared.with_value(|s| s.range.start))),
         }
     };
+    let copied = move |text: String, done: &'static str, ok: bool| {
+        if ok {
+            by_hand.set(None);
+            reader.announcer.say(done);
+        } else {
+            by_hand.set(Some(text));
+            reader
+                .announcer
+                .say("Copie refusée par le navigateur\u{a0}: le texte est à copier à la main");
+            request_animation_frame(move || {
+                if let Some(field) = by_hand_field.get_untracked() {
+                    let _ = field.focus();
+                    field.select();
+                }
+            });
+        }
+    };
+    // Called within the click (Safari refuses a clipboard write or a share sheet after it);
+    // a page served without HTTPS has no `navigator.clipboard`: the older copy command then.
     let copy = move |text: String, done: &'static str| {
-        spawn_local(async move {
-            if write_clipboard(&text).await {
-                by_hand.set(None);
-                reader.announcer.say(done);
-            } else {
-                by_hand.set(Some(text));
-                reader
-                    .announcer
-                    .say("Copie refusée par le navigateur\u{a0}: le texte est à copier à la main");
+        let clipboard = js_get(&navigator(), "clipboard");
+        match call_promise(&clipboard, "writeText", &text.as_str().into()) {
+            Some(written) => spawn_local(async move {
+                let ok = JsFuture::from(written).await.is_ok();
+                copied(text, done, ok);
+            }),
+            None => {
+                let ok = copy_command(&text);
+                copied(text, done, ok);
             }
-        });
+        }
     };
     let share_sheet = move || {
         let (title, text, url) = shared.with_value(|s| {
@@ -167,8 +205,9 @@ fn Panel(shared: Shared) -> impl IntoView {
         set(&data, "title", &title.into());
         set(&data, "text", &text.into());
         set(&data, "url", &url.into());
+        let sheet = system_share(&data);
         spawn_local(async move {
-            if let Err(message) = system_share(&data).await {
+            if let Err(message) = sheet.await {
                 reader.announcer.say(&message);
             }
         });
@@ -179,7 +218,9 @@ fn Panel(shared: Shared) -> impl IntoView {
     let theme = RwSignal::new(card_canvas::current_theme());
     let preview = RwSignal::new(None::<String>);
     let card_error = RwSignal::new(None::<String>);
-    let canvas = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let png = StoredValue::new_local(None::<web_sys::Blob>);
+    let shape_now = move || shape.try_get_untracked().unwrap_or(CardShape::Link);
+    let theme_now = move || theme.try_get_untracked().unwrap_or(CardTheme::Clair);
     Effect::new(move |_| {
         let (shape, theme) = (shape.get(), theme.get());
         let drawn = shared.with_value(|s| {
@@ -197,32 +238,49 @@ fn Panel(shared: Shared) -> impl IntoView {
         match drawn {
             Ok(drawn) => {
                 preview.set(js_call(&drawn, "toDataURL", &Array::new()).as_string());
-                canvas.set_value(Some(drawn));
                 card_error.set(None);
+                // Made now, not at the click: the share sheet must be called within it.
+                png.set_value(None);
+                spawn_local(async move {
+                    match card_canvas::png(&drawn).await {
+                        Ok(blob) => {
+                            // Unless another shape or theme was drawn meanwhile.
+                            if (shape, theme) == (shape_now(), theme_now()) {
+                                png.try_set_value(Some(blob));
+                            }
+                        }
+                        Err(error) => {
+                            card_error.try_set(Some(error));
+                        }
+                    }
+                });
             }
             Err(error) => card_error.set(Some(error)),
         }
     });
     let file_name = move || shape.get_untracked().file_name(&meta.slug);
     let share_card = move || {
-        let Some(drawn) = canvas.get_value() else {
+        let Some(blob) = png.get_value() else {
+            reader
+                .announcer
+                .say("L’image est en cours de création, un instant");
             return;
         };
         let name = file_name();
-        let title = meta.title.clone();
-        spawn_local(async move {
-            let blob = match card_canvas::png(&drawn).await {
-                Ok(blob) => blob,
-                Err(error) => {
-                    card_error.set(Some(error));
-                    return;
-                }
-            };
-            if !share_file(&blob, &name, &title).await {
+        match file_share_data(&blob, &name, &meta.title) {
+            Some(data) => {
+                let sheet = system_share(&data);
+                spawn_local(async move {
+                    if let Err(message) = sheet.await {
+                        reader.announcer.say(&message);
+                    }
+                });
+            }
+            None => {
                 browser::download_blob(&name, &blob);
                 reader.announcer.say("Image téléchargée");
             }
-        });
+        }
     };
 
     // The first action gets the focus; Escape closes, from anywhere in the panel.
@@ -248,7 +306,8 @@ fn Panel(shared: Shared) -> impl IntoView {
             on:keydown=on_keydown
         >
             <h2 id="share-title">"Partager le passage"</h2>
-            <blockquote class="share-quote">{quote}</blockquote>
+            // Focusable: a long passage scrolls within it.
+            <blockquote class="share-quote" tabindex="0" aria-label="Le passage">{quote}</blockquote>
             {has_note.then(|| view! {
                 <label class="option">
                     <input
@@ -283,7 +342,13 @@ fn Panel(shared: Shared) -> impl IntoView {
             </p>
             {move || by_hand.get().map(|text| view! {
                 <label for="share-by-hand">"Copiez ce texte (Ctrl+C, ou un appui long)\u{a0}:"</label>
-                <textarea id="share-by-hand" readonly prop:value=text on:focus=|ev| select_all(&ev)></textarea>
+                <textarea
+                    id="share-by-hand"
+                    readonly
+                    node_ref=by_hand_field
+                    prop:value=text
+                    on:focus=|ev| select_all(&ev)
+                ></textarea>
             })}
             <h3 id="share-card-title">"Image"</h3>
             <fieldset>
@@ -340,48 +405,69 @@ fn set(object: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(object, &key.into(), value);
 }
 
-/// `navigator.clipboard.writeText`: whether the text is on the clipboard.
-async fn write_clipboard(text: &str) -> bool {
-    let clipboard = js_get(&navigator(), "clipboard");
-    let promise = js_call(&clipboard, "writeText", &Array::of1(&text.into()));
-    match promise.dyn_into::<js_sys::Promise>() {
-        Ok(promise) => JsFuture::from(promise).await.is_ok(),
-        Err(_) => false,
-    }
+/// `target.method(argument)`, when it returns a promise.
+fn call_promise(target: &JsValue, method: &str, argument: &JsValue) -> Option<js_sys::Promise> {
+    js_call(target, method, &Array::of1(argument))
+        .dyn_into::<js_sys::Promise>()
+        .ok()
 }
 
-/// The system's share sheet; a reader who dismisses it is not told anything.
-async fn system_share(data: &Object) -> Result<(), String> {
-    let promise = js_call(&navigator(), "share", &Array::of1(data));
-    let Ok(promise) = promise.dyn_into::<js_sys::Promise>() else {
-        return Err("Le partage n’est pas disponible sur cet appareil".into());
-    };
-    match JsFuture::from(promise).await {
-        Ok(_) => Ok(()),
-        Err(error) if js_get(&error, "name").as_string().as_deref() == Some("AbortError") => Ok(()),
-        Err(_) => Err("Le partage a échoué".into()),
-    }
-}
-
-/// Shares the card as a file where the share sheet takes files: whether it did (a reader who
-/// dismissed the sheet counts: nothing else is done then).
-async fn share_file(blob: &web_sys::Blob, name: &str, title: &str) -> bool {
-    let options = Object::new();
-    set(&options, "type", &"image/png".into());
-    let Some(file) = js_new(
-        "File",
-        &Array::of3(&Array::of1(blob), &name.into(), &options),
-    ) else {
+/// The older way to copy, for pages served without HTTPS: a selected field and the copy
+/// command. Whether the text was copied.
+fn copy_command(text: &str) -> bool {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return false;
     };
+    let Some(field) = document
+        .create_element("textarea")
+        .ok()
+        .and_then(|f| f.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    else {
+        return false;
+    };
+    field.set_value(text);
+    let _ = field.set_attribute("readonly", "");
+    let _ = field.set_attribute("style", "position:fixed;top:0;left:0;opacity:0");
+    let Some(body) = document.body() else {
+        return false;
+    };
+    let _ = body.append_child(&field);
+    field.select();
+    let done =
+        js_call(&document, "execCommand", &Array::of1(&"copy".into())).as_bool() == Some(true);
+    field.remove();
+    done
+}
+
+/// Opens the system's share sheet (at once: within the reader's click) and says how it ended;
+/// a reader who dismisses it is not told anything.
+fn system_share(data: &Object) -> impl std::future::Future<Output = Result<(), String>> {
+    let sheet = call_promise(&navigator(), "share", data);
+    async move {
+        let Some(sheet) = sheet else {
+            return Err("Le partage n’est pas disponible sur cet appareil".into());
+        };
+        match JsFuture::from(sheet).await {
+            Ok(_) => Ok(()),
+            Err(e) if js_get(&e, "name").as_string().as_deref() == Some("AbortError") => Ok(()),
+            Err(_) => Err("Le partage a échoué".into()),
+        }
+    }
+}
+
+/// What to give the share sheet for the card as a file, where it takes files.
+fn file_share_data(blob: &web_sys::Blob, name: &str, title: &str) -> Option<Object> {
+    let options = Object::new();
+    set(&options, "type", &"image/png".into());
+    let file = js_new(
+        "File",
+        &Array::of3(&Array::of1(blob), &name.into(), &options),
+    )?;
     let data = Object::new();
     set(&data, "files", &Array::of1(&file));
     set(&data, "title", &title.into());
     let can = js_call(&navigator(), "canShare", &Array::of1(&data));
-    if can.as_bool() != Some(true) {
-        return false;
-    }
-    system_share(&data).await.is_ok()
+    (can.as_bool() == Some(true)).then_some(data)
 }
 
 fn select_all(event: &web_sys::FocusEvent) {

@@ -11,11 +11,12 @@ use crate::{
         model::{make_id, new_highlight},
     },
     prefs,
+    router::Location,
     share::Pointer,
     state::NotesState,
     view::reader_context::ReaderContext,
 };
-use leptos::prelude::*;
+use leptos::{html, prelude::*};
 use std::ops::Range;
 
 /// What the link found.
@@ -33,31 +34,51 @@ pub fn SharedPassage() -> impl IntoView {
     let reader = expect_context::<ReaderContext>();
     let notes = NotesState::get();
     let article = reader.article;
-    let found =
-        reader
-            .shared_link
-            .get_untracked()
-            .map(|fragment| match Pointer::parse(&fragment) {
-                None => Found::Damaged,
-                Some(pointer) => match pointer.locate(&Anchorer::new(&article.plain_text)) {
-                    Some(range) => Found::Here(range),
-                    None => Found::Lost(pointer.words()),
-                },
-            });
-    let shown = RwSignal::new(found.is_some());
-    if let Some(Found::Here(range)) = &found {
-        reader.shared.set(Some(range.clone()));
-        reader
-            .announcer
-            .say("Passage partagé, marqué dans le texte");
-        // Once the mark is drawn: on screen, unless the browser already put it there (its own
-        // text fragment, in the page's static copy).
-        browser::after_paint(bring_into_view);
-    }
+    // Again for every link: another one may be opened on the article shown (pasted in the
+    // address bar, or the panel's own link).
+    let found = Memo::new(move |_| {
+        let fragment = reader.shared_link.get()?;
+        Some(match Pointer::parse(&fragment) {
+            None => Found::Damaged,
+            Some(pointer) => match pointer.locate(&Anchorer::new(&article.plain_text)) {
+                Some(range) => Found::Here(range),
+                None => Found::Lost(pointer.words()),
+            },
+        })
+    });
+    let notice = NodeRef::<html::Section>::new();
+    Effect::new(move |_| {
+        let Some(found) = found.get() else {
+            return;
+        };
+        let here = match found {
+            Found::Here(range) => Some(range),
+            Found::Lost(_) | Found::Damaged => None,
+        };
+        reader.shared.set(here.clone());
+        // Once drawn: the passage on screen, unless the browser already put it there (its own
+        // text fragment, in the page's static copy), and the focus on the notice, which says
+        // what the link found (a screen reader reads it; « Surligner » is the next Tab).
+        browser::after_paint(move || {
+            if here.is_some() {
+                bring_into_view();
+            }
+            if let Some(notice) = notice.get_untracked() {
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = notice.focus_with_options(&options);
+            }
+        });
+    });
+    let location = Location::get();
     let put_away = move || {
-        shown.set(false);
+        let start = reader.shared.get_untracked().map(|r| r.start);
         reader.shared.set(None);
         reader.shared_link.set(None);
+        // The address without the link's fragment: a reload does not bring the notice back
+        // (nor « Surligner » a second time).
+        location.navigate(&location.with_hash(""), true);
+        reader.focus_text_at(start);
     };
     let highlight = move |range: Range<usize>| {
         let now = browser::now_ms();
@@ -84,10 +105,7 @@ pub fn SharedPassage() -> impl IntoView {
         }
     };
     move || {
-        if !shown.get() {
-            return None;
-        }
-        let body = match found.clone()? {
+        let body = match found.get()? {
             Found::Here(range) => view! {
                 <p>"Le passage partagé est marqué dans le texte."</p>
                 <div class="row">
@@ -119,6 +137,8 @@ pub fn SharedPassage() -> impl IntoView {
                 class="shared-notice"
                 role="region"
                 aria-label="Passage partagé"
+                tabindex="-1"
+                node_ref=notice
                 on:keydown=on_keydown
             >
                 {body}

@@ -97,12 +97,23 @@ export function contentArticles(dir = join(ROOT, "content")) {
 /** Compares texts the way a reader sees them: any run of spaces (no-break ones too) is one. */
 export const squash = (s) => s.replace(/\s+/gu, " ").trim();
 
+/** Gives a new page these display settings (« Affichage ») before its first load, once: a
+ * reload keeps what the page changed since. */
+export async function useSettings(page, settings) {
+  await page.addInitScript((s) => {
+    if (!sessionStorage.getItem("set")) {
+      localStorage.setItem("liseuse:settings", JSON.stringify(s));
+      sessionStorage.setItem("set", "1");
+    }
+  }, settings);
+}
+
 /** Selects from the start of `from` to the end of `to` (searched in the article's text, across
- * text nodes), as a reader dragging over the text would. */
-export async function selectText(page, from, to = from) {
+ * text nodes; `from`'s `nth` occurrence, 0 the first), as a reader dragging over the text would. */
+export async function selectText(page, from, to = from, { nth = 0 } = {}) {
   await page.locator(".article-body p").first().waitFor();
   await page.evaluate(
-    ([from, to]) => {
+    ([from, to, nth]) => {
       const body = document.querySelector(".article-body");
       const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
       const nodes = [];
@@ -111,7 +122,8 @@ export async function selectText(page, from, to = from) {
         nodes.push([n, text.length]);
         text += n.data;
       }
-      const at = text.indexOf(from);
+      let at = -1;
+      for (let i = 0; i <= nth; i++) at = text.indexOf(from, at + 1);
       const endAt = at < 0 ? -1 : text.indexOf(to, at);
       if (at < 0 || endAt < 0) throw new Error(`text not found: ${from} … ${to}`);
       const point = (offset, isEnd) => {
@@ -125,7 +137,7 @@ export async function selectText(page, from, to = from) {
       getSelection().removeAllRanges();
       getSelection().addRange(range);
     },
-    [from, to],
+    [from, to, nth],
   );
   await page.getByRole("toolbar", { name: "Surligner la sélection" }).waitFor();
 }

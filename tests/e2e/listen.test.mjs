@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import AxeBuilder from "@axe-core/playwright";
-import { sharedBrowserAndServer, newPage, appReady, contentArticles, squash, selectText } from "./harness.mjs";
+import { sharedBrowserAndServer, newPage, appReady, contentArticles, squash, selectText, useSettings } from "./harness.mjs";
 
 const articles = contentArticles();
 const env = sharedBrowserAndServer();
@@ -91,14 +91,7 @@ function stubSpeech(voices, { listedAfter = 0 } = {}) {
 async function openArticle({ voices = FRENCH, article = articles[0], viewport, settings, listedAfter = 0 } = {}) {
   const page = await newPage(env.browser, viewport ? { viewport } : {});
   await page.addInitScript({ content: `(${stubSpeech})(${JSON.stringify(voices)}, { listedAfter: ${listedAfter} });` });
-  if (settings) {
-    await page.addInitScript((s) => {
-      if (!sessionStorage.getItem("set")) {
-        localStorage.setItem("liseuse:settings", JSON.stringify(s));
-        sessionStorage.setItem("set", "1");
-      }
-    }, settings);
-  }
+  if (settings) await useSettings(page, settings);
   await page.goto(`${env.server.url}lire/${article.slug}/`);
   await appReady(page);
   return page;
