@@ -391,7 +391,9 @@ fn deep_link(reader: ReaderContext, marks: Memo<Vec<Placed<MarkKey>>>) {
 }
 
 /// A link to a passage (`#p=…`, `crate::share`): at load, or later on the article shown (a
-/// link pasted in the address bar). Its part finds and marks the passage.
+/// link pasted in the address bar). Its part finds and marks the passage; once the reader put
+/// it away, the address loses the link's fragment, so that a reload does not bring it back (nor
+/// « Surligner » a second time).
 fn shared_links(reader: ReaderContext) {
     let location = Location::get();
     Effect::new(move |_| {
@@ -401,6 +403,14 @@ fn shared_links(reader: ReaderContext) {
         {
             reader.shared_link.set(Some(place));
         }
+    });
+    Effect::new(move |had: Option<bool>| {
+        let has = reader.shared_link.with(Option::is_some);
+        if had == Some(true) && !has {
+            let here = untrack(|| location.with_hash(""));
+            location.navigate(&here, true);
+        }
+        has
     });
 }
 

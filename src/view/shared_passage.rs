@@ -11,7 +11,6 @@ use crate::{
         model::{make_id, new_highlight},
     },
     prefs,
-    router::Location,
     share::Pointer,
     state::NotesState,
     view::reader_context::ReaderContext,
@@ -70,14 +69,11 @@ pub fn SharedPassage() -> impl IntoView {
             }
         });
     });
-    let location = Location::get();
+    // (The page then takes the link's fragment out of the address.)
     let put_away = move || {
         let start = reader.shared.get_untracked().map(|r| r.start);
         reader.shared.set(None);
         reader.shared_link.set(None);
-        // The address without the link's fragment: a reload does not bring the notice back
-        // (nor « Surligner » a second time).
-        location.navigate(&location.with_hash(""), true);
         reader.focus_text_at(start);
     };
     let highlight = move |range: Range<usize>| {
