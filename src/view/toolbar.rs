@@ -11,7 +11,7 @@ use crate::{
     prefs,
     selection::{self, ArticleSelection},
     state::NotesState,
-    view::{highlight_panel, on_demand, reader_context::ReaderContext, screen, share_panel},
+    view::{highlight_panel, on_demand, reader_context::ReaderContext, screen},
 };
 use leptos::{ev, html, prelude::*};
 
@@ -29,13 +29,13 @@ pub fn SelectionToolbar() -> impl IntoView {
             .and_then(|body| selection::current(&body, &reader.article.plain_text))
     };
     let read_selection = move || current.set(read());
-    // A reader who selects text is about to highlight, and maybe to annotate or share: the
-    // panels' code (lazy chunks) is fetched now rather than at the tap that opens them.
+    // A reader who selects text is about to highlight, and maybe to annotate: the panel's
+    // code (a lazy chunk) is fetched now rather than at the tap that opens it. (Not the code of
+    // « Partager », larger and less often wanted: fetched at its tap.)
     let selecting = Memo::new(move |_| current.with(Option::is_some));
     Effect::new(move |_| {
         if selecting.get() {
             on_demand::prefetch(highlight_panel::prefetch);
-            on_demand::prefetch(share_panel::prefetch);
         }
     });
     // The toolbar follows the selection as its handles move, and the text as it reflows.
