@@ -362,8 +362,8 @@ fn open_on_activation(
 
 /// The place a link or a load asks for (`Location::place`): a highlight (`#h-<id>`, focused
 /// and its panel open once the marks are drawn), a text block (`#t-<offset>`: search results,
-/// resuming) or the article's notes (a shared passage, `#p=…`, is `shared_links`'). Back and forward to this article restore where the reader
-/// was instead (the router does).
+/// resuming) or the article's notes (a shared passage, `#p=…`, is `shared_links`'). Back and
+/// forward to this article restore where the reader was instead (the router does).
 fn deep_link(reader: ReaderContext, marks: Memo<Vec<Placed<MarkKey>>>) {
     let location = Location::get();
     let place = untrack(move || location.place());

@@ -5,7 +5,7 @@ use crate::{
     content::Article,
     notes::{
         anchor::{Anchorer, Anchoring},
-        model::Highlight,
+        model::{make_id, new_highlight, Color, Highlight},
     },
     screen::{uncover_scroll, Rect},
     view::announcer::Announcer,
@@ -60,6 +60,32 @@ pub struct Spoken {
 }
 
 impl ReaderContext {
+    /// Highlights `range` of the article's text in `color`, stored at once (the toolbar's
+    /// « Surligner », and a shared passage kept); said in the page's live region. Its id.
+    /// (`notes` is taken by the caller's component: an event handler has no context to ask.)
+    pub fn add_highlight(
+        &self,
+        notes: crate::state::NotesState,
+        range: Range<usize>,
+        color: Color,
+    ) -> String {
+        let now = crate::browser::now_ms();
+        let id = make_id(now, crate::browser::random_u64());
+        let slug = self.article.meta.slug.as_str();
+        let h = new_highlight(
+            id.clone(),
+            slug.to_string(),
+            color,
+            &self.article.plain_text,
+            range.start,
+            range.end,
+            now,
+        );
+        notes.edit(slug, crate::notebook::Edit::Add(h));
+        self.announcer.say("Surlignage créé");
+        id
+    }
+
     /// Focuses the text block that holds offset `start` (or the article), where the reader was
     /// before a panel took the focus.
     pub fn focus_text_at(&self, start: Option<usize>) {

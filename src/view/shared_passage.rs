@@ -4,15 +4,7 @@
 //! chunk of « Partager » (`share_panel`): only such a link needs it.
 
 use crate::{
-    browser,
-    notebook::Edit,
-    notes::{
-        anchor::Anchorer,
-        model::{make_id, new_highlight},
-    },
-    prefs,
-    share::Pointer,
-    state::NotesState,
+    browser, notes::anchor::Anchorer, prefs, share::Pointer, state::NotesState,
     view::reader_context::ReaderContext,
 };
 use leptos::{html, prelude::*};
@@ -77,21 +69,8 @@ pub fn SharedPassage() -> impl IntoView {
         reader.focus_text_at(start);
     };
     let highlight = move |range: Range<usize>| {
-        let now = browser::now_ms();
-        let id = make_id(now, browser::random_u64());
-        let color = prefs::last_color();
-        let h = new_highlight(
-            id.clone(),
-            article.meta.slug.clone(),
-            color,
-            &article.plain_text,
-            range.start,
-            range.end,
-            now,
-        );
-        notes.edit(article.meta.slug.as_str(), Edit::Add(h));
+        let id = reader.add_highlight(notes, range, prefs::last_color());
         put_away();
-        reader.announcer.say("Surlignage créé");
         request_animation_frame(move || reader.focus_highlight(&id));
     };
     let on_keydown = move |ev: web_sys::KeyboardEvent| {

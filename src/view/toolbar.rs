@@ -5,8 +5,7 @@
 
 use crate::{
     browser,
-    notebook::Edit,
-    notes::model::{make_id, new_highlight, Color},
+    notes::model::Color,
     placement::{self, Rect},
     prefs,
     selection::{self, ArticleSelection},
@@ -49,23 +48,11 @@ pub fn SelectionToolbar() -> impl IntoView {
         let Some(sel) = read().or_else(|| current.get_untracked()) else {
             return;
         };
-        let now = browser::now_ms();
-        let id = make_id(now, browser::random_u64());
-        let h = new_highlight(
-            id.clone(),
-            reader.article.meta.slug.clone(),
-            color,
-            &reader.article.plain_text,
-            sel.start,
-            sel.end,
-            now,
-        );
-        notes.edit(reader.article.meta.slug.as_str(), Edit::Add(h));
+        reader.add_highlight(notes, sel.start..sel.end, color);
         last_color.set(color);
         prefs::set_last_color(color);
         selection::clear();
         current.set(None);
-        reader.announcer.say("Surlignage créé");
     };
 
     let listen_from_here = move || {
