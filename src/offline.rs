@@ -18,6 +18,19 @@ fn reload() {
     }
 }
 
+/// The page's present worker, if any.
+fn browser_controller() -> Option<ServiceWorker> {
+    web_sys::window().and_then(|w| w.navigator().service_worker().controller())
+}
+
+/// `path` resolved against the page's address, as `ServiceWorker.scriptURL` gives it.
+fn absolute(path: &str) -> Option<String> {
+    let href = web_sys::window()?.location().href().ok()?;
+    web_sys::Url::new_with_base(path, &href)
+        .ok()
+        .map(|u| u.href())
+}
+
 /// What the header shows about the network and new versions.
 #[derive(Clone, Copy)]
 pub struct OfflineState {
@@ -83,10 +96,18 @@ impl OfflineState {
         // A new worker took over. Accepted here: load the new build. Accepted in another tab:
         // this page's build is gone from the cache (and from the server), so its next file
         // would fail; load the new build too, unless the reader is typing, and then offer it.
-        // (The very first worker's claim also changes the controller: nothing to do then.)
-        let had_controller = AtomicBool::new(container.controller().is_some());
+        // Only a worker of our own scope replacing another of our own scope is an update: our
+        // first worker's claim changes the controller too, and so does it when it takes over
+        // from the worker of another deployment whose scope covers ours (one at `/` over this
+        // one at `/liseuse/`), whose build is not this page's.
+        let own_worker = absolute(&format!("{base}/sw.js"));
+        let is_own = move |worker: Option<ServiceWorker>| {
+            worker.is_some_and(|w| Some(w.script_url()) == own_worker)
+        };
+        let had_own_controller = AtomicBool::new(is_own(container.controller()));
         let on_change = Closure::<dyn Fn()>::new(move || {
-            let replaced = had_controller.swap(true, Ordering::Relaxed);
+            let now_own = is_own(browser_controller());
+            let replaced = had_own_controller.swap(now_own, Ordering::Relaxed) && now_own;
             if UPDATE_ACCEPTED.load(Ordering::Relaxed) {
                 reload();
             } else if replaced {

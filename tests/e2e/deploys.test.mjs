@@ -80,11 +80,17 @@ test("two deployments on one origin, at / and at /liseuse/, keep each other's of
   const context = await browser.newContext();
   const page = await context.newPage();
   try {
+    // The page at /liseuse/ is first controlled by the worker at /, whose scope covers it, then
+    // by its own: that takeover is a first visit, not another tab's update, so no reload.
+    const loads = [];
+    page.on("load", () => loads.push(new URL(page.url()).pathname));
     for (const at of ["/", "/liseuse/"]) {
       await page.goto(server.origin + at);
       await appReady(page);
       await controlled(page);
     }
+    await page.waitForTimeout(1000);
+    assert.deepEqual(loads, ["/", "/liseuse/"], "each page loaded once");
     // Once (1 run in about 30), this call never answered: it fails then, it does not hang.
     const names = await Promise.race([
       page.evaluate(() => caches.keys()),
