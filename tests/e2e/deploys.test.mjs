@@ -91,7 +91,8 @@ test("two deployments on one origin, at / and at /liseuse/, keep each other's of
     }
     await page.waitForTimeout(1000);
     assert.deepEqual(loads, ["/", "/liseuse/"], "each page loaded once");
-    // Once (1 run in about 30), this call never answered: it fails then, it does not hang.
+    // When the page reloaded under it (the defect checked above), this call could hang: it
+    // fails then, it does not hold the run.
     const names = await Promise.race([
       page.evaluate(() => caches.keys()),
       new Promise((_, reject) => setTimeout(() => reject(new Error("caches.keys() did not answer within 15 s")), 15000).unref()),
