@@ -123,14 +123,11 @@ impl OfflineState {
         on_change.forget();
     }
 
-    /// Offers the update once a new worker is installed while another controls the page.
+    /// Offers the update once a new worker of our scope is installed while an older one of our
+    /// scope is active. (Not "while a worker controls the page": a deployment at `/` controls
+    /// a first visit to one at `/liseuse/` until that one's first worker takes over.)
     fn watch(self, registration: &ServiceWorkerRegistration) {
-        let has_controller = || {
-            web_sys::window()
-                .map(|w| w.navigator().service_worker().controller().is_some())
-                .unwrap_or(false)
-        };
-        if registration.waiting().is_some() && has_controller() {
+        if registration.waiting().is_some() && registration.active().is_some() {
             self.update_ready.set(true);
         }
         let reg = registration.clone();
@@ -139,8 +136,9 @@ impl OfflineState {
                 return;
             };
             let worker = installing.clone();
+            let reg = reg.clone();
             let on_state = Closure::<dyn Fn()>::new(move || {
-                if worker.state() == ServiceWorkerState::Installed && has_controller() {
+                if worker.state() == ServiceWorkerState::Installed && reg.active().is_some() {
                     self.update_ready.set(true);
                 }
             });

@@ -81,7 +81,8 @@ test("two deployments on one origin, at / and at /liseuse/, keep each other's of
   const page = await context.newPage();
   try {
     // The page at /liseuse/ is first controlled by the worker at /, whose scope covers it, then
-    // by its own: that takeover is a first visit, not another tab's update, so no reload.
+    // by its own: that takeover is a first visit, not another tab's update, so no reload, and
+    // no new version offered.
     const loads = [];
     page.on("load", () => loads.push(new URL(page.url()).pathname));
     for (const at of ["/", "/liseuse/"]) {
@@ -91,6 +92,7 @@ test("two deployments on one origin, at / and at /liseuse/, keep each other's of
     }
     await page.waitForTimeout(1000);
     assert.deepEqual(loads, ["/", "/liseuse/"], "each page loaded once");
+    assert.equal(await page.getByText("Nouvelle version disponible").count(), 0, "no update offered on a first visit");
     // When the page reloaded under it (the defect checked above), this call could hang: it
     // fails then, it does not hold the run.
     const names = await Promise.race([
