@@ -29,6 +29,7 @@ import os from "node:os";
 import { serve } from "../tests/e2e/server.mjs";
 import { ROOT, CHROMIUM, CHROMIUM_ARGS, contentArticles, selectText } from "../tests/e2e/harness.mjs";
 import { startWebdav } from "../tests/e2e/webdav.mjs";
+import { PHONE } from "./phone.mjs";
 
 const quick = process.argv.includes("--quick");
 // `--phone [runs]`: only the weight and the phone profile (to try a change quickly).
@@ -94,9 +95,6 @@ async function timeToText(context, url, { app = true } = {}) {
   await page.close();
   return t;
 }
-
-/** Lighthouse's mobile profile, applied through the DevTools protocol before navigating. */
-const PHONE = { viewport: { width: 390, height: 844 }, latency: 150, down: 1.6e6 / 8, up: 750e3 / 8, cpu: 4 };
 
 /** Time to text (and app ready) of one cold visit then one warm visit, in the phone profile. */
 async function phoneVisits(url, { app }) {
