@@ -28,6 +28,24 @@ pub fn end_prerender() {
     if let Some(copy) = prerender() {
         copy.remove();
         mark("liseuse:takeover");
+        for f in AFTER_TAKEOVER.take() {
+            after_paint(f);
+        }
+    }
+}
+
+thread_local! {
+    static AFTER_TAKEOVER: std::cell::RefCell<Vec<Box<dyn FnOnce()>>> = Default::default();
+}
+
+/// Runs `f` once the app has drawn the page, after the frame that shows it: at once on a page
+/// without a static copy, else once the copy is gone (see `end_prerender`). For work a first
+/// visit's text does not need.
+pub fn after_takeover(f: impl FnOnce() + 'static) {
+    if has_prerender() {
+        AFTER_TAKEOVER.with_borrow_mut(|waiting| waiting.push(Box::new(f)));
+    } else {
+        f();
     }
 }
 

@@ -77,21 +77,27 @@ impl OfflineState {
         }
         let container = navigator.service_worker();
         let base = browser::base();
-        let options = web_sys::RegistrationOptions::new();
-        options.set_scope(&format!("{base}/"));
-        let promise = container.register_with_options(&format!("{base}/sw.js"), &options);
-        leptos::task::spawn_local(async move {
-            let Ok(registration) = wasm_bindgen_futures::JsFuture::from(promise).await else {
-                return;
-            };
-            // A browser that blocks workers may resolve with nothing: the app works without.
-            if !registration.is_object() {
-                return;
-            }
-            let registration: ServiceWorkerRegistration = registration.unchecked_into();
-            self.watch(&registration);
-            self.registration
-                .set_value(Some(send_wrapper::SendWrapper::new(registration)));
+        // Not before the app has taken over an article's page: the worker's precache (the
+        // whole build) would share a phone's link with the article's own files and delay it.
+        let worker_container = container.clone();
+        browser::after_takeover(move || {
+            let options = web_sys::RegistrationOptions::new();
+            options.set_scope(&format!("{base}/"));
+            let promise =
+                worker_container.register_with_options(&format!("{base}/sw.js"), &options);
+            leptos::task::spawn_local(async move {
+                let Ok(registration) = wasm_bindgen_futures::JsFuture::from(promise).await else {
+                    return;
+                };
+                // A browser that blocks workers may resolve with nothing: the app works without.
+                if !registration.is_object() {
+                    return;
+                }
+                let registration: ServiceWorkerRegistration = registration.unchecked_into();
+                self.watch(&registration);
+                self.registration
+                    .set_value(Some(send_wrapper::SendWrapper::new(registration)));
+            });
         });
         // A new worker took over. Accepted here: load the new build. Accepted in another tab:
         // this page's build is gone from the cache (and from the server), so its next file
