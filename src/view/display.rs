@@ -54,6 +54,14 @@ impl CurrentSettings {
                 }
             });
         });
+        // Another tab changed them: show its choice here too, and build the next change on it
+        // (else this tab's next change would write back its older ones over it).
+        std::mem::forget(window_event_listener(leptos::ev::storage, move |event| {
+            if event.key().as_deref() == Some(KEY) {
+                let changed = event.new_value().map(|raw| Settings::parse(&raw));
+                settings.set(changed.unwrap_or_default());
+            }
+        }));
         provide_context(CurrentSettings(settings));
     }
 

@@ -72,6 +72,31 @@ test("display settings persist across reloads and apply before the first paint",
   assert.deepEqual(page.problems(), []);
 });
 
+test("two tabs: a setting changed in one shows in the other, and a change there keeps it", async () => {
+  const first = await newPage(env.browser);
+  await first.goto(`${env.server.url}lire/${articles[0].slug}/`);
+  await appReady(first);
+  const second = await first.context().newPage();
+  await second.goto(`${env.server.url}lire/${articles[1].slug}/`);
+  await appReady(second);
+  await openDisplay(first);
+  await first.getByLabel("Sombre").check();
+  await second.waitForFunction(() => document.documentElement.dataset.theme === "sombre", null, { timeout: 5000 });
+  // A change in the second tab is made on top of the first's, which it does not undo.
+  await openDisplay(second);
+  assert.equal(await second.getByLabel("Sombre").isChecked(), true);
+  await second.getByLabel("Très grande").check();
+  await first.waitForFunction(() => document.documentElement.dataset.size === "5", null, { timeout: 5000 });
+  assert.equal(await first.evaluate(() => document.documentElement.dataset.theme), "sombre");
+  const stored = await first.evaluate(() => JSON.parse(localStorage.getItem("liseuse:settings")));
+  assert.equal(stored.theme, "sombre");
+  await second.reload();
+  await appReady(second);
+  assert.equal(await second.evaluate(() => document.documentElement.dataset.theme), "sombre");
+  await second.close();
+  assert.deepEqual(first.problems(), []);
+});
+
 test("with no setting, the theme follows the system's colour scheme", async () => {
   const context = await env.browser.newContext({ colorScheme: "dark" });
   const page = await context.newPage();
