@@ -29,7 +29,12 @@ pub fn end_prerender() {
         copy.remove();
         mark("liseuse:takeover");
         for f in AFTER_TAKEOVER.take() {
-            after_paint(f);
+            // A hidden tab paints no frame: it would wait until shown.
+            if is_visible() {
+                after_paint(f);
+            } else {
+                f();
+            }
         }
     }
 }
