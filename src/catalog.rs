@@ -308,6 +308,9 @@ async fn fetch_text(url: &str) -> Result<String, LoadError> {
         .dyn_into()
         .map_err(|_| LoadError::Broken("réponse inattendue".into()))?;
     match response.status() {
+        // Every content file is JSON: a page in its place is a host set up for single-page
+        // apps (`/* /index.html 200`) answering a file it does not have.
+        200 if is_html(&response) => return Err(LoadError::NotFound),
         200 => {}
         404 => return Err(LoadError::NotFound),
         status => return Err(LoadError::Broken(format!("le serveur a répondu {status}"))),
@@ -320,4 +323,13 @@ async fn fetch_text(url: &str) -> Result<String, LoadError> {
         .ok()
         .and_then(|t| t.as_string())
         .ok_or(LoadError::Offline)
+}
+
+fn is_html(response: &web_sys::Response) -> bool {
+    response
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/html"))
 }

@@ -166,34 +166,37 @@ test("a host that sends .wasm as application/octet-stream: the lazy pages and pa
   }
 });
 
-test("a part whose code a deploy removed offers « Recharger », which brings the new build", async () => {
-  // The new build, without any chunk of the old one (as when the code of the part changed).
-  const chunk = (name) => /^(split|chunk)_.*\.wasm$/.test(name);
-  const old = new Set(readdirSync(DIST).filter(chunk));
-  const deployed = mkdtempSync(join(tmpdir(), "liseuse-deployed-"));
-  cpSync(DIST_UPDATE, deployed, { recursive: true });
-  for (const name of readdirSync(deployed).filter((n) => old.has(n.replace(/\.(br|gz)$/, "")))) rmSync(join(deployed, name));
-  const server = await serve(DIST);
-  const page = await newPage(browser, { serviceWorkers: "block", allow: [/status of 404/] });
-  try {
-    await page.goto(`${server.url}lire/${articles[0].slug}/`);
-    await appReady(page);
-    server.setRoot(deployed);
-    await page.getByRole("button", { name: "Affichage" }).click();
-    const failed = page.locator(".part-failed");
-    await failed.waitFor();
-    await page.getByRole("button", { name: "Recharger" }).waitFor({ timeout: 5000 }).catch(async () => assert.fail(`it offers: ${squash(await failed.innerText())}`));
-    assert.equal(await failed.getByRole("button", { name: "Réessayer" }).count(), 0, "« Réessayer » cannot work");
-    // The new build whole (its chunks may have the old ones' names when their code did not
-    // change, as here, where only the content differs).
-    server.setRoot(DIST_UPDATE);
-    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Recharger" }).click()]);
-    await appReady(page);
-    await page.getByRole("button", { name: "Affichage" }).click();
-    await page.getByRole("region", { name: "Affichage" }).waitFor();
-  } finally {
-    await page.context().close();
-    await server.close();
-    rmSync(deployed, { recursive: true, force: true });
-  }
-});
+for (const host of ["a plain static host", "a host that answers every miss with its index.html"]) {
+  test(`a part whose code a deploy removed offers « Recharger », which brings the new build (${host})`, async () => {
+    // The new build, without any chunk of the old one (as when the code of the part changed).
+    const chunk = (name) => /^(split|chunk)_.*\.wasm$/.test(name);
+    const old = new Set(readdirSync(DIST).filter(chunk));
+    const deployed = mkdtempSync(join(tmpdir(), "liseuse-deployed-"));
+    cpSync(DIST_UPDATE, deployed, { recursive: true });
+    for (const name of readdirSync(deployed).filter((n) => old.has(n.replace(/\.(br|gz)$/, "")))) rmSync(join(deployed, name));
+    // A host set up for single-page apps answers the missing chunk with its page, and 200.
+    const server = await serve(DIST, { fallback: host.includes("index.html") });
+    const page = await newPage(browser, { serviceWorkers: "block", allow: [/status of 404/] });
+    try {
+      await page.goto(`${server.url}lire/${articles[0].slug}/`);
+      await appReady(page);
+      server.setRoot(deployed);
+      await page.getByRole("button", { name: "Affichage" }).click();
+      const failed = page.locator(".part-failed");
+      await failed.waitFor();
+      await page.getByRole("button", { name: "Recharger" }).waitFor({ timeout: 5000 }).catch(async () => assert.fail(`it offers: ${squash(await failed.innerText())}`));
+      assert.equal(await failed.getByRole("button", { name: "Réessayer" }).count(), 0, "« Réessayer » cannot work");
+      // The new build whole (its chunks may have the old ones' names when their code did not
+      // change, as here, where only the content differs).
+      server.setRoot(DIST_UPDATE);
+      await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Recharger" }).click()]);
+      await appReady(page);
+      await page.getByRole("button", { name: "Affichage" }).click();
+      await page.getByRole("region", { name: "Affichage" }).waitFor();
+    } finally {
+      await page.context().close();
+      await server.close();
+      rmSync(deployed, { recursive: true, force: true });
+    }
+  });
+}

@@ -43,11 +43,11 @@ export function sharedBrowserAndServer(options) {
 }
 
 /** Serves a built dist folder (default: dist/) under `prefix`. */
-export async function serveDist({ dir = DIST, prefix = "/" } = {}) {
+export async function serveDist({ dir = DIST, prefix = "/", ...options } = {}) {
   if (!existsSync(join(dir, "index.html"))) {
     throw new Error(`${dir} has no build: run \`make build\` first`);
   }
-  return serve(dir, { prefix });
+  return serve(dir, { prefix, ...options });
 }
 
 /**

@@ -216,45 +216,49 @@ test("an update taken in one tab reloads the other, or lets it reload; never « 
   }
 });
 
-test("a page whose build was replaced on the server reloads into the new one, or says so; never « Page introuvable »", async () => {
-  const updateDist = join(ROOT, "target", "dist-update");
-  const server = await serveDist();
-  // No service worker here: the files come from the server, as on a host without one.
-  const context = await env.browser.newContext({ serviceWorkers: "block" });
-  const goTo = (page, slug) =>
-    page.evaluate((path) => {
-      history.pushState(null, "", path);
-      window.dispatchEvent(new PopStateEvent("popstate"));
-    }, new URL(`lire/${slug}/`, server.url).pathname);
-  const heading = (page, article) => page.locator("article h1", { hasText: article.title.replace(/'/g, "’").slice(0, 10) });
-  try {
-    const page = await context.newPage();
-    await page.goto(`${server.url}lire/${first.slug}/`);
-    await appReady(page);
-    await page.evaluate(() => (window.__same_page = true));
-    server.setRoot(updateDist); // deploy: this page's content files are gone
-    // An article the page has neither loaded nor prefetched: the new build is loaded for it.
-    await goTo(page, articles[3].slug);
-    await page.waitForFunction(() => window.__same_page === undefined, null, { timeout: 15000 });
-    await appReady(page);
-    await heading(page, articles[3]).waitFor();
+for (const host of ["a plain static host", "a host that answers every miss with its index.html"]) {
+  test(`a page whose build was replaced on the server reloads into the new one, or says so; never « Page introuvable » (${host})`, async () => {
+    const updateDist = join(ROOT, "target", "dist-update");
+    // Single-page-app hosts (Netlify's "/* /index.html 200", Firebase's and Vercel's rewrites)
+    // answer a content file that is gone with a page and 200, not 404.
+    const server = await serveDist({ fallback: host.includes("index.html") });
+    // No service worker here: the files come from the server, as on a host without one.
+    const context = await env.browser.newContext({ serviceWorkers: "block" });
+    const goTo = (page, slug) =>
+      page.evaluate((path) => {
+        history.pushState(null, "", path);
+        window.dispatchEvent(new PopStateEvent("popstate"));
+      }, new URL(`lire/${slug}/`, server.url).pathname);
+    const heading = (page, article) => page.locator("article h1", { hasText: article.title.replace(/'/g, "’").slice(0, 10) });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}lire/${first.slug}/`);
+      await appReady(page);
+      await page.evaluate(() => (window.__same_page = true));
+      server.setRoot(updateDist); // deploy: this page's content files are gone
+      // An article the page has neither loaded nor prefetched: the new build is loaded for it.
+      await goTo(page, articles[3].slug);
+      await page.waitForFunction(() => window.__same_page === undefined, null, { timeout: 15000 });
+      await appReady(page);
+      await heading(page, articles[3]).waitFor();
 
-    // Once per build at most: if it happens again, the page says so and the reader reloads.
-    const version = await page.evaluate(() =>
-      performance.getEntriesByType("resource").map((e) => e.name.match(/content\/([0-9a-f]+)\//)?.[1]).find(Boolean),
-    );
-    await page.evaluate((v) => sessionStorage.setItem(`liseuse:reloaded-for:${v}`, "1"), version);
-    await page.evaluate(() => (window.__same_page = true));
-    server.setRoot(join(ROOT, "dist"));
-    await goTo(page, second.slug);
-    await page.getByText(/Liseuse a été mise à jour/).waitFor();
-    assert.equal(await page.getByText("Page introuvable").count(), 0);
-    assert.equal(await page.evaluate(() => window.__same_page), true);
-    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Recharger" }).click()]);
-    await appReady(page);
-    await heading(page, second).waitFor();
-  } finally {
-    await context.close();
-    await server.close();
-  }
-});
+      // Once per build at most: if it happens again, the page says so and the reader reloads.
+      const version = await page.evaluate(() =>
+        performance.getEntriesByType("resource").map((e) => e.name.match(/content\/([0-9a-f]+)\//)?.[1]).find(Boolean),
+      );
+      await page.evaluate((v) => sessionStorage.setItem(`liseuse:reloaded-for:${v}`, "1"), version);
+      await page.evaluate(() => (window.__same_page = true));
+      server.setRoot(join(ROOT, "dist"));
+      await goTo(page, second.slug);
+      await page.getByText(/Liseuse a été mise à jour/).waitFor();
+      assert.equal(await page.getByText("Page introuvable").count(), 0);
+      assert.equal(await page.evaluate(() => window.__same_page), true);
+      await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Recharger" }).click()]);
+      await appReady(page);
+      await heading(page, second).waitFor();
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+}

@@ -28,7 +28,9 @@ const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".css", ".wasm", ".json", 
  * folder served, as a deployment of a new build does. `also` mounts other folders beside it
  * (`{ "/liseuse/": dir }`: two deployments on one origin); `types` overrides content types by
  * extension (`{ ".wasm": "application/octet-stream" }`, as older hosts send); `redirect: false`
- * answers `/dir` with its index.html as is, as some hosts do, instead of redirecting to `/dir/`. With `compress`, text and wasm go out in
+ * answers `/dir` with its index.html as is, as some hosts do, instead of redirecting to `/dir/`;
+ * `fallback: true` answers a miss with the root's index.html and 200, as hosts set up for
+ * single-page apps do (Netlify's `/* /index.html 200`, Firebase's and Vercel's rewrites). With `compress`, text and wasm go out in
  * the encoding the client asks for, brotli first, then gzip, as hosts do: the `.br`/`.gz` copy
  * beside the file when there is one (nginx `brotli_static`/`gzip_static`, Caddy `precompressed`),
  * else compressed on the fly at a host's usual level (kept in memory, so a repeated request
@@ -36,7 +38,7 @@ const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".css", ".wasm", ".json", 
  * the bytes sent) and a Last-Modified, and a request that names them (If-None-Match,
  * If-Modified-Since) is answered 304 without a body, as hosts do: a browser's cache then
  * revalidates instead of downloading again (the benchmark serves the app and its baseline so). */
-export async function serve(root, { prefix = "/", port = 0, compress = false, also = {}, types = {}, redirect = true, validators = false } = {}) {
+export async function serve(root, { prefix = "/", port = 0, compress = false, also = {}, types = {}, redirect = true, validators = false, fallback = false } = {}) {
   const onTheFly = new Map();
   const server = createServer(async (req, res) => {
     try {
@@ -69,6 +71,7 @@ export async function serve(root, { prefix = "/", port = 0, compress = false, al
     }
   });
   async function notFound(req, res) {
+    if (fallback) return send(req, res, join(root, "index.html"), 200);
     const page = join(root, "404.html");
     if (await stat(page).catch(() => null)) return send(req, res, page, 404);
     res.writeHead(404, { "Content-Type": "text/plain" });
