@@ -308,9 +308,6 @@ async fn fetch_text(url: &str) -> Result<String, LoadError> {
         .dyn_into()
         .map_err(|_| LoadError::Broken("réponse inattendue".into()))?;
     match response.status() {
-        // Every content file is JSON: a page in its place is a host set up for single-page
-        // apps (`/* /index.html 200`) answering a file it does not have.
-        200 if is_html(&response) => return Err(LoadError::NotFound),
         200 => {}
         404 => return Err(LoadError::NotFound),
         status => return Err(LoadError::Broken(format!("le serveur a répondu {status}"))),
@@ -318,18 +315,15 @@ async fn fetch_text(url: &str) -> Result<String, LoadError> {
     let text = response
         .text()
         .map_err(|_| LoadError::Broken("réponse illisible".into()))?;
-    JsFuture::from(text)
+    let text = JsFuture::from(text)
         .await
         .ok()
         .and_then(|t| t.as_string())
-        .ok_or(LoadError::Offline)
-}
-
-fn is_html(response: &web_sys::Response) -> bool {
-    response
-        .headers()
-        .get("content-type")
-        .ok()
-        .flatten()
-        .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/html"))
+        .ok_or(LoadError::Offline)?;
+    // Every content file is JSON: a page in its place is a host set up for single-page apps
+    // (`/* /index.html 200`) answering a file it does not have.
+    if text.trim_start().starts_with('<') {
+        return Err(LoadError::NotFound);
+    }
+    Ok(text)
 }

@@ -23,12 +23,10 @@ fn browser_controller() -> Option<ServiceWorker> {
     web_sys::window().and_then(|w| w.navigator().service_worker().controller())
 }
 
-/// `path` resolved against the page's address, as `ServiceWorker.scriptURL` gives it.
+/// The absolute address of `path` (from the site's root), as `ServiceWorker.scriptURL` gives it.
 fn absolute(path: &str) -> Option<String> {
-    let href = web_sys::window()?.location().href().ok()?;
-    web_sys::Url::new_with_base(path, &href)
-        .ok()
-        .map(|u| u.href())
+    let origin = web_sys::window()?.location().origin().ok()?;
+    Some(format!("{origin}{path}"))
 }
 
 /// What the header shows about the network and new versions.
