@@ -29,7 +29,7 @@ import os from "node:os";
 import { serve } from "../tests/e2e/server.mjs";
 import { ROOT, CHROMIUM, CHROMIUM_ARGS, contentArticles, selectText } from "../tests/e2e/harness.mjs";
 import { startWebdav } from "../tests/e2e/webdav.mjs";
-import { PHONE } from "./phone.mjs";
+import { PHONE, throttle } from "./phone.mjs";
 
 const quick = process.argv.includes("--quick");
 // `--phone [runs]`: only the weight and the phone profile (to try a change quickly).
@@ -101,10 +101,7 @@ async function phoneVisits(url, { app }) {
   const context = await browser.newContext({ viewport: PHONE.viewport, isMobile: true, hasTouch: true });
   const throttled = async () => {
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: PHONE.latency, downloadThroughput: PHONE.down, uploadThroughput: PHONE.up });
-    await cdp.send("Emulation.setCPUThrottlingRate", { rate: PHONE.cpu });
+    await throttle(page);
     return page;
   };
   const visit = async () => {
@@ -192,10 +189,7 @@ async function phonePanel(server, article) {
     await page.waitForFunction(() => window.__readyAt !== null, null, { timeout: 30000 });
     const mark = page.locator(".article-body mark.hl").first();
     await mark.waitFor();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: PHONE.latency, downloadThroughput: PHONE.down, uploadThroughput: PHONE.up });
-    await cdp.send("Emulation.setCPUThrottlingRate", { rate: PHONE.cpu });
+    await throttle(page);
     const open = async () => {
       await page.evaluate(() => {
         window.__panelAt = null;

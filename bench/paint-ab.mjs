@@ -13,7 +13,7 @@
 import { chromium } from "playwright-core";
 import { serve } from "../tests/e2e/server.mjs";
 import { CHROMIUM, CHROMIUM_ARGS } from "../tests/e2e/harness.mjs";
-import { PHONE } from "./phone.mjs";
+import { PHONE, throttle } from "./phone.mjs";
 
 const args = process.argv.slice(2);
 const runs = /^\d+$/.test(args[0] ?? "") ? Number(args.shift()) : 15;
@@ -30,10 +30,7 @@ for (let run = 0; run < runs; run++) {
   for (const [i, server] of servers.entries()) {
     const context = await browser.newContext({ viewport: PHONE.viewport, isMobile: true, hasTouch: true, serviceWorkers: "allow" });
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: PHONE.latency, downloadThroughput: PHONE.down, uploadThroughput: PHONE.up });
-    await cdp.send("Emulation.setCPUThrottlingRate", { rate: PHONE.cpu });
+    await throttle(page);
     await page.goto(`${server.url}lire/${slug}/`);
     await page.waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0, null, { timeout: 60000 });
     const app = await page.evaluate(() => document.querySelector('script[type="module"]') !== null);
