@@ -21,6 +21,15 @@ pub fn base() -> &'static str {
     })
 }
 
+/// The page's origin and `path` (from the site's root): an address for outside the page, as
+/// `ServiceWorker.scriptURL` gives its own.
+pub fn absolute_url(path: &str) -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    format!("{origin}{path}")
+}
+
 /// Removes the static copy of the page the build put in an article's HTML (see
 /// `build/emit.rs`), which shows the text until the app has drawn the same page; CSS hides
 /// the app while the copy is there. Called once the reader page is drawn, or has failed.

@@ -23,12 +23,6 @@ fn browser_controller() -> Option<ServiceWorker> {
     web_sys::window().and_then(|w| w.navigator().service_worker().controller())
 }
 
-/// The absolute address of `path` (from the site's root), as `ServiceWorker.scriptURL` gives it.
-fn absolute(path: &str) -> Option<String> {
-    let origin = web_sys::window()?.location().origin().ok()?;
-    Some(format!("{origin}{path}"))
-}
-
 /// What the header shows about the network and new versions.
 #[derive(Clone, Copy)]
 pub struct OfflineState {
@@ -104,9 +98,9 @@ impl OfflineState {
         // first worker's claim changes the controller too, and so does it when it takes over
         // from the worker of another deployment whose scope covers ours (one at `/` over this
         // one at `/liseuse/`), whose build is not this page's.
-        let own_worker = absolute(&format!("{base}/sw.js"));
+        let own_worker = browser::absolute_url(&format!("{base}/sw.js"));
         let is_own = move |worker: Option<ServiceWorker>| {
-            worker.is_some_and(|w| Some(w.script_url()) == own_worker)
+            worker.is_some_and(|w| w.script_url() == own_worker)
         };
         let had_own_controller = AtomicBool::new(is_own(container.controller()));
         let on_change = Closure::<dyn Fn()>::new(move || {

@@ -265,7 +265,7 @@ pub fn MyNotes() -> impl IntoView {
                 .map(|a| ArticleMeta {
                     slug: a.slug.clone(),
                     title: a.title.clone(),
-                    url: absolute_url(&paths::article(base, &a.slug)),
+                    url: browser::absolute_url(&paths::article(base, &a.slug)),
                 })
                 .collect(),
             _ => Vec::new(),
@@ -460,13 +460,6 @@ fn note_item(base: &'static str, slug: &str, a: Anchored) -> impl IntoView {
             </p>
         </li>
     }
-}
-
-fn absolute_url(path: &str) -> String {
-    let origin = web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default();
-    format!("{origin}{path}")
 }
 
 fn today_label() -> String {

@@ -68,13 +68,7 @@ fn page_address(article: &Article) -> String {
         .and_then(|m| m.get_attribute("content"))
         .filter(|url| url.ends_with(&format!("/lire/{}/", article.meta.slug)));
     own.unwrap_or_else(|| {
-        let origin = web_sys::window()
-            .and_then(|w| w.location().origin().ok())
-            .unwrap_or_default();
-        format!(
-            "{origin}{}",
-            paths::article(browser::base(), &article.meta.slug)
-        )
+        browser::absolute_url(&paths::article(browser::base(), &article.meta.slug))
     })
 }
 
