@@ -5,25 +5,36 @@
 //!
 //! Every device must order versions alike, or they never agree: each keeps its own winner, and
 //! the server's file ping-pongs between them. So what counts as a valid stamp cannot depend on
-//! this device's clock. There is one bound for all, [`LATEST`] (1 January 2100): a stamp beyond
-//! it is absurd (a corrupt import, a clock centuries off) and is read as 0, unknown, on every
-//! device alike, so that any real edit beats it; a device whose own clock is past the bound
-//! stamps [`LATEST`]. Whether this device's clock is off is told apart elsewhere, against the
-//! sync server's clock (`sync::engine`). All arithmetic on stamps saturates.
+//! this device's clock. There is one bound for all, [`LATEST`] (1 January 2100): a stamp at or
+//! beyond it is absurd (a corrupt import, a clock centuries off) and is read as 0, unknown, on
+//! every device alike, so that any real edit beats it. A device whose own clock is past
+//! [`CLOCK_CAP`], ten years earlier, stamps that: the years between leave room for every later
+//! edit, on any device, to be stamped one millisecond newer than the one before it (were the
+//! cap the bound itself, the edit after such a stamp could not be newer, and which of the two
+//! won would be chance). Whether this device's clock is off is told apart elsewhere, against
+//! the sync server's clock (`sync::engine`). All arithmetic on stamps saturates.
 
 use super::model::ArticleRecord;
 
-/// The latest valid time stamp (ms since the epoch): 2100-01-01T00:00:00Z.
+/// The first invalid time stamp (ms since the epoch): 2100-01-01T00:00:00Z.
 pub const LATEST: i64 = 4_102_444_800_000;
 
-/// `now` as a stamp: this device's clock, within the valid range.
+/// The latest time a clock can give a stamp (ms since the epoch): 2090-01-01T00:00:00Z.
+pub const CLOCK_CAP: i64 = 3_786_912_000_000;
+
+/// `now` as a stamp: this device's clock, within the range a clock may give.
 pub fn stamp_of(now: i64) -> i64 {
-    now.min(LATEST)
+    now.min(CLOCK_CAP)
+}
+
+/// Whether a stamp read from elsewhere is beyond the valid range.
+fn is_future(stamp: i64) -> bool {
+    stamp >= LATEST
 }
 
 /// A stamp read from elsewhere: as it is when valid, else 0 (unknown).
 pub fn valid(stamp: i64) -> i64 {
-    if stamp > LATEST {
+    if is_future(stamp) {
         0
     } else {
         stamp
@@ -33,15 +44,17 @@ pub fn valid(stamp: i64) -> i64 {
 /// The `updated` of an edit made at `now` to something last updated at `previous`: strictly
 /// newer than it, even within one millisecond or with a clock behind, within the valid range.
 pub fn next_update(previous: i64, now: i64) -> i64 {
-    stamp_of(now).max(previous.saturating_add(1)).min(LATEST)
+    stamp_of(now)
+        .max(previous.saturating_add(1))
+        .min(LATEST - 1)
 }
 
-/// Sets every time stamp of `record` beyond [`LATEST`] to 0 (unknown). Returns how many were
+/// Sets every time stamp of `record` at or beyond [`LATEST`] to 0 (unknown). Returns how many were
 /// changed.
 pub fn clamp_future(record: &mut ArticleRecord) -> usize {
     let mut clamped = 0;
     let mut clamp = |t: &mut i64| {
-        if *t > LATEST {
+        if is_future(*t) {
             *t = 0;
             clamped += 1;
         }
@@ -61,8 +74,8 @@ pub fn has_future(record: &ArticleRecord) -> bool {
     record
         .highlights
         .iter()
-        .any(|h| h.created > LATEST || h.updated > LATEST)
-        || record.note.as_ref().is_some_and(|n| n.updated > LATEST)
+        .any(|h| is_future(h.created) || is_future(h.updated))
+        || record.note.as_ref().is_some_and(|n| is_future(n.updated))
 }
 
 /// `record` with its absurd time stamps cleared, borrowed as is when it has none.
@@ -86,14 +99,15 @@ mod tests {
 
     #[test]
     fn next_update_is_newer_and_stays_in_range() {
-        assert_eq!(next_update(i64::MAX, NOW), LATEST);
-        assert_eq!(next_update(LATEST, NOW), LATEST);
+        assert_eq!(next_update(i64::MAX, NOW), LATEST - 1);
+        assert_eq!(next_update(LATEST - 1, NOW), LATEST - 1);
         assert_eq!(next_update(5, NOW), NOW);
         assert_eq!(next_update(NOW, NOW), NOW + 1);
         // A clock behind what it edits: still newer.
         assert_eq!(next_update(NOW + 2 * DAY, NOW), NOW + 2 * DAY + 1);
-        // A clock past the bound stamps the bound.
-        assert_eq!(next_update(5, i64::MAX), LATEST);
+        // A clock past the cap stamps the cap.
+        assert_eq!(next_update(5, i64::MAX), CLOCK_CAP);
+        assert_eq!(stamp_of(LATEST + 1), CLOCK_CAP);
         assert_eq!(stamp_of(NOW), NOW);
     }
 
@@ -124,8 +138,8 @@ mod tests {
         assert_eq!(record.highlights[1].updated, NOW + 3 * 365 * DAY);
         assert_eq!(record.note.as_ref().unwrap().updated, 0);
         assert!(!has_future(&record));
-        assert_eq!(valid(LATEST), LATEST);
-        assert_eq!(valid(LATEST + 1), 0);
+        assert_eq!(valid(LATEST - 1), LATEST - 1);
+        assert_eq!(valid(LATEST), 0);
     }
 
     #[test]
@@ -158,5 +172,57 @@ mod tests {
         // The same winner on both devices, whichever merges first.
         assert_eq!(merge(&on_a, &from_b).highlights[0].note, "A");
         assert_eq!(merge(&from_b, &on_a).highlights[0].note, "A");
+    }
+
+    /// The tab of a clock in 2200 and the tab of a clock on time edit one note in turn, each
+    /// after reading the other's version (two tabs, or two devices through sync): every edit
+    /// wins over the one before, whatever its text (a tie would be settled by the text's order).
+    #[test]
+    fn edits_after_a_clock_past_the_cap_keep_winning() {
+        let in_2200 = 7_258_118_400_000;
+        let mut stored = ArticleRecord {
+            highlights: vec![highlight("x", 0, "", false)],
+            ..Default::default()
+        };
+        for (turn, (now, text)) in [
+            (in_2200, "zzz"),
+            (NOW, "aaa"),
+            (in_2200, "mmm"),
+            (NOW, "aab"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut mine = clamped(&stored).into_owned();
+            let h = &mut mine.highlights[0];
+            h.note = text.into();
+            h.updated = next_update(h.updated, now);
+            assert!(h.updated < LATEST, "turn {turn}: {}", h.updated);
+            stored = merge(&stored, &mine);
+            assert_eq!(stored.highlights[0].note, text, "turn {turn}");
+        }
+    }
+
+    /// An export made by a build that stamped the bound itself, on a device past it: read as
+    /// unknown, so the reader's edit after importing it wins.
+    #[test]
+    fn a_stamp_at_the_bound_is_unknown_and_the_next_edit_wins() {
+        let imported = ArticleRecord {
+            highlights: vec![highlight("a", LATEST, "zzz importée", false)],
+            ..Default::default()
+        };
+        let mut mine = clamped(&imported).into_owned();
+        assert_eq!(mine.highlights[0].updated, 0);
+        let h = &mut mine.highlights[0];
+        h.note = "Annotée de nouveau".into();
+        h.updated = next_update(h.updated, NOW);
+        assert_eq!(
+            merge(&mine, &clamped(&imported)).highlights[0].note,
+            "Annotée de nouveau"
+        );
+        assert_eq!(
+            merge(&clamped(&imported), &mine).highlights[0].note,
+            "Annotée de nouveau"
+        );
     }
 }

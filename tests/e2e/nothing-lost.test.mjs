@@ -87,6 +87,36 @@ test("a tab writes back what another tab's racing write left out", async () => {
   await context.close();
 });
 
+test("two tabs, one whose clock says 2200: each edit of a note, made after the other's, is the one kept", async () => {
+  const context = await env.browser.newContext({ locale: "fr-FR" });
+  const [ahead, onTime] = [await context.newPage(), await context.newPage()];
+  await ahead.addInitScript(() => {
+    const skew = Date.UTC(2200, 0, 1) - Date.now();
+    const now = Date.now;
+    Date.now = () => now() + skew;
+  });
+  await openArticle(ahead, first.slug);
+  await select(ahead, "Laissez-moi vous raconter");
+  await ahead.getByRole("button", { name: "Surligner", exact: true }).click();
+  await openArticle(onTime, first.slug);
+  const note = () => stored(onTime, first.slug).then((v) => JSON.parse(v)?.record.highlights[0]?.note);
+  // Texts in an order their sorting would undo: a tie between two edits is settled by it.
+  for (const [tab, text] of [[ahead, "zzz première version"], [onTime, "AAA écrite à l’heure"], [ahead, "mmm reprise"], [onTime, "AAB encore"]]) {
+    await tab.locator(".article-body mark").first().click();
+    await tab.getByRole("textbox", { name: "Note", exact: true }).fill(text);
+    await tab.getByRole("button", { name: "Enregistrer" }).click();
+    await tab.getByRole("dialog").waitFor({ state: "hidden" });
+    await onTime.waitForFunction(([k, t]) => (localStorage.getItem(k) ?? "").includes(t), [key(first.slug), text]);
+    assert.equal(await note(), text);
+    // Both tabs show it, the other one from the storage event.
+    for (const page of [ahead, onTime]) await page.locator(".article-notes", { hasText: text }).waitFor();
+  }
+  await onTime.reload();
+  await appReady(onTime);
+  await onTime.locator(".article-notes", { hasText: "AAB encore" }).waitFor();
+  await context.close();
+});
+
 test("hiding or leaving the page writes a change at once, before its timer", async () => {
   const page = await newPage(env.browser);
   await openArticle(page, first.slug);
