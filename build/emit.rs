@@ -117,7 +117,11 @@ pub fn search_index(articles: &[Article]) -> BTreeMap<String, Vec<(usize, usize)
 type Postings = Vec<(usize, usize)>;
 
 fn search_shards(articles: &[Article]) -> BTreeMap<char, Vec<(String, Postings)>> {
-    let mut shards: BTreeMap<char, Vec<(String, Postings)>> = BTreeMap::new();
+    // Every key, those no word starts with included: see `fold::SHARD_KEYS`.
+    let mut shards: BTreeMap<char, Vec<(String, Postings)>> = crate::pipeline::fold::SHARD_KEYS
+        .chars()
+        .map(|key| (key, Vec::new()))
+        .collect();
     for (word, postings) in search_index(articles) {
         shards
             .entry(crate::pipeline::fold::shard_key(&word))

@@ -24,8 +24,13 @@ pub fn fold_char(c: char, out: &mut String) {
     out.push_str(folded);
 }
 
+/// Every part of the search index, by key: the build writes each one, an empty one included (a
+/// query for a word with no part would otherwise find a missing file, not "no result").
+pub const SHARD_KEYS: &str = "_0123456789abcdefghijklmnopqrstuvwxyz";
+
 /// The part of the search index a folded word is in: its first letter or digit, `_` for
-/// anything else. The build splits the index this way; a query fetches only its words' parts.
+/// anything else (one of [`SHARD_KEYS`]). The build splits the index this way; a query fetches
+/// only its words' parts.
 pub fn shard_key(folded_word: &str) -> char {
     match folded_word.chars().next() {
         Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit() => c,
@@ -72,6 +77,30 @@ pub fn words(text: &str) -> Vec<Word> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_word_has_one_of_the_shard_keys() {
+        for word in [
+            "kant",
+            "week-end",
+            "xenophobie",
+            "0",
+            "6e",
+            "ß",
+            "øre",
+            "łódź",
+            "ﬁn",
+            "λόγος",
+            "мир",
+            "中文",
+            "",
+            "_x",
+            "Zèbre",
+        ] {
+            let key = shard_key(&fold(word));
+            assert!(SHARD_KEYS.contains(key), "{word:?} → {key:?}");
+        }
+    }
 
     #[test]
     fn accents_case_and_ligatures_fold() {
