@@ -213,6 +213,17 @@ pub fn is_field_focused() -> bool {
         })
 }
 
+/// The element that has the focus, if any (not the page's body).
+pub fn focused_element() -> Option<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window()?.document()?;
+    let element = document.active_element()?;
+    if document.body().is_some_and(|b| *b == element) {
+        return None;
+    }
+    element.dyn_into().ok()
+}
+
 /// Percent-encodes a search query for a URL.
 pub fn encode_query(q: &str) -> String {
     js_sys::encode_uri_component(q).into()

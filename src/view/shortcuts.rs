@@ -45,18 +45,37 @@ split_point! { shortcuts_help; fn help() -> AnyView { help_dialog().into_any() }
 fn help_dialog() -> impl IntoView {
     let HelpOpen(open) = expect_context();
     let close_button = NodeRef::<html::Button>::new();
-    Effect::new(move |_| {
-        if open.get() {
+    // Where the focus was when the list opened: it goes back there when the list closes, so a
+    // keyboard reader keeps their place (a highlight, a field) instead of starting from the top.
+    let came_from = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        if is_open && was_open != Some(true) {
+            came_from.set_value(browser::focused_element());
             request_animation_frame(move || {
                 if let Some(b) = close_button.get_untracked() {
                     let _ = b.focus();
                 }
             });
+        } else if !is_open && was_open == Some(true) {
+            if let Some(element) = came_from.get_value().filter(|e| e.is_connected()) {
+                let _ = element.focus();
+            }
         }
+        is_open
     });
+    // A modal dialog keeps the focus: « Fermer » is its only control.
+    let keep_focus = move |event: web_sys::KeyboardEvent| {
+        if event.key() == "Tab" {
+            event.prevent_default();
+            if let Some(b) = close_button.get_untracked() {
+                let _ = b.focus();
+            }
+        }
+    };
     view! {
         <Show when=move || open.get()>
-            <div class="shortcuts" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title">
+            <div class="shortcuts" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" on:keydown=keep_focus>
                 <h2 id="shortcuts-title">"Raccourcis clavier"</h2>
                 <dl>
                     {SHORTCUTS

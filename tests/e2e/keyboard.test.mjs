@@ -176,6 +176,53 @@ test("after each kind of navigation within the app, the new page's heading has t
   }
 });
 
+test("« Raccourcis clavier » (`?`) keeps the focus while open and gives it back where it was, however it is closed", async () => {
+  const server = await serveDist({ dir: DIST });
+  const page = await newPage(browser);
+  try {
+    await page.goto(`${server.url}lire/${articles[0].slug}/`);
+    await appReady(page);
+    for (const text of ["Laissez-moi vous raconter", "restaurant japonais"]) {
+      await page.evaluate((text) => {
+        const walker = document.createTreeWalker(document.querySelector(".article-body"), NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const at = n.data.indexOf(text);
+          if (at < 0) continue;
+          const range = document.createRange();
+          range.setStart(n, at);
+          range.setEnd(n, at + text.length);
+          getSelection().removeAllRanges();
+          getSelection().addRange(range);
+          return;
+        }
+      }, text);
+      await page.keyboard.press("h");
+      await page.locator(".article-body mark.hl", { hasText: text }).waitFor();
+    }
+    const dialog = page.getByRole("dialog", { name: "Raccourcis clavier" });
+    const second = page.locator(".article-body mark.hl").nth(1);
+    for (const close of ["Escape", "Fermer", "?"]) {
+      await second.focus();
+      const before = await focused(page);
+      await page.keyboard.press("?");
+      await dialog.waitFor();
+      await page.waitForFunction(() => document.activeElement?.textContent === "Fermer");
+      for (const key of ["Tab", "Shift+Tab", "Tab"]) {
+        await page.keyboard.press(key);
+        assert.equal(await focused(page), "button Fermer", `${close}: ${key} left the dialog`);
+      }
+      await page.keyboard.press(close === "Fermer" ? "Enter" : close);
+      await dialog.waitFor({ state: "detached" });
+      await frames(page);
+      assert.equal(await focused(page), before, `closed by ${close}`);
+    }
+    assert.deepEqual(page.problems(), []);
+  } finally {
+    await page.context().close();
+    await server.close();
+  }
+});
+
 test("error pages name themselves: the tab's title, the heading focused, the name said", async () => {
   const server = await serveDist({ dir: DIST });
   const page = await newPage(browser, { serviceWorkers: "block", allow: [/status of 500/, /chunk|split|\.wasm|ERR_FAILED|net::/] });
