@@ -38,6 +38,22 @@ pub fn page(base: &str, path: &str) -> (Page, Option<String>) {
     (found, None)
 }
 
+/// The usual spelling of a path that hosts serve as the same file: runs of `/` as one (`a//b`),
+/// and a folder's `index.html` as the folder (`/lire/x/index.html` is `/lire/x/`, the file a
+/// static host serves for it). `None` when `path` is already so.
+pub fn canonical_path(path: &str) -> Option<String> {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if !(c == '/' && out.ends_with('/')) {
+            out.push(c);
+        }
+    }
+    if let Some(folder) = out.strip_suffix("/index.html") {
+        out.truncate(folder.len() + 1);
+    }
+    (out != path).then_some(out)
+}
+
 /// Whether two paths show the same page: the same kind and, for the reader, the same article
 /// (slugs are compared, so `/lire/x` and `/lire/x/` are one page).
 pub fn same_page(base: &str, a: &str, b: &str) -> bool {
@@ -209,6 +225,41 @@ mod tests {
         assert_eq!(
             page("", "/lire/caf%C3%A9/"),
             (Page::Reader, Some("café".into()))
+        );
+    }
+
+    #[test]
+    fn paths_a_host_serves_alike_are_spelt_one_way() {
+        assert_eq!(canonical_path("/lire/x/"), None);
+        assert_eq!(canonical_path("/"), None);
+        assert_eq!(canonical_path("/liseuse/lire/x"), None);
+        assert_eq!(
+            canonical_path("/lire/x/index.html").as_deref(),
+            Some("/lire/x/")
+        );
+        assert_eq!(canonical_path("/index.html").as_deref(), Some("/"));
+        assert_eq!(
+            canonical_path("/liseuse/notes/index.html").as_deref(),
+            Some("/liseuse/notes/")
+        );
+        assert_eq!(canonical_path("/lire/x//").as_deref(), Some("/lire/x/"));
+        assert_eq!(
+            canonical_path("//lire///x/index.html").as_deref(),
+            Some("/lire/x/")
+        );
+        // Only a folder's index: a file of that name elsewhere in a slug is the slug's.
+        assert_eq!(canonical_path("/lire/index.html-x/"), None);
+        for path in ["/lire/x/index.html", "/lire/x//", "/liseuse//lire/x/"] {
+            let canonical = canonical_path(path).unwrap();
+            assert_eq!(canonical_path(&canonical), None, "{path}");
+            assert_eq!(
+                page("/liseuse", &canonical).0 == Page::NotFound,
+                !canonical.starts_with("/liseuse")
+            );
+        }
+        assert_eq!(
+            page("", &canonical_path("/lire/x/index.html").unwrap()),
+            (Page::Reader, Some("x".into()))
         );
     }
 

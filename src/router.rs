@@ -27,12 +27,31 @@ struct Address {
 }
 
 impl Address {
+    /// The tab's address, spelt as the app's links spell it: a host serves
+    /// `/lire/x/index.html` or `/lire/x//` as `/lire/x/`, and the tab's address is changed to
+    /// that, in place, so that it shows the article (and copies, shares and compares as it).
     fn current() -> Self {
-        let Some(location) = web_sys::window().map(|w| w.location()) else {
+        let Some(window) = web_sys::window() else {
             return Self::default();
         };
+        let location = window.location();
+        let mut path = location.pathname().unwrap_or_default();
+        if let Some(canonical) = route::canonical_path(&path) {
+            let search = location.search().unwrap_or_default();
+            let hash = location.hash().unwrap_or_default();
+            if let Ok(history) = window.history() {
+                let state = history.state().unwrap_or(JsValue::NULL);
+                let url = format!("{canonical}{search}{hash}");
+                if history
+                    .replace_state_with_url(&state, "", Some(&url))
+                    .is_ok()
+                {
+                    path = canonical;
+                }
+            }
+        }
         Self {
-            path: location.pathname().unwrap_or_default(),
+            path,
             search: location.search().unwrap_or_default(),
             hash: location.hash().unwrap_or_default(),
         }

@@ -5,6 +5,9 @@ use leptos::prelude::*;
 #[component]
 pub fn NotFound() -> impl IntoView {
     crate::router::name_page("Page introuvable");
+    // On the static copy of an article's page (an address a host served it for, that names no
+    // article), the copy gives way once this is drawn.
+    Effect::new(|_| browser::end_prerender());
     view! {
         <section class="not-found">
             <h1>"Page introuvable"</h1>

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { sharedBrowserAndServer, newPage, appReady, contentArticles, squash, DIST } from "./harness.mjs";
+import { sharedBrowserAndServer, newPage, appReady, contentArticles, squash, selectText, DIST } from "./harness.mjs";
 
 const articles = contentArticles();
 const env = sharedBrowserAndServer();
@@ -81,6 +81,28 @@ test("the static copy gives way even when the article cannot be loaded", async (
   await page.getByRole("button", { name: "Réessayer" }).click();
   await page.locator("article h1").waitFor();
   assert.equal(squash(await page.locator("article h1").innerText()), squash(articles[0].title));
+  assert.deepEqual(page.problems(), []);
+});
+
+test("an article's page reached as …/index.html or with a doubled slash is the article, at its usual address", async () => {
+  const page = await newPage(env.browser);
+  const [article] = articles;
+  for (const tail of ["index.html", "/", "/index.html?q=vente#contenu"]) {
+    await page.goto(`${env.server.url}lire/${article.slug}/${tail}`);
+    await appReady(page);
+    const [query, hash] = [tail.match(/\?[^#]*/)?.[0] ?? "", tail.match(/#.*/)?.[0] ?? ""];
+    assert.equal(page.url(), `${env.server.url}lire/${article.slug}/${query}${hash}`, tail);
+    assert.equal(squash(await page.locator("article h1").innerText()), squash(article.title), tail);
+    assert.equal(await page.locator("header.site-header").count(), 1, tail);
+    // The app's page, whose text can be highlighted.
+    await selectText(page, "Laissez-moi vous raconter");
+    await page.getByRole("button", { name: "Surligner", exact: true }).waitFor();
+  }
+  // The library's too.
+  await page.goto(`${env.server.url}index.html`);
+  await appReady(page);
+  await page.locator(".cards > li").first().waitFor();
+  assert.equal(page.url(), env.server.url);
   assert.deepEqual(page.problems(), []);
 });
 
