@@ -100,7 +100,7 @@ pub fn import_json(bytes: &[u8]) -> Result<BTreeMap<String, ArticleRecord>, Impo
             return Err(invalid(path, "article sans identifiant"));
         }
         let record: ArticleRecord = serde_json::from_value(value.clone())
-            .map_err(|e| invalid(path.clone(), &e.to_string()))?;
+            .map_err(|e| invalid(path.clone(), &reason_fr(&e.to_string())))?;
         for (i, h) in record.highlights.iter().enumerate() {
             check_highlight(h, slug)
                 .map_err(|reason| invalid(format!("{path}.highlights[{i}]"), reason))?;
@@ -108,6 +108,32 @@ pub fn import_json(bytes: &[u8]) -> Result<BTreeMap<String, ArticleRecord>, Impo
         records.insert(slug.clone(), record);
     }
     Ok(records)
+}
+
+/// What serde says is wrong with a record, in the reader's language: the main kinds, with the
+/// name or value concerned; anything else as unexpected content.
+fn reason_fr(serde_message: &str) -> String {
+    let quoted = |prefix: &str| {
+        serde_message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_string)
+    };
+    if let Some(value) = quoted("unknown variant `") {
+        format!("valeur inconnue «\u{a0}{value}\u{a0}»")
+    } else if let Some(field) = quoted("missing field `") {
+        format!("champ «\u{a0}{field}\u{a0}» absent")
+    } else if let Some(field) = quoted("duplicate field `") {
+        format!("champ «\u{a0}{field}\u{a0}» en double")
+    } else if serde_message.starts_with("invalid type") {
+        "une valeur n’est pas du type attendu".to_string()
+    } else if serde_message.starts_with("invalid value")
+        || serde_message.starts_with("invalid length")
+    {
+        "une valeur est hors des limites".to_string()
+    } else {
+        "contenu inattendu".to_string()
+    }
 }
 
 fn check_highlight(h: &Highlight, slug: &str) -> Result<(), &'static str> {
@@ -172,7 +198,12 @@ pub fn merge_all(
         let incoming = &incoming;
         let before = stored.get(slug).cloned().unwrap_or_default();
         let after = merge(&before, incoming);
+        // Each highlight once, however many times the file lists its id (the merge keeps one).
+        let mut counted = std::collections::BTreeSet::new();
         for h in &incoming.highlights {
+            if !counted.insert(h.id.as_str()) {
+                continue;
+            }
             let old = before.highlights.iter().find(|b| b.id == h.id);
             let new = after.highlights.iter().find(|a| a.id == h.id);
             match (old, new) {
@@ -375,6 +406,61 @@ mod tests {
         ] {
             assert!(e.message_fr().ends_with("Rien n’a été modifié."));
         }
+    }
+
+    /// What is wrong with a record is said in French, naming what is wrong.
+    #[test]
+    fn a_damaged_record_is_described_in_french() {
+        let file = export_json(&sample(), 1);
+        let color = serde_json::to_string(&sample()["essai"].highlights[0].color).unwrap();
+        for (damaged, said) in [
+            (
+                file.replacen(&format!("\"color\": {color}"), "\"color\": \"purple\"", 1),
+                "valeur inconnue «\u{a0}purple\u{a0}»",
+            ),
+            (
+                file.replacen("\"note\": \"Ma note", "\"note\": null, \"x\": \"", 1),
+                "une valeur n’est pas du type attendu",
+            ),
+        ] {
+            assert_ne!(damaged, file, "{said}");
+            match import_json(damaged.as_bytes()) {
+                Err(e @ ImportError::Invalid { .. }) => {
+                    let message = e.message_fr();
+                    assert!(message.contains(said), "{message}");
+                    assert!(
+                        !message.contains("expected") && !message.contains("invalid"),
+                        "{message}"
+                    );
+                }
+                other => panic!("{said}: {other:?}"),
+            }
+        }
+        assert_eq!(
+            reason_fr("missing field `id`"),
+            "champ «\u{a0}id\u{a0}» absent"
+        );
+    }
+
+    /// A file that lists one highlight twice adds one, and says one.
+    #[test]
+    fn a_highlight_listed_twice_counts_once() {
+        let mut twice = sample();
+        let record = twice.get_mut("essai").unwrap();
+        let mut again = record.highlights[0].clone();
+        again.note = "deux".into();
+        again.updated += 1;
+        record.highlights.push(again);
+        let (merged, summary) = merge_all(&BTreeMap::new(), &twice);
+        assert_eq!(
+            merged["essai"]
+                .highlights
+                .iter()
+                .filter(|h| h.id == "x")
+                .count(),
+            1
+        );
+        assert_eq!(summary.added, 1, "{summary:?}");
     }
 
     #[test]
