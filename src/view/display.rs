@@ -154,6 +154,8 @@ fn DisplayPanel() -> impl IntoView {
                 aria-labelledby="affichage-title"
                 on:keydown=move |ev: web_sys::KeyboardEvent| {
                     if ev.key() == "Escape" {
+                        // Handled: an open highlight panel stays (see `highlight_panel`).
+                        ev.prevent_default();
                         open.set(false);
                     }
                 }

@@ -58,6 +58,16 @@ fn HighlightPanel() -> impl IntoView {
         }
     };
 
+    // `Échap` closes the panel from anywhere on the page, as « Raccourcis clavier » says, not
+    // only from inside it (a reader who tapped a mark and went back to the text). A dialog open
+    // over it (that list) takes its `Échap` first: it marks the event as handled.
+    let escape = window_event_listener(leptos::ev::keydown, move |event| {
+        if event.key() == "Escape" && !event.default_prevented() {
+            close();
+        }
+    });
+    on_cleanup(move || escape.remove());
+
     let (place, lift) = placement_of(reader.open);
 
     // Focus the note when a panel opens.

@@ -336,6 +336,8 @@ fn Player() -> impl IntoView {
                 aria-label="Lecture à voix haute"
                 on:keydown=move |ev: web_sys::KeyboardEvent| {
                     if ev.key() == "Escape" {
+                        // Handled: an open highlight panel stays (see `highlight_panel`).
+                        ev.prevent_default();
                         stop_here();
                     }
                 }

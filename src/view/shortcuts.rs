@@ -28,6 +28,8 @@ pub fn Shortcuts() -> impl IntoView {
             event.prevent_default();
             open.update(|o| *o = !*o);
         } else if event.key() == "Escape" && open.get_untracked() {
+            // Handled: a panel under the list stays open (see `highlight_panel`).
+            event.prevent_default();
             open.set(false);
         }
     });

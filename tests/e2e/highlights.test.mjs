@@ -207,6 +207,36 @@ test("a note is saved as it is typed, shown as text, and survives a reload; dele
   assert.deepEqual(page.problems(), []);
 });
 
+test("`Échap` closes a highlight's panel from the text too; a dialog over the panel closes alone", async () => {
+  const page = await newPage(env.browser);
+  await openArticle(page);
+  await select(page, "la confiance est le socle de notre humanité");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  const panel = page.getByRole("dialog", { name: /Surlignage/ });
+  await page.locator(".article-body mark").first().click();
+  await panel.waitFor();
+  // The focus leaves the panel (Tab out of it, a control of the page), then Échap.
+  const elsewhere = page.getByRole("button", { name: "Écouter", exact: true });
+  await elsewhere.focus();
+  assert.equal(await page.evaluate(() => !!document.activeElement?.closest("[role=dialog]")), false);
+  assert.equal(await panel.count(), 1);
+  await page.keyboard.press("Escape");
+  await panel.waitFor({ state: "detached" });
+  // « Raccourcis clavier » over an open panel: Échap closes the list, and only it.
+  await page.locator(".article-body mark").first().click();
+  await panel.waitFor();
+  await elsewhere.focus();
+  await page.keyboard.press("?");
+  const help = page.getByRole("dialog", { name: "Raccourcis clavier" });
+  await help.waitFor();
+  await page.keyboard.press("Escape");
+  await help.waitFor({ state: "detached" });
+  assert.equal(await panel.count(), 1);
+  await page.keyboard.press("Escape");
+  await panel.waitFor({ state: "detached" });
+  assert.deepEqual(page.problems(), []);
+});
+
 test("an article note is kept, and a deep link opens on its highlight", async () => {
   const page = await newPage(env.browser);
   await openArticle(page);
