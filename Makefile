@@ -9,7 +9,7 @@ PUBLIC_URL ?= /
 # Without it the build leaves those tags out and says so (scripts/post-build.mjs).
 SITE_URL ?=
 
-.PHONY: setup serve build build-sub build-update test check unit e2e bench bench-quick clean
+.PHONY: setup serve build build-sub build-update test check unit e2e bench bench-floor bench-quick clean
 
 # Release builds only: std rebuilt for size, panics abort at once without a message
 # (`immediate-abort`), no file/line locations nor Debug formatting compiled in. Stable rustc
@@ -18,12 +18,15 @@ SITE_URL ?=
 # a trap in the release app shows « Une erreur est survenue — Recharger » (assets/boot.js).
 # `liseuse_split` makes the pages a first visit does not need lazy (`leptos::lazy`); with the
 # relocations the linker keeps, scripts/split/wasm-bindgen (first on PATH) cuts them into chunks.
-RELEASE_ENV := PATH="$(CURDIR)/scripts/split:$$PATH" RUSTC_BOOTSTRAP=1 \
+RELEASE_STD := RUSTC_BOOTSTRAP=1 \
   CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
   CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
   CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT=true \
-  CARGO_PROFILE_RELEASE_PANIC=immediate-abort \
+  CARGO_PROFILE_RELEASE_PANIC=immediate-abort
+RELEASE_ENV := PATH="$(CURDIR)/scripts/split:$$PATH" $(RELEASE_STD) \
   RUSTFLAGS="--cfg erase_components --cfg liseuse_split -Clink-args=--emit-relocs -Zlocation-detail=none -Zfmt-debug=none"
+# Issue 22's floor (bench/floor) is built alike, but in one piece: nothing in it to split.
+FLOOR_ENV := $(RELEASE_STD) RUSTFLAGS="--cfg erase_components -Zlocation-detail=none -Zfmt-debug=none"
 
 setup:
 	scripts/setup.sh
@@ -73,6 +76,12 @@ e2e:
 # (The scale builds it makes are release builds too.)
 bench: setup build
 	$(RELEASE_ENV) node bench/bench.mjs
+
+## Issue 22's floor: Leptos with the article parsed and drawn and nothing else, built in place of
+## the app's wasm in a copy of dist/ and compared with the app (weight, painted time, app ready).
+bench-floor: setup build
+	$(FLOOR_ENV) node bench/floor/build.mjs
+	node bench/paint-ab.mjs 9 dist target/dist-floor
 
 # One run of each measure, without the scale builds, so the benchmark cannot rot unnoticed. Its
 # numbers are noisy: a budget exceeded only prints a warning; a measure that fails to run or
