@@ -41,7 +41,7 @@ impl Address {
             let hash = location.hash().unwrap_or_default();
             if let Ok(history) = window.history() {
                 let state = history.state().unwrap_or(JsValue::NULL);
-                let url = format!("{canonical}{search}{hash}");
+                let url = [canonical.as_str(), &search, &hash].concat();
                 if history
                     .replace_state_with_url(&state, "", Some(&url))
                     .is_ok()

@@ -362,31 +362,33 @@ fn open_on_activation(
 
 /// The place a link or a load asks for (`Location::place`): a highlight (`#h-<id>`, focused
 /// and its panel open once the marks are drawn), a text block (`#t-<offset>`: search results,
-/// resuming) or the article's notes (a shared passage, `#p=…`, is `shared_links`'). Back and
+/// resuming) or the article's notes (a shared passage, `#p=…`, is `shared_links'`). Also a
+/// place asked for on the article shown (a link to it pasted in the address bar). Back and
 /// forward to this article restore where the reader was instead (the router does).
 fn deep_link(reader: ReaderContext, marks: Memo<Vec<Placed<MarkKey>>>) {
     let location = Location::get();
-    let place = untrack(move || location.place());
-    Effect::new(move |done: Option<bool>| {
-        if done == Some(true) {
-            return true;
+    // Returns the place handled last: a highlight's is handled once its mark is drawn.
+    Effect::new(move |handled: Option<Option<String>>| {
+        let handled = handled.flatten();
+        // No place (a move within the article, back, forward): the next one is new, even the
+        // same link again.
+        let place = location.place()?;
+        if Some(&place) == handled.as_ref() {
+            return handled;
         }
-        let Some(place) = place.clone() else {
-            return true;
-        };
         if place.starts_with("t-") || place == "notes-article" {
             browser::scroll_to_element(&place);
-            return true;
+            return Some(place);
         }
         let Some(id) = place.strip_prefix("h-") else {
-            return true;
+            return Some(place);
         };
-        let placed = marks.with(|m| m.iter().any(|p| p.key.id == id));
-        if placed {
-            reader.focus_highlight(id);
-            reader.open.set(Some(id.to_string()));
+        if !marks.with(|m| m.iter().any(|p| p.key.id == id)) {
+            return handled;
         }
-        placed
+        reader.focus_highlight(id);
+        reader.open.set(Some(id.to_string()));
+        Some(place)
     });
 }
 

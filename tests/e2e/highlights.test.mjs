@@ -254,6 +254,20 @@ test("an article note is kept, and a deep link opens on its highlight", async ()
     .waitForFunction(() => document.activeElement?.id === "panel-note", null, { timeout: 5000 })
     .catch(async () => assert.fail(`the note has no focus: ${await page.evaluate(() => document.activeElement?.id)}`));
   assert.equal(await page.getByRole("textbox", { name: "Notes sur l’article" }).inputValue(), "À relire avant le forum.");
+  // The same link entered on the article shown (only the fragment changes): the same.
+  await page.getByRole("button", { name: "Fermer" }).click();
+  await page.getByRole("dialog").waitFor({ state: "detached" });
+  await page.evaluate(() => (location.hash = "#notes-article"));
+  await page.evaluate((id) => (location.hash = `#h-${id}`), id);
+  await page.getByRole("dialog").waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === "panel-note", null, { timeout: 5000 });
+  // Back: the entry before, where the panel was closed, does not open it again.
+  await page.getByRole("button", { name: "Fermer" }).click();
+  await page.getByRole("dialog").waitFor({ state: "detached" });
+  await page.goBack();
+  await page.goForward();
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByRole("dialog").count(), 0);
   assert.deepEqual(page.problems(), []);
 });
 
