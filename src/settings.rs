@@ -4,7 +4,7 @@
 //! `assets/boot.js` applies the stored ones before the first paint (no flash of a wrong theme).
 
 use crate::read_aloud::{nearest_rate, DEFAULT_RATE};
-use serde::Deserialize;
+use serde_json::Value;
 
 /// The localStorage key, also read by `assets/boot.js`.
 pub const KEY: &str = "liseuse:settings";
@@ -124,34 +124,35 @@ impl Default for Settings {
     }
 }
 
-/// What is stored, as read: any field may be missing, or a name this version does not know.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Stored {
-    theme: Option<String>,
-    size: Option<i64>,
-    font: Option<String>,
-    width: Option<String>,
-    spacing: Option<String>,
-    rate: Option<i64>,
-    voice: Option<String>,
-}
-
 impl Settings {
-    /// Reads stored settings; anything unreadable falls back to the defaults, field by field.
+    /// Reads stored settings; anything unreadable falls back to the defaults, field by field
+    /// (a field of the wrong type loses only itself, as in the page's settings script, which
+    /// applies them before the app starts: the two must agree, or the page would change at the
+    /// takeover).
     pub fn parse(raw: &str) -> Settings {
-        let stored: Stored = serde_json::from_str(raw).unwrap_or_default();
-        let size = stored
-            .size
-            .map_or(DEFAULT_SIZE, |s| s.clamp(1, SIZES as i64) as u8);
+        let stored: serde_json::Map<String, Value> = serde_json::from_str(raw).unwrap_or_default();
+        let name = |key: &str| stored.get(key).and_then(Value::as_str);
+        // A number, or a text starting with one, as the script's `parseInt`.
+        let number = |key: &str| match stored.get(key)? {
+            Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+            Value::String(s) => {
+                let s = s.trim_start();
+                let digits = s
+                    .char_indices()
+                    .take_while(|&(i, c)| c.is_ascii_digit() || (i == 0 && c == '-'))
+                    .count();
+                s[..digits].parse().ok()
+            }
+            _ => None,
+        };
         Settings {
-            theme: Choice::named(stored.theme.as_deref()),
-            size,
-            font: Choice::named(stored.font.as_deref()),
-            width: Choice::named(stored.width.as_deref()),
-            spacing: Choice::named(stored.spacing.as_deref()),
-            rate: stored.rate.map_or(DEFAULT_RATE, nearest_rate),
-            voice: stored.voice.filter(|v| !v.is_empty()),
+            theme: Choice::named(name("theme")),
+            size: number("size").map_or(DEFAULT_SIZE, |s| s.clamp(1, SIZES as i64) as u8),
+            font: Choice::named(name("font")),
+            width: Choice::named(name("width")),
+            spacing: Choice::named(name("spacing")),
+            rate: number("rate").map_or(DEFAULT_RATE, nearest_rate),
+            voice: name("voice").filter(|v| !v.is_empty()).map(str::to_string),
         }
     }
 
@@ -213,6 +214,15 @@ mod tests {
             (partial.theme, partial.size, partial.font),
             (Theme::Sombre, SIZES as u8, Font::Serif)
         );
+        // A field of the wrong type loses only itself; a size as text is read as the page's
+        // script reads it.
+        let typed = Settings::parse(r#"{"theme":"sombre","size":"4","font":7,"rate":"x"}"#);
+        assert_eq!(
+            (typed.theme, typed.size, typed.font, typed.rate),
+            (Theme::Sombre, 4, Font::Serif, DEFAULT_RATE)
+        );
+        assert_eq!(Settings::parse(r#"{"size":5.9}"#).size, 5);
+        assert_eq!(Settings::parse(r#"{"size":"6px"}"#).size, 6);
         // A name from another version, or null, loses only that field.
         let odd = Settings::parse(r#"{"theme":"nuit","font":"sans","width":null,"voix":"x"}"#);
         assert_eq!(
