@@ -36,6 +36,21 @@ impl Position {
         }
     }
 
+    /// Two copies of one article's position taken together (this page's and the one stored
+    /// since by a sync pass or another tab): the place read last, the furthest point of both.
+    /// Commutative, associative, idempotent.
+    pub fn merged(self, other: Position) -> Position {
+        let newest = if (self.updated, self.block) >= (other.updated, other.block) {
+            self
+        } else {
+            other
+        };
+        Position {
+            furthest: self.furthest.max(other.furthest),
+            ..newest
+        }
+    }
+
     /// The reader stayed on `block` (for [`HOLD_MS`]) at `now`: resume there. A new place is
     /// stamped newer than the one it replaces, even with a clock behind; staying again on the
     /// same place changes nothing (a place resumed is not a place read anew).
@@ -84,6 +99,30 @@ impl Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_place_held_by_an_open_page_merges_with_the_one_stored_since() {
+        let held = Position {
+            block: 0,
+            furthest: 2373,
+            updated: 0,
+        };
+        let synced = Position {
+            block: 5677,
+            furthest: 6794,
+            updated: 1_000,
+        };
+        let merged = synced.merged(held);
+        assert_eq!(merged, synced);
+        assert_eq!(held.merged(synced), synced);
+        // A new place read on the merged copy is stamped after the synced one, whatever the clock.
+        let next = merged.at(120, 5);
+        assert_eq!(
+            (next.block, next.furthest, next.updated),
+            (120, 6794, 1_001)
+        );
+        assert_eq!(next.merged(synced), next);
+    }
 
     #[test]
     fn status_follows_the_furthest_point() {

@@ -454,12 +454,23 @@ fn track_progress(article: &'static Article, reader: &ReaderContext) {
     );
     let scheduled = RwSignal::new(false);
     let hold = StoredValue::new(None::<TimeoutHandle>);
-    let save = move |next: Position| {
-        if saved
-            .try_get_untracked()
-            .is_some_and(|before| before != next)
-        {
+    // What this page holds, with what was stored since it opened (a sync pass, another tab):
+    // each change is made on the latest, so that it neither writes an older place or a shorter
+    // progress back, nor stamps a new place older than the one it replaces.
+    let latest = move || {
+        let held = saved.try_get_untracked()?;
+        let stored = key.with_value(|k| crate::prefs::get::<Position>(k));
+        Some(stored.map_or(held, |stored| stored.merged(held)))
+    };
+    let save = move |change: &dyn Fn(Position) -> Position| {
+        let Some(before) = latest() else {
+            return;
+        };
+        let next = change(before);
+        if saved.try_get_untracked() != Some(next) {
             saved.set(next);
+        }
+        if key.with_value(|k| crate::prefs::get::<Position>(k)) != Some(next) {
             key.with_value(|k| crate::prefs::set(k, &next));
         }
     };
@@ -507,8 +518,8 @@ fn track_progress(article: &'static Article, reader: &ReaderContext) {
     };
     let seen = move || {
         scheduled.set(false);
-        if let (Some((_, visible_end)), Some(before)) = (measure(), saved.try_get_untracked()) {
-            save(before.seen(visible_end));
+        if let Some((_, visible_end)) = measure() {
+            save(&|p| p.seen(visible_end));
         }
     };
     let stayed = move || {
@@ -516,17 +527,15 @@ fn track_progress(article: &'static Article, reader: &ReaderContext) {
         if spoken.try_with_untracked(Option::is_some).unwrap_or(true) {
             return;
         }
-        if let (Some((block, _)), Some(before)) = (measure(), saved.try_get_untracked()) {
-            save(before.at(block, browser::now_ms()));
+        if let Some((block, _)) = measure() {
+            save(&|p| p.at(block, browser::now_ms()));
         }
     };
     Effect::new(move |_| {
         let Some(Spoken { range, block }) = spoken.get() else {
             return;
         };
-        if let Some(before) = saved.try_get_untracked() {
-            save(before.at(block, browser::now_ms()).seen(range.end));
-        }
+        save(&|p| p.at(block, browser::now_ms()).seen(range.end));
     });
     let on_scroll = window_event_listener(ev::scroll, move |_| {
         if !scheduled.get_untracked() {

@@ -68,16 +68,7 @@ fn canonical(value: &Value) -> String {
 }
 
 pub fn merge_entry(a: &Entry, b: &Entry) -> Entry {
-    let newest = if (a.updated, a.block) >= (b.updated, b.block) {
-        a
-    } else {
-        b
-    };
-    Entry {
-        block: newest.block,
-        updated: newest.updated,
-        furthest: a.furthest.max(b.furthest),
-    }
+    a.merged(*b)
 }
 
 pub fn encode(positions: &Positions) -> String {

@@ -199,6 +199,36 @@ test("the reading position is kept by paragraph and offered as « Reprendre »",
   assert.deepEqual(page.problems(), []);
 });
 
+test("an article left open does not write an older place nor a shorter progress over the one another tab (or a sync) stored since", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1000, height: 700 }, locale: "fr-FR" });
+  const [open, other] = [await context.newPage(), await context.newPage()];
+  const article = articles[2]; // the longest
+  const key = `liseuse:progress:${article.slug}`;
+  const stored = (page) => page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? "null"), key);
+  // Left open at the top of the article.
+  await open.goto(`${env.server.url}lire/${article.slug}/`);
+  await appReady(open);
+  await open.waitForFunction((k) => localStorage.getItem(k) !== null, key);
+  // Read far in the other tab, which stays on a paragraph there.
+  await other.goto(`${env.server.url}lire/${article.slug}/`);
+  await appReady(other);
+  const far = other.locator(".article-body p").nth(14);
+  await other.evaluate(() => window.scrollBy(0, document.querySelectorAll(".article-body p")[14].getBoundingClientRect().top - 10));
+  const farBlock = Number(await far.getAttribute("data-b"));
+  await other.waitForFunction(([k, b]) => JSON.parse(localStorage.getItem(k) ?? "{}").block === b, [key, farBlock], { timeout: 5000 });
+  const read = await stored(other);
+  // The open tab's reader scrolls a little, and stays on its second paragraph.
+  await open.bringToFront();
+  await open.evaluate(() => window.scrollBy(0, document.querySelectorAll(".article-body p")[1].getBoundingClientRect().top - 10));
+  const nearBlock = Number(await open.locator(".article-body p").nth(1).getAttribute("data-b"));
+  await open.waitForFunction(([k, b]) => JSON.parse(localStorage.getItem(k) ?? "{}").block === b, [key, nearBlock], { timeout: 5000 });
+  const after = await stored(open);
+  // Its place is the newer one, stamped after the other's; the furthest point read stays.
+  assert.ok(after.furthest >= read.furthest, `${JSON.stringify(after)} after ${JSON.stringify(read)}`);
+  assert.ok(after.updated > read.updated, `${JSON.stringify(after)} after ${JSON.stringify(read)}`);
+  await context.close();
+});
+
 test("search: accents and case do not matter, notes are found, a result opens on its passage", async () => {
   const page = await newPage(env.browser);
   await page.goto(`${env.server.url}lire/${articles[0].slug}/`);
