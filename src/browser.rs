@@ -202,6 +202,13 @@ pub fn reload_once_for(version: &str) {
     let _ = window.location().reload();
 }
 
+/// Whether this page is reading aloud (« Écouter », paused included): often with the screen
+/// off, a reader who would not see the page reload and the voice stop.
+pub fn is_speaking() -> bool {
+    web_sys::window()
+        .is_some_and(|w| js_get(&js_get(&w, "speechSynthesis"), "speaking").as_bool() == Some(true))
+}
+
 /// Whether a text field has the focus: the reader may be typing there.
 pub fn is_field_focused() -> bool {
     web_sys::window()

@@ -93,7 +93,8 @@ impl OfflineState {
         });
         // A new worker took over. Accepted here: load the new build. Accepted in another tab:
         // this page's build is gone from the cache (and from the server), so its next file
-        // would fail; load the new build too, unless the reader is typing, and then offer it.
+        // would fail; load the new build too, unless the reader is typing or listening, and
+        // then offer it.
         // Only a worker of our own scope replacing another of our own scope is an update: our
         // first worker's claim changes the controller too, and so does it when it takes over
         // from the worker of another deployment whose scope covers ours (one at `/` over this
@@ -110,7 +111,7 @@ impl OfflineState {
                 reload();
             } else if replaced {
                 OLD_BUILD.store(true, Ordering::Relaxed);
-                if browser::is_field_focused() {
+                if browser::is_field_focused() || browser::is_speaking() {
                     self.update_ready.set(true);
                 } else {
                     reload();

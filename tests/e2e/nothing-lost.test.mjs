@@ -194,7 +194,7 @@ test("a search hit on an orphaned highlight opens it in « Mes notes »", async 
   assert.deepEqual(page.problems(), []);
 });
 
-test("an update taken in one tab reloads the other, or lets it reload; never « Page introuvable »", async () => {
+test("an update taken in one tab reloads the other, or lets it reload (typing, listening); never « Page introuvable »", async () => {
   const updateDist = join(ROOT, "target", "dist-update");
   assert.ok(existsSync(join(updateDist, "index.html")), "no second build: run `make build-update`");
   const server = await serveDist();
@@ -207,8 +207,13 @@ test("an update taken in one tab reloads the other, or lets it reload; never « 
       }
     });
   try {
-    const [a, b, c] = [await context.newPage(), await context.newPage(), await context.newPage()];
-    for (const p of [a, b, c]) {
+    const [a, b, c, d] = [await context.newPage(), await context.newPage(), await context.newPage(), await context.newPage()];
+    // D's reader is listening (« Écouter »; headless Chromium has no voice: the page's
+    // `speechSynthesis` says it is speaking).
+    await d.addInitScript(() => {
+      Object.defineProperty(window, "speechSynthesis", { value: { speaking: true, getVoices: () => [], cancel() {}, addEventListener() {} }, configurable: true });
+    });
+    for (const p of [a, b, c, d]) {
       await p.goto(`${server.url}lire/${first.slug}/`);
       await appReady(p);
       await controlled(p);
@@ -225,9 +230,11 @@ test("an update taken in one tab reloads the other, or lets it reload; never « 
 
     // C was not typing: it loaded the new build by itself.
     await c.waitForFunction(() => window.__same_page === undefined && document.querySelector("header.site-header"), null, { timeout: 20000 });
-    // B was typing: it offers the update, and « Recharger » works.
+    // B was typing, D listening: they offer the update, and « Recharger » works.
     await b.getByText("Nouvelle version disponible").waitFor({ timeout: 20000 });
     assert.equal(await b.evaluate(() => window.__same_page), true);
+    await d.getByText("Nouvelle version disponible").waitFor({ timeout: 20000 });
+    assert.equal(await d.evaluate(() => window.__same_page), true);
     await Promise.all([b.waitForEvent("load"), b.getByRole("button", { name: "Recharger" }).click()]);
     await appReady(b);
     assert.equal(await b.getByRole("textbox", { name: "Notes sur l’article" }).inputValue(), "En cours");
