@@ -110,6 +110,9 @@ pub fn SharedPassage() -> impl IntoView {
         Some(view! {
             <section
                 class="shared-notice"
+                // The player of « Écouter » holds the bottom of the window: the notice goes to
+                // its top instead of covering the player's buttons.
+                class:above-player=move || reader.listen.with(Option::is_some)
                 role="region"
                 aria-label="Passage partagé"
                 tabindex="-1"

@@ -427,3 +427,39 @@ for (const theme of ["clair", "sombre", "sepia"]) {
     assert.deepEqual(page.problems(), []);
   });
 }
+
+test("with a shared passage's notice shown, « Écouter »'s player keeps every control uncovered (phone and desktop)", async () => {
+  for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 900 }]) {
+    const page = await openArticle({ viewport });
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: env.server.url.replace(/\/$/, "") });
+    await selectText(page, "Laissez-moi vous raconter");
+    await page.keyboard.press("p");
+    await page.getByRole("button", { name: "Copier le lien" }).click();
+    await page.waitForFunction(async () => (await navigator.clipboard.readText()).includes("#p="));
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    await page.goto(link);
+    await page.reload();
+    await appReady(page);
+    const notice = page.getByRole("region", { name: "Passage partagé" });
+    await notice.waitFor();
+    await page.getByRole("button", { name: "Écouter", exact: true }).click();
+    await page.locator(".player").getByRole("button", { name: "Pause" }).waitFor();
+    await page.waitForFunction(() => window.__speech.spoken.length >= 1);
+    const covered = await page.evaluate(() =>
+      [...document.querySelectorAll(".player button, .player select, .shared-notice button")]
+        .filter((b) => {
+          const r = b.getBoundingClientRect();
+          const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return !(b.contains(top) || top?.contains(b));
+        })
+        .map((b) => b.textContent.trim().slice(0, 20)),
+    );
+    assert.deepEqual(covered, [], `${viewport.width}×${viewport.height}`);
+    // Both work: « Pause » pauses, the notice's « Fermer » puts it away.
+    await page.locator(".player").getByRole("button", { name: "Pause" }).click();
+    await notice.getByRole("button", { name: "Fermer" }).click();
+    await notice.waitFor({ state: "detached" });
+    assert.deepEqual(page.problems(), []);
+    await page.context().close();
+  }
+});
