@@ -130,6 +130,11 @@ fn Panel(shared: Shared) -> impl IntoView {
     let by_hand_field = NodeRef::<html::Textarea>::new();
     let first_button = NodeRef::<html::Button>::new();
     let can_share = !js_get(&navigator(), "share").is_undefined();
+    // Whether the share sheet takes an image file (not every one that shares links does):
+    // else the card is downloaded, and its button says so.
+    let can_share_image = web_sys::Blob::new()
+        .ok()
+        .is_some_and(|empty| file_share_data(&empty, "carte.png", &meta.title).is_some());
 
     let citation = move || {
         shared.with_value(|s| {
@@ -383,7 +388,7 @@ fn Panel(shared: Shared) -> impl IntoView {
             {move || card_error.get().map(|e| view! { <p class="error">{e}</p> })}
             <div class="row">
                 <button type="button" class="btn" on:click=move |_| share_card()>
-                    {if can_share { "Partager l’image" } else { "Télécharger l’image" }}
+                    {if can_share_image { "Partager l’image" } else { "Télécharger l’image" }}
                 </button>
                 <button type="button" class="btn" on:click=move |_| close()>"Fermer"</button>
             </div>

@@ -284,6 +284,21 @@ test("the share sheet gets the title, the quotation and the link; the note only 
   assert.deepEqual(page.problems(), []);
 });
 
+test("a share sheet that takes links but no image: the card's button says « Télécharger l’image », and downloads it", async () => {
+  const init = () => {
+    navigator.share = async () => {};
+    navigator.canShare = (data) => !data?.files;
+  };
+  const page = await openArticle(imposture, { init });
+  await selectText(page, "Franchement");
+  await page.keyboard.press("p");
+  await panel(page).waitFor();
+  assert.equal(await panel(page).getByRole("button", { name: "Partager l’image" }).count(), 0);
+  const [download] = await Promise.all([page.waitForEvent("download"), panel(page).getByRole("button", { name: "Télécharger l’image" }).click()]);
+  assert.match(download.suggestedFilename(), /^citation-.*\.png$/);
+  assert.deepEqual(page.problems(), []);
+});
+
 /** Width, height and RGBA pixels of a PNG (8-bit RGB or RGBA, not interlaced: what canvases write). */
 function decodePng(bytes) {
   assert.equal(bytes.subarray(1, 4).toString(), "PNG");
