@@ -165,7 +165,8 @@ fn status_text(status: &Status) -> String {
             }
             text
         }
-        Status::Failed { error, at } => format!("{} ({at})", error.message_fr()),
+        // When first, as in « Synchronisé à … »: the message ends with its own full stop.
+        Status::Failed { error, at } => format!("Échec à {at}\u{a0}: {}", error.message_fr()),
         Status::Connected { at } => format!("Connexion réussie ({at})."),
         Status::Message(message) => message.clone(),
     }

@@ -140,8 +140,30 @@ impl SyncError {
                  n’est pas un dossier de Liseuse, ou le serveur a un problème. Rien n’a été \
                  modifié."
                 .to_string(),
-            SyncError::Server(code) => format!("Erreur du serveur ({code})."),
-            SyncError::Unexpected(code) => format!("Réponse inattendue du serveur ({code})."),
+            SyncError::Server(code) | SyncError::Unexpected(code) => {
+                let cause = match code {
+                    507 => "Le serveur n’a plus de place pour ce dossier (507) : libérez de \
+                            l’espace, ou augmentez le quota de ce compte."
+                        .to_string(),
+                    423 => "Un fichier du dossier est verrouillé sur le serveur (423), sans \
+                            doute par une autre application : cela passe d’ordinaire seul."
+                        .to_string(),
+                    429 => "Le serveur reçoit trop de demandes et demande d’attendre (429)."
+                        .to_string(),
+                    413 => "Le serveur refuse un fichier trop gros (413) : augmentez sa limite \
+                            de taille des envois."
+                        .to_string(),
+                    500..=599 => {
+                        format!("Le serveur a une erreur passagère ou une panne ({code}).")
+                    }
+                    _ => format!("Le serveur a fait une réponse inattendue ({code})."),
+                };
+                // The cause, then what it means for the reader's notes.
+                format!(
+                    "{cause} Vos notes restent sur cet appareil ; la synchronisation réessaiera \
+                     d’elle-même, ou avec « Synchroniser maintenant »."
+                )
+            }
             SyncError::NotSetUp => {
                 "Indiquez l’adresse du dossier, l’identifiant et le mot de passe.".to_string()
             }
@@ -361,9 +383,22 @@ mod tests {
         assert!(!SyncError::Unreachable.message_fr().contains("README"));
         assert_eq!(SyncError::from_status(503), Some(SyncError::Server(503)));
         assert_eq!(SyncError::from_status(412), None);
-        assert!(SyncError::Server(503)
-            .message_fr()
-            .starts_with("Erreur du serveur"));
+        // A server's error says its cause where it is known, and that nothing is lost.
+        for (code, cause) in [
+            (503, "erreur passagère ou une panne (503)."),
+            (507, "n’a plus de place"),
+            (423, "verrouillé"),
+            (429, "trop de demandes"),
+            (409, "réponse inattendue (409)."),
+        ] {
+            let error = SyncError::from_status(code).unwrap_or(SyncError::Unexpected(code));
+            let message = error.message_fr();
+            assert!(message.contains(cause), "{message}");
+            assert!(
+                message.contains("Vos notes restent sur cet appareil"),
+                "{message}"
+            );
+        }
         assert_eq!(
             problem_message("Vendre", engine::FileProblem::Damaged),
             "Le fichier de «\u{202f}Vendre\u{202f}» sur le serveur est endommagé\u{a0}: il n’a \
