@@ -128,6 +128,21 @@ impl Notebook {
         changed
     }
 
+    /// Sets the record of `slug` to `f` of it (an empty one if none). Returns whether it changed.
+    pub fn replace_with(
+        &mut self,
+        slug: &str,
+        f: impl FnOnce(&ArticleRecord) -> ArticleRecord,
+    ) -> bool {
+        let current = self.records.get(slug).cloned().unwrap_or_default();
+        let next = f(&current);
+        let changed = next != current;
+        if changed {
+            self.records.insert(slug.to_string(), next);
+        }
+        changed
+    }
+
     /// Another tab stored `stored` for `slug`: merge it in, and say whether this tab must write
     /// back (read-merge-write in two tabs is not atomic: the other tab may have written without
     /// what this one had just stored).

@@ -20,6 +20,8 @@ pub enum NoticeKind {
     Corrupt,
     Newer,
     FutureDates,
+    /// A note written on two devices apart kept both versions (`sync::concurrent`).
+    BothKept,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +149,26 @@ impl NotesState {
         }
     }
 
+    /// Records a sync pass brought, each merged with the record held by `combine` (slug, held,
+    /// brought: `sync::engine::Pass::combine`, which keeps notes written apart on both sides).
+    pub fn merge_synced(
+        self,
+        records: impl IntoIterator<Item = (String, ArticleRecord)>,
+        combine: impl Fn(&str, &ArticleRecord, &ArticleRecord) -> ArticleRecord,
+    ) {
+        let mut changed = Vec::new();
+        self.notebook.update(|n| {
+            for (slug, record) in records {
+                if n.replace_with(&slug, |held| combine(&slug, held, &record)) {
+                    changed.push(slug);
+                }
+            }
+        });
+        for slug in changed {
+            self.persist(&slug);
+        }
+    }
+
     fn persist(self, slug: &str) {
         let read_only = self
             .notebook
@@ -232,6 +254,26 @@ impl NotesState {
                     slug,
                     DecodeError::NewerVersion { found }.message_fr(),
                 ));
+            }
+        });
+    }
+
+    /// A sync pass kept the two versions of a note of `slug` written on two devices apart: the
+    /// reader is told on whatever page they are, once per article until they dismiss it.
+    pub fn notify_both_kept(self, slug: &str) {
+        self.notices.update(|list| {
+            let known = list
+                .iter()
+                .any(|n| n.kind == NoticeKind::BothKept && n.slug.as_deref() == Some(slug));
+            if !known {
+                list.push(Notice {
+                    kind: NoticeKind::BothKept,
+                    slug: Some(slug.to_string()),
+                    text: "Une note a été modifiée sur deux appareils avant qu’ils se \
+                           synchronisent\u{a0}: ses deux versions sont gardées l’une après \
+                           l’autre\u{202f}; relisez-la."
+                        .to_string(),
+                });
             }
         });
     }

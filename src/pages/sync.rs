@@ -152,9 +152,14 @@ fn status_text(status: &Status) -> String {
         Status::Synced {
             at,
             problems,
+            both_kept,
             clock_off,
         } => {
             let mut text = format!("Synchronisé à {at}.");
+            for name in both_kept {
+                text.push(' ');
+                text.push_str(&sync::both_kept_message(&title(name)));
+            }
             for (name, problem) in problems {
                 text.push(' ');
                 text.push_str(&sync::problem_message(&title(name), *problem));

@@ -142,6 +142,14 @@ impl Doc {
         }
     }
 
+    /// The versions an article's copy holds (none for the positions).
+    pub fn seen(&self) -> Option<super::concurrent::Seen> {
+        match self {
+            Doc::Article(record) => Some(super::concurrent::Seen::of(record)),
+            Doc::Positions(_) => None,
+        }
+    }
+
     /// Whether this copy holds at least what `held` says a synced copy held.
     pub fn covers(&self, held: &Held) -> bool {
         let mine = self.held();
@@ -193,6 +201,10 @@ pub struct FileState {
     /// What the synced copy held, to tell a local copy that grew from one that lost data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held: Option<Held>,
+    /// The versions the synced copy of an article held, to tell an edit made elsewhere since
+    /// from one this device had (`super::concurrent`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<super::concurrent::Seen>,
 }
 
 /// A summary of a synced copy: how many items it held (highlights, deletion markers included,
@@ -330,11 +342,18 @@ pub struct Pass {
     pub incoming: Vec<(String, Doc)>,
     /// Files left alone this pass, and why.
     pub problems: Vec<(String, FileProblem)>,
+    /// Files where a note written on two devices since their last passes kept both versions
+    /// (`super::concurrent`).
+    pub both_kept: Vec<String>,
     pub counts: Counts,
     /// This device's clock (ms), compared with the server's (none: not compared).
     now: Option<i64>,
     /// Damaged files to replace by the local copy (the reader confirmed it).
     replace: Vec<String>,
+    /// What the last pass's copies held, and when it ended, as the pass began: what local data
+    /// and the server's copies are compared with to tell notes written apart.
+    seen_before: BTreeMap<String, super::concurrent::Seen>,
+    last_success_before: i64,
 }
 
 impl Pass {
@@ -348,7 +367,15 @@ impl Pass {
             .iter()
             .map(|(name, doc)| (name.clone(), doc.digest(name)))
             .collect();
+        let seen_before = state
+            .files
+            .iter()
+            .filter_map(|(name, file)| Some((name.clone(), file.seen.clone()?)))
+            .collect();
+        let last_success_before = state.last_success.unwrap_or(0);
         Pass {
+            seen_before,
+            last_success_before,
             local,
             digests,
             state,
@@ -357,6 +384,7 @@ impl Pass {
             pending: None,
             incoming: Vec::new(),
             problems: Vec::new(),
+            both_kept: Vec::new(),
             counts: Counts::default(),
             now: None,
             replace: Vec::new(),
@@ -374,6 +402,39 @@ impl Pass {
     pub fn replacing(mut self, names: Vec<String>) -> Pass {
         self.replace = names;
         self
+    }
+
+    /// The merge of the local data's record (`current`) with a server's copy of the file
+    /// `name` that this pass brought (`incoming`), notes written apart on both sides since the
+    /// last pass kept both (`super::concurrent`); and how many were. For the local data, as
+    /// this pass merges its own copy with the server's: the same, when nothing was written
+    /// during the pass.
+    pub fn combine(
+        &self,
+        name: &str,
+        current: &ArticleRecord,
+        incoming: &ArticleRecord,
+    ) -> (ArticleRecord, usize) {
+        let mut merged = crate::notes::merge::merge(current, incoming);
+        let kept = self.keep_both(name, current, incoming, &mut merged);
+        (merged, kept)
+    }
+
+    fn keep_both(
+        &self,
+        name: &str,
+        local: &ArticleRecord,
+        remote: &ArticleRecord,
+        merged: &mut ArticleRecord,
+    ) -> usize {
+        super::concurrent::keep_both(
+            local,
+            remote,
+            merged,
+            self.seen_before.get(name),
+            self.last_success_before,
+            self.now.unwrap_or(0),
+        )
     }
 
     /// The local copy of a file as this pass knows it (with what it fetched merged in).
@@ -569,11 +630,21 @@ impl Pass {
                         return Ok(());
                     }
                 };
-                self.incoming.push((name.clone(), remote.clone()));
-                let merged = match &local {
+                let mut merged = match &local {
                     Some(l) => l.merge(&remote),
                     None => remote.normalized(),
                 };
+                // Notes written here and there since this device's last pass: both texts.
+                if let (Some(Doc::Article(l)), Doc::Article(r), Doc::Article(m)) =
+                    (&local, &remote, &mut merged)
+                {
+                    if self.keep_both(&name, l, r, m) > 0 {
+                        self.both_kept.push(name.clone());
+                    }
+                }
+                // The local data takes the server's copy the same way (`combine`), with what
+                // was written there during the pass.
+                self.incoming.push((name.clone(), remote.clone()));
                 self.local.insert(name.clone(), merged.clone());
                 match etag {
                     Some(etag) if merged == remote.normalized() => {
@@ -587,6 +658,7 @@ impl Pass {
                                 refused: None,
                                 written_at: None,
                                 held: Some(merged.held()),
+                                seen: merged.seen(),
                             },
                         );
                         self.queue.pop_front();
@@ -637,6 +709,7 @@ impl Pass {
                         refused: None,
                         written_at: self.now,
                         held: Some(doc.held()),
+                        seen: doc.seen(),
                     },
                 );
             }

@@ -6,6 +6,7 @@
 //! On the server, under the configured folder: `liseuse/<slug>.json` per article, in the stored
 //! format of localStorage (schema 2), and `liseuse/positions.json`.
 
+pub mod concurrent;
 pub mod engine;
 pub mod positions;
 pub mod propfind;
@@ -253,6 +254,14 @@ pub fn problem_message(title: &str, problem: engine::FileProblem) -> String {
         ),
     };
     french_spaces(&text)
+}
+
+/// Told when a note written on two devices apart kept both versions (`concurrent`).
+pub fn both_kept_message(title: &str) -> String {
+    french_spaces(&format!(
+        "Dans « {title} », une note a été modifiée sur deux appareils avant qu’ils se \
+         synchronisent : ses deux versions sont gardées l’une après l’autre ; relisez-la."
+    ))
 }
 
 /// Told when the server's clock says this device's is off (see `engine::CLOCK_TOLERANCE`).

@@ -238,12 +238,13 @@ mod tests {
 
         fn take_incoming(&mut self) {
             let Some(pass) = &mut self.pass else { return };
-            for (name, doc) in pass.incoming.drain(..) {
+            let incoming: Vec<(String, Doc)> = pass.incoming.drain(..).collect();
+            for (name, doc) in incoming {
                 match doc {
                     Doc::Article(record) => {
                         let slug = name.trim_end_matches(".json").to_string();
                         let held = self.notebook.records.entry(slug).or_default();
-                        *held = merge(held, &record);
+                        *held = pass.combine(&name, held, &record).0;
                     }
                     Doc::Positions(p) => self.positions = positions::merge(&self.positions, &p),
                 }
@@ -405,15 +406,17 @@ mod tests {
         }
         let empty = ArticleRecord::default();
         for (i, dev) in device.iter().enumerate() {
-            for slug in SLUGS {
-                let expected = merge(written.get(slug).unwrap_or(&empty), &empty);
-                let held = merge(dev.notebook.record(slug).unwrap_or(&empty), &empty);
-                assert_eq!(held, expected, "device {i}, article {slug}");
-            }
             assert_eq!(dev.positions, written_positions, "device {i}, positions");
         }
         for slug in SLUGS {
-            let expected = written.get(slug).map(|r| merge(r, &empty));
+            // Every device and the server hold the same, and it keeps everything written: the
+            // last edit of each note, with, where two were written apart, the other's text
+            // (`super::concurrent`).
+            let agreed = merge(device[0].notebook.record(slug).unwrap_or(&empty), &empty);
+            for (i, dev) in device.iter().enumerate() {
+                let held = merge(dev.notebook.record(slug).unwrap_or(&empty), &empty);
+                assert_eq!(held, agreed, "device {i}, article {slug}");
+            }
             let on_server = server.files.get(&format!("{slug}.json")).map(|(_, body)| {
                 match Doc::decode(&format!("{slug}.json"), body) {
                     // Compared as records: the order of highlights in a file means nothing.
@@ -421,8 +424,53 @@ mod tests {
                     other => panic!("server file for {slug}: {other:?}"),
                 }
             });
-            let expected = expected.filter(|r| *r != empty);
-            assert_eq!(on_server, expected, "server, article {slug}");
+            assert_eq!(
+                on_server,
+                Some(agreed.clone()).filter(|r| *r != empty),
+                "server, article {slug}"
+            );
+            keeps(
+                &agreed,
+                &merge(written.get(slug).unwrap_or(&empty), &empty),
+                slug,
+            );
+        }
+    }
+
+    /// `held` holds what `last` (the last edit of everything written) holds: the same
+    /// highlights, each note's last text (deleted only when no note written apart kept it).
+    fn keeps(held: &ArticleRecord, last: &ArticleRecord, slug: &str) {
+        let ids = |r: &ArticleRecord| {
+            r.highlights
+                .iter()
+                .map(|h| h.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(held), ids(last), "article {slug}: highlights");
+        for (h, l) in held.highlights.iter().zip(&last.highlights) {
+            assert!(
+                h.note.contains(l.note.as_str()),
+                "article {slug}: {h:?} lost {l:?}"
+            );
+            assert!(
+                h.updated >= l.updated,
+                "article {slug}: {h:?} older than {l:?}"
+            );
+            if l.deleted {
+                assert!(
+                    h.deleted || !h.note.is_empty(),
+                    "article {slug}: {h:?} after {l:?}"
+                );
+            } else {
+                assert!(!h.deleted, "article {slug}: {h:?} deleted, not {l:?}");
+            }
+        }
+        match (&held.note, &last.note) {
+            (Some(h), Some(l)) => assert!(
+                h.text.contains(l.text.as_str()),
+                "article {slug}: note {h:?} lost {l:?}"
+            ),
+            (h, l) => assert_eq!(h, l, "article {slug}: note"),
         }
     }
 

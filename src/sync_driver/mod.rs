@@ -41,6 +41,8 @@ pub enum Status {
     Synced {
         at: String,
         problems: Vec<(String, FileProblem)>,
+        /// Files where a note written on two devices apart kept both versions.
+        both_kept: Vec<String>,
         clock_off: bool,
     },
     Failed {
@@ -243,12 +245,14 @@ impl SyncDriver {
             match outcome {
                 Outcome::Synced {
                     problems,
+                    both_kept,
                     clock_off,
                 } => {
                     self.replace.set_value(Vec::new());
                     self.status.set(Status::Synced {
                         at,
                         problems,
+                        both_kept,
                         clock_off,
                     })
                 }
@@ -346,6 +350,7 @@ impl SyncDriver {
 pub enum Outcome {
     Synced {
         problems: Vec<(String, FileProblem)>,
+        both_kept: Vec<String>,
         clock_off: bool,
     },
     Failed(SyncError),

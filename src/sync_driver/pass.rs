@@ -209,6 +209,11 @@ pub(super) async fn pass(notes: NotesState, trigger: Trigger, replace: Vec<Strin
     match result {
         Ok(()) => Outcome::Synced {
             problems: pass.problems,
+            both_kept: {
+                let mut names = pass.both_kept;
+                names.dedup();
+                names
+            },
             clock_off: pass.state.clock_off,
         },
         Err(error) => Outcome::Failed(error),
@@ -237,7 +242,18 @@ fn take_incoming(notes: NotesState, pass: &mut Pass) {
         }
     }
     if !records.is_empty() {
-        notes.merge_in(records);
+        let pass = &*pass;
+        let both_kept = std::cell::RefCell::new(Vec::new());
+        notes.merge_synced(records, |slug, held, brought| {
+            let (merged, kept) = pass.combine(&engine::article_file(slug), held, brought);
+            if kept > 0 {
+                both_kept.borrow_mut().push(slug.to_string());
+            }
+            merged
+        });
+        for slug in both_kept.into_inner() {
+            notes.notify_both_kept(&slug);
+        }
     }
 }
 

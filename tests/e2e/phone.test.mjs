@@ -273,6 +273,28 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 1000, height: 700
   });
 }
 
+test("« Affichage » on a phone ends within the screen, under the two rows of the header, and « Fermer » is reached by scrolling the panel", async () => {
+  for (const [width, height] of [[390, 844], [360, 640]]) {
+    const page = await phone(width, height);
+    await page.goto(`${env.server.url}lire/${SLUG}/`);
+    await appReady(page);
+    await page.getByRole("button", { name: "Affichage" }).tap();
+    const panel = page.getByRole("region", { name: "Affichage" });
+    await panel.waitFor();
+    await frames(page);
+    const box = await panel.boundingBox();
+    assert.ok(box.y + box.height <= height, `${width}×${height}: the panel ends at ${box.y + box.height}`);
+    await panel.evaluate((p) => (p.scrollTop = p.scrollHeight));
+    await frames(page);
+    const close = await panel.getByRole("button", { name: "Fermer" }).boundingBox();
+    assert.ok(close.y >= 0 && close.y + close.height <= height, `${width}×${height}: « Fermer » at ${close.y}`);
+    await panel.getByRole("button", { name: "Fermer" }).tap();
+    await panel.waitFor({ state: "hidden" });
+    assert.deepEqual(page.problems(), []);
+    await page.context().close();
+  }
+});
+
 test("no page of the app scrolls sideways on a 320 px screen, and axe-core finds no WCAG 2.2 AA violation there", async () => {
   const width = 320;
   const page = await phone(width);

@@ -159,6 +159,70 @@ for (const kind of KINDS) {
       }
     });
 
+    test("one note changed on both devices while apart, and a note written on a highlight the other deletes: both texts kept, and said", async (t) => {
+      const phone = await device(t, "téléphone");
+      const computer = await device(t, "ordinateur");
+      const [same, deleted] = ["Laissez-moi vous raconter une histoire", "Nous ne sommes pas juges"];
+      await connect(phone, dav);
+      await statusSays(phone.page, SYNCED);
+      await openArticle(phone);
+      await highlight(phone, same, "note d’origine");
+      await highlight(phone, deleted);
+      await syncNow(phone);
+      await connect(computer, dav);
+      await statusSays(computer.page, SYNCED);
+      for (const dev of [phone, computer]) {
+        await openArticle(dev);
+        await hasMark(dev, deleted);
+        await dev.context.setOffline(true);
+      }
+      const setNote = async (dev, text, note) => {
+        await dev.page.locator(".article-body mark", { hasText: text }).first().click();
+        await dev.page.getByRole("textbox", { name: "Note", exact: true }).fill(note);
+        await dev.page.getByRole("button", { name: "Enregistrer" }).click();
+        await dev.page.getByRole("dialog").waitFor({ state: "detached" });
+      };
+      await setNote(phone, same, "Réflexion écrite dans le train, sur le téléphone.");
+      await setNote(phone, deleted, "Note importante, à ne pas perdre.");
+      await setNote(computer, same, "Petit ajout de l’ordinateur.");
+      await computer.page.locator(".article-body mark", { hasText: deleted }).first().click();
+      await computer.page.getByRole("button", { name: "Supprimer le surlignage" }).click();
+      await computer.page.locator(".article-body mark", { hasText: deleted }).waitFor({ state: "detached" });
+      // The phone is back first and sends its versions; then the computer, whose pass finds
+      // that neither had seen the other's.
+      await phone.context.setOffline(false);
+      await syncNow(phone);
+      await computer.context.setOffline(false);
+      await syncNow(computer);
+      // Said where the reader is, by its own pass (at once on `online`) or this one: a notice
+      // naming the article.
+      await computer.page
+        .locator(".notice", { hasText: /une note a été modifiée sur deux appareils avant qu’ils se synchronisent\s*: ses deux versions sont gardées/i })
+        .filter({ hasText: first.title.replace(/'/g, "’").slice(0, 20) })
+        .waitFor();
+      await syncNow(phone);
+      const server = await serverRecord(dav);
+      const noteOf = (record, quote) => live(record).find((h) => h.quote.exact === quote)?.note ?? "";
+      for (const text of ["Réflexion écrite dans le train", "Petit ajout de l’ordinateur", "Autre version"]) {
+        assert.ok(noteOf(server, same).includes(text), `${text}: ${noteOf(server, same)}`);
+      }
+      assert.equal(noteOf(server, deleted), "Note importante, à ne pas perdre.");
+      for (const dev of [phone, computer]) {
+        await openArticle(dev);
+        await hasMark(dev, deleted);
+        await dev.page.locator(".article-notes .note", { hasText: "Note importante, à ne pas perdre." }).waitFor();
+        await dev.page.locator(".article-notes .note", { hasText: "Petit ajout de l’ordinateur" }).waitFor();
+        await dev.page.locator(".article-notes .note", { hasText: "Réflexion écrite dans le train" }).waitFor();
+      }
+      // A later edit made after seeing both replaces the note, as any edit does.
+      await setNote(computer, same, "Les deux idées, reprises en une.");
+      await syncNow(computer);
+      await syncNow(phone);
+      assert.equal(noteOf(await serverRecord(dav), same), "Les deux idées, reprises en une.");
+      await openArticle(phone);
+      await phone.page.locator(".article-notes .note", { hasText: "Les deux idées, reprises en une." }).waitFor();
+    });
+
     test("the file changed on the server between the app's GET and PUT (412): merged, nothing lost", async (t) => {
       const phone = await device(t, "téléphone");
       await connect(phone, dav);
