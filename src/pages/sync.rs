@@ -172,7 +172,11 @@ fn status_text(status: &Status) -> String {
         }
         // When first, as in « Synchronisé à … »: the message ends with its own full stop.
         Status::Failed { error, at } => format!("Échec à {at}\u{a0}: {}", error.message_fr()),
-        Status::Connected { at } => format!("Connexion réussie ({at})."),
+        // The test saves nothing: the reader must not think sync goes on with these values.
+        Status::Connected { at } => format!(
+            "Connexion réussie à {at}. Ces réglages ne sont enregistrés, et la synchronisation \
+             ne reprend, qu’avec «\u{202f}Synchroniser maintenant\u{202f}»."
+        ),
         Status::Message(message) => message.clone(),
     }
 }
