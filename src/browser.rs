@@ -202,6 +202,11 @@ pub fn reload_once_for(version: &str) {
     let _ = window.location().reload();
 }
 
+/// The tab's session storage (gone with the tab), if the browser gives it.
+pub fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
 /// Whether this page is reading aloud (« Écouter », paused included): often with the screen
 /// off, a reader who would not see the page reload and the voice stop.
 pub fn is_speaking() -> bool {

@@ -127,7 +127,7 @@ impl Location {
         // painted before the app starts).
         let leaving = window_event_listener(ev::pagehide, move |_| {
             this.remember_scroll();
-            if let Some(storage) = session_storage() {
+            if let Some(storage) = browser::session_storage() {
                 let text = this.positions.with_value(Positions::encode);
                 let _ = storage.set_item(POSITIONS_KEY, &text);
             }
@@ -142,6 +142,11 @@ impl Location {
             back.remove();
         });
         this
+    }
+
+    /// The tab's history entry shown: what a page keeps of itself for « back » is kept under it.
+    pub fn entry(&self) -> u64 {
+        self.entry.get_value()
     }
 
     /// The live region where the name of each new page is said, for the app's shell.
@@ -364,12 +369,8 @@ fn manual_scroll_restoration(manual: bool) {
     }
 }
 
-fn session_storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
-}
-
 fn session_positions() -> Positions {
-    session_storage()
+    browser::session_storage()
         .and_then(|s| s.get_item(POSITIONS_KEY).ok().flatten())
         .map(|text| Positions::decode(&text))
         .unwrap_or_default()

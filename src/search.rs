@@ -26,9 +26,11 @@ pub enum Found {
     Title,
     /// One of the reader's highlights (`id`) or the article note (`None`).
     Note { id: Option<String> },
-    /// One of the reader's highlights that the article's current text no longer holds: it is
-    /// in « Mes notes », not in the article.
+    /// One of the reader's highlights that the article's current text no longer holds (or an
+    /// article no longer in Liseuse): it is in « Mes notes », not in the article.
     Orphan { id: String },
+    /// The note on an article no longer in Liseuse: in « Mes notes ».
+    RemovedArticleNote,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -89,9 +91,25 @@ pub struct Outcome {
     pub missing: Vec<Needed>,
 }
 
-/// Query words, folded. Empty words are dropped.
+/// Query words, folded. Empty words are dropped, and so are French elisions before a word
+/// (« l’éthique », « d’abord », « qu’il »): as terms they would find, and mark, every word that
+/// starts with their letter.
 pub fn terms(query: &str) -> Vec<String> {
-    fold::words(query).into_iter().map(|w| w.folded).collect()
+    let chars: Vec<char> = query.chars().collect();
+    let words = fold::words(query);
+    let elided = |i: usize| {
+        let word = &words[i];
+        const ELISIONS: [&str; 12] = [
+            "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu",
+        ];
+        ELISIONS.contains(&word.folded.as_str())
+            && matches!(chars.get(word.end), Some('\'' | '’' | 'ʼ'))
+            && i + 1 < words.len()
+    };
+    (0..words.len())
+        .filter(|&i| !elided(i))
+        .map(|i| words[i].folded.clone())
+        .collect()
 }
 
 /// How well a folded word answers a term: a whole word counts more than a prefix.
@@ -140,7 +158,7 @@ pub fn search(
 fn rank(found: &Found) -> u8 {
     match found {
         Found::Title => 0,
-        Found::Note { .. } | Found::Orphan { .. } => 1,
+        Found::Note { .. } | Found::Orphan { .. } | Found::RemovedArticleNote => 1,
         Found::Passage { .. } => 2,
     }
 }
@@ -244,28 +262,44 @@ fn notes(
     let mut hits = Vec::new();
     let mut missing = Vec::new();
     for (slug, record) in records {
-        let Some((_, article)) = corpus.library().find(slug) else {
-            continue;
-        };
+        // An article no longer in Liseuse: its notes are kept, in « Mes notes », and found.
+        let known = corpus.library().find(slug).map(|(_, article)| article);
+        let title = known.map_or_else(
+            || format!("Article retiré de Liseuse ({slug})"),
+            |article| article.title.clone(),
+        );
         // Prepared once per article, and only if one of its highlights matches.
         let mut anchorer: Option<Option<Anchorer>> = None;
         let hit = |found, score, snippet| Hit {
-            slug: article.slug.clone(),
-            title: article.title.clone(),
+            slug: slug.clone(),
+            title: title.clone(),
             found,
             score,
             snippet,
         };
         if let Some(note) = &record.note {
             if let Some(score) = all_terms_score(&note.text, terms) {
-                hits.push(hit(
-                    Found::Note { id: None },
-                    score * 1.5,
-                    snippet(&note.text, terms),
-                ));
+                let found = match known {
+                    Some(_) => Found::Note { id: None },
+                    None => Found::RemovedArticleNote,
+                };
+                hits.push(hit(found, score * 1.5, snippet(&note.text, terms)));
             }
         }
         for h in record.live() {
+            if known.is_none() {
+                let text = format!("{}\n{}", h.note, h.quote.exact);
+                if let Some(score) = all_terms_score(&text, terms) {
+                    let shown = if all_terms_score(&h.note, terms).is_some() {
+                        &h.note
+                    } else {
+                        &h.quote.exact
+                    };
+                    let found = Found::Orphan { id: h.id.clone() };
+                    hits.push(hit(found, score * 1.5, snippet(shown, terms)));
+                }
+                continue;
+            }
             let text = format!("{}\n{}", h.note, h.quote.exact);
             if let Some(score) = all_terms_score(&text, terms) {
                 // The reader's own words rank above the article's.
@@ -369,6 +403,18 @@ pub fn snippet(text: &str, terms: &[String]) -> Snippet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn elisions_are_not_terms() {
+        assert_eq!(terms("l’éthique"), ["ethique"]);
+        assert_eq!(terms("L'Éthique d’abord"), ["ethique", "abord"]);
+        assert_eq!(terms("qu’il lorsqu’on"), ["il", "on"]);
+        // Alone, or without an apostrophe, a letter is a term like any word.
+        assert_eq!(terms("l’"), ["l"]);
+        assert_eq!(terms("l"), ["l"]);
+        assert_eq!(terms("vitamine d"), ["vitamine", "d"]);
+        assert_eq!(terms("aujourd’hui"), ["aujourd", "hui"]);
+    }
     use crate::{
         content::bundled,
         notes::model::{new_highlight, Color},
@@ -534,6 +580,40 @@ mod tests {
         let hits = search("zygomatique", &records, 10);
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].found, Found::Orphan { id: "h1".into() });
+    }
+
+    /// An article no longer in Liseuse: its notes are kept (« Mes notes ») and found.
+    #[test]
+    fn notes_on_an_article_no_longer_in_liseuse_are_found() {
+        let mut h = new_highlight(
+            "h1".into(),
+            "retire".into(),
+            Color::Vert,
+            "Un passage d’un article retiré.",
+            3,
+            20,
+            1,
+        );
+        h.note = "zanzibar retiré".into();
+        let records = BTreeMap::from([(
+            "retire".to_string(),
+            ArticleRecord {
+                highlights: vec![h],
+                note: Some(crate::notes::model::ArticleNote {
+                    text: "Tombouctou, à relire".into(),
+                    updated: 1,
+                    extra: Default::default(),
+                }),
+                ..Default::default()
+            },
+        )]);
+        let hits = search("zanzibar", &records, 10);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].found, Found::Orphan { id: "h1".into() });
+        assert_eq!(hits[0].title, "Article retiré de Liseuse (retire)");
+        let hits = search("tombouctou", &records, 10);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].found, Found::RemovedArticleNote);
     }
 
     #[test]

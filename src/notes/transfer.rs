@@ -295,13 +295,14 @@ pub fn export_markdown(
     out
 }
 
-/// Escapes what Markdown would take for markup (and raw HTML), keeping the text readable.
+/// Escapes what Markdown would take for markup (and raw HTML, and character references such as
+/// `&copy;`), keeping the text readable.
 fn escape_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(
             c,
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&'
         ) {
             out.push('\\');
         }
@@ -310,15 +311,27 @@ fn escape_inline(text: &str) -> String {
     out
 }
 
+/// A reader's text as Markdown paragraphs that render as typed: a line is never read as a list
+/// item (`-`, `+`, `2024.`, `1989)`), an underline making the line above a heading (`===`,
+/// `---`) or indented code (its leading spaces kept as no-break ones).
 fn escape_block(text: &str) -> String {
     text.lines()
-        .map(|l| {
-            let l = escape_inline(l.trim_end());
-            // A line starting like a list item or a numbered one would become one.
-            match l.chars().next() {
-                Some('-' | '+') => format!("\\{l}"),
-                _ => l,
-            }
+        .map(|line| {
+            let line = line.trim_end();
+            let body = line.trim_start();
+            let indent = "\u{a0}".repeat(line.chars().count() - body.chars().count());
+            let body = escape_inline(body);
+            let digits = body.chars().take_while(char::is_ascii_digit).count();
+            let escaped = match body.chars().next() {
+                Some('-' | '+' | '=') => format!("\\{body}"),
+                Some(_)
+                    if digits > 0 && matches!(body[digits..].chars().next(), Some('.' | ')')) =>
+                {
+                    format!("{}\\{}", &body[..digits], &body[digits..])
+                }
+                _ => body,
+            };
+            indent + &escaped
         })
         .collect::<Vec<_>>()
         .join("  \n")
@@ -461,6 +474,28 @@ mod tests {
             1
         );
         assert_eq!(summary.added, 1, "{summary:?}");
+    }
+
+    /// Lines of a note that Markdown would read as markup render as typed (CommonMark rules).
+    #[test]
+    fn a_note_s_lines_are_never_read_as_markdown_blocks() {
+        let cases = [
+            ("Mon titre\n===", "Mon titre  \n\\==="),
+            ("Mon titre\n---", "Mon titre  \n\\---"),
+            ("2024. Une année", "2024\\. Une année"),
+            ("1989) L’année", "1989\\) L’année"),
+            ("- liste\n+ liste", "\\- liste  \n\\+ liste"),
+            ("AT&T &copy;", "AT\\&T \\&copy;"),
+            ("~~barré~~", "\\~\\~barré\\~\\~"),
+            (
+                "Avant\n\n    code ?",
+                "Avant  \n  \n\u{a0}\u{a0}\u{a0}\u{a0}code ?",
+            ),
+            ("12 h 30. Rendez-vous", "12 h 30. Rendez-vous"),
+        ];
+        for (note, markdown) in cases {
+            assert_eq!(escape_block(note), markdown, "{note:?}");
+        }
     }
 
     #[test]

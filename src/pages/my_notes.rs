@@ -29,6 +29,59 @@ enum Order {
     Reading,
 }
 
+/// What the reader chose to see in « Mes notes », kept for « back » (in the tab's session).
+#[derive(Debug, Clone, PartialEq)]
+struct NotesView {
+    query: String,
+    colors: Vec<Color>,
+    newest: bool,
+    limit: usize,
+}
+
+impl Default for NotesView {
+    fn default() -> Self {
+        NotesView {
+            query: String::new(),
+            colors: Color::ALL.to_vec(),
+            newest: false,
+            limit: PAGE,
+        }
+    }
+}
+
+impl NotesView {
+    /// `limit`, `r` or `n` (order), the colours' names and the query, one per line.
+    fn encode(&self) -> String {
+        let limit = if self.limit == usize::MAX {
+            0
+        } else {
+            self.limit
+        };
+        let colors: Vec<&str> = self.colors.iter().map(|c| c.as_str()).collect();
+        let order = if self.newest { "n" } else { "r" };
+        format!("{limit}\n{order}\n{}\n{}", colors.join(","), self.query)
+    }
+
+    /// What `encode` wrote; anything else is the default view.
+    fn decode(text: &str) -> NotesView {
+        let mut lines = text.splitn(4, '\n');
+        let (Some(limit), Some(order), Some(colors), Some(query)) =
+            (lines.next(), lines.next(), lines.next(), lines.next())
+        else {
+            return NotesView::default();
+        };
+        let Ok(limit) = limit.parse::<usize>() else {
+            return NotesView::default();
+        };
+        NotesView {
+            query: query.to_string(),
+            colors: colors.split(',').filter_map(Color::from_name).collect(),
+            newest: order == "n",
+            limit: if limit == 0 { usize::MAX } else { limit },
+        }
+    }
+}
+
 /// One article's group, as shown.
 #[derive(Debug, Clone, PartialEq)]
 struct Group {
@@ -124,9 +177,23 @@ pub fn MyNotes() -> impl IntoView {
     OfflineState::get().check_for_update();
     let notes = NotesState::get();
     let base = browser::base();
-    let order = RwSignal::new(Order::Reading);
-    let colors = RwSignal::new(Color::ALL.to_vec());
-    let query = RwSignal::new(String::new());
+    // The view as the reader left it on this history entry (« back » from an article it
+    // opened), else the whole notebook in reading order.
+    let view_key = format!(
+        "liseuse:notes-view:{}",
+        crate::router::Location::get().entry()
+    );
+    let kept = browser::session_storage()
+        .and_then(|s| s.get_item(&view_key).ok().flatten())
+        .map(|text| NotesView::decode(&text))
+        .unwrap_or_default();
+    let order = RwSignal::new(if kept.newest {
+        Order::Newest
+    } else {
+        Order::Reading
+    });
+    let colors = RwSignal::new(kept.colors);
+    let query = RwSignal::new(kept.query);
     let import_message = RwSignal::new(None::<(bool, String)>);
 
     let catalog = Catalog::get();
@@ -205,7 +272,18 @@ pub fn MyNotes() -> impl IntoView {
     });
     // A page at a time: a reader scans a few hundred quotes, and the page stays quick with
     // ten thousand.
-    let limit = RwSignal::new(PAGE);
+    let limit = RwSignal::new(kept.limit.max(PAGE));
+    Effect::new(move |_| {
+        let view = NotesView {
+            query: query.get(),
+            colors: colors.get(),
+            newest: order.get() == Order::Newest,
+            limit: limit.get(),
+        };
+        if let Some(storage) = browser::session_storage() {
+            let _ = storage.set_item(&view_key, &view.encode());
+        }
+    });
     let shown = Memo::new(move |_| {
         let mut left = limit.get();
         matching.with(|groups| {
@@ -379,9 +457,16 @@ pub fn MyNotes() -> impl IntoView {
                 if library.with(Option::is_none) {
                     Some(view! { <Loading /> }.into_any())
                 } else {
-                    (total.get() == 0 && all.with(Vec::is_empty)).then(|| view! {
-                        <p class="muted">"Aucun surlignage ni note pour l’instant. Ouvrez un article, sélectionnez un passage, puis «\u{202f}Surligner\u{202f}»."</p>
-                    }.into_any())
+                    if total.get() == 0 && all.with(Vec::is_empty) {
+                        Some(view! {
+                            <p class="muted">"Aucun surlignage ni note pour l’instant. Ouvrez un article, sélectionnez un passage, puis «\u{202f}Surligner\u{202f}»."</p>
+                        }.into_any())
+                    } else {
+                        // Filters that match nothing: said, so that it does not look like notes gone.
+                        matching.with(Vec::is_empty).then(|| view! {
+                            <p class="muted" role="status">"Aucun surlignage ni note ne correspond à ces filtres."</p>
+                        }.into_any())
+                    }
                 }
             }}
             // Keyed: a filter keystroke removes and adds items, it does not redraw them all.
@@ -470,4 +555,27 @@ fn today_label() -> String {
         d.get_month() + 1,
         d.get_full_year()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_view_kept_for_back_reads_back() {
+        let view = NotesView {
+            query: "n31, à relire\net plus".into(),
+            colors: vec![Color::Jaune, Color::Rose],
+            newest: true,
+            limit: 600,
+        };
+        assert_eq!(NotesView::decode(&view.encode()), view);
+        let all = NotesView {
+            limit: usize::MAX,
+            ..NotesView::default()
+        };
+        assert_eq!(NotesView::decode(&all.encode()), all);
+        assert_eq!(NotesView::decode("n'importe quoi"), NotesView::default());
+        assert_eq!(NotesView::decode(""), NotesView::default());
+    }
 }

@@ -115,6 +115,10 @@ fn result(base: &'static str, q: &str, hit: Hit) -> impl IntoView {
             format!("{article}#notes-article"),
             "Dans vos notes sur l’article",
         ),
+        Found::RemovedArticleNote => (
+            paths::my_notes(base),
+            "Dans vos notes sur un article retiré de Liseuse",
+        ),
     };
     view! {
         <li class="result">

@@ -24,9 +24,7 @@ use crate::{
 use leptos::{ev, prelude::*, task::spawn_local};
 use pass::{differs_from_synced, one_at_a_time, pass, propfind_folder};
 use std::{future::Future, pin::Pin, time::Duration};
-use stored::{
-    save_config, save_password, session_storage, set_paused, CONFIG, HEALTH, PASSWORD, STATE,
-};
+use stored::{save_config, save_password, set_paused, CONFIG, HEALTH, PASSWORD, STATE};
 
 /// Delay after an edit before a pass (edits in a row make one pass).
 const AFTER_EDIT: Duration = Duration::from_secs(3);
@@ -325,7 +323,7 @@ impl SyncDriver {
     /// « Se déconnecter »: forgets the folder, the password and the bookkeeping; the notes stay.
     /// A pass under way stops before its next request (it checks the settings it began with).
     pub fn log_out(self) {
-        for store in [storage::local_storage(), session_storage()]
+        for store in [storage::local_storage(), crate::browser::session_storage()]
             .into_iter()
             .flatten()
         {

@@ -3,6 +3,7 @@
 //! positions as the pass reads them.
 
 use crate::{
+    browser,
     progress::Position,
     storage,
     sync::{self, engine::SyncState, SyncError},
@@ -58,16 +59,12 @@ pub(super) fn save_config(config: &Config) {
     }
 }
 
-pub(super) fn session_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok()?
-}
-
 /// The password for the folder and identifier set up now: this session's, else the one
 /// remembered on this device. One given for other settings (another tab changed them) is
 /// not used.
 pub fn password() -> Option<String> {
     let config = load_config()?;
-    [session_storage(), storage::local_storage()]
+    [browser::session_storage(), storage::local_storage()]
         .into_iter()
         .flatten()
         .filter_map(|s| s.get_item(PASSWORD).ok().flatten())
@@ -82,9 +79,9 @@ pub fn password() -> Option<String> {
 
 pub(super) fn save_password(config: &Config, password: &str) {
     let (keep, drop) = if config.remember {
-        (storage::local_storage(), session_storage())
+        (storage::local_storage(), browser::session_storage())
     } else {
-        (session_storage(), storage::local_storage())
+        (browser::session_storage(), storage::local_storage())
     };
     if let Some(s) = drop {
         let _ = s.remove_item(PASSWORD);

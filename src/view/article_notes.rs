@@ -101,7 +101,7 @@ fn list() -> impl IntoView {
                             {item.highlight.quote.exact.clone()}
                         </button>
                         {orphan.then(|| view! {
-                            <p class="muted">"Passage introuvable dans le texte actuel"</p>
+                            <p class="muted orphan-label">"Passage introuvable dans le texte actuel"</p>
                         })}
                         {(!item.highlight.note.is_empty()).then(|| view! {
                             <p class="note">{item.highlight.note.clone()}</p>

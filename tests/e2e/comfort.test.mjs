@@ -248,6 +248,15 @@ test("search: accents and case do not matter, notes are found, a result opens on
     const marked = await page.locator(".result mark.search-hit").allInnerTexts();
     assert.ok(marked.length > 0 && marked.every((m) => /^[ée]thique/i.test(m)), `${query}: ${marked}`);
   }
+  // An elided article is not a word of the query: « l’éthique » marks « éthique », not every
+  // word starting with l.
+  await page.getByRole("searchbox", { name: "Rechercher" }).fill("l’éthique");
+  await page
+    .waitForFunction(() => {
+      const marks = [...document.querySelectorAll(".result mark.search-hit")].map((m) => m.textContent);
+      return marks.length > 0 && marks.every((m) => /^[ée]thique/i.test(m)) && /l%E2%80%99/i.test(location.search);
+    }, null, { timeout: 5000 })
+    .catch(async () => assert.fail(`marks: ${await page.locator(".result mark.search-hit").allInnerTexts()}`));
   // The reader's own note, through an unaccented query.
   await page.getByRole("searchbox", { name: "Rechercher" }).fill("oeuvre collect");
   const note = page.locator(".result", { hasText: "Dans vos notes" });
@@ -343,6 +352,21 @@ test("an article prints without the app around it, with its highlights and notes
   await page.locator(".print-note", { hasText: "Note imprimée" }).waitFor();
   const pdf = await page.pdf();
   assert.ok(pdf.length > 10000);
+  // Paper is light in every theme: the dark theme's highlight colours and grey text would be
+  // barely readable on it (a contrast of 2 where the light theme gives 16).
+  const printed = () =>
+    page.evaluate(() => {
+      const style = (selector, property) => getComputedStyle(document.querySelector(selector))[property];
+      return [style("body", "backgroundColor"), style(".article-body mark.hl", "backgroundColor"), style(".article-meta", "color")];
+    });
+  const light = await printed();
+  for (const theme of ["sombre", "sepia"]) {
+    await page.evaluate((theme) => document.documentElement.setAttribute("data-theme", theme), theme);
+    assert.deepEqual(await printed(), light, theme);
+  }
+  await page.evaluate(() => document.documentElement.removeAttribute("data-theme"));
+  await page.emulateMedia({ media: "print", colorScheme: "dark" });
+  assert.deepEqual(await printed(), light, "the system's dark scheme");
   assert.deepEqual(page.problems(), []);
 });
 

@@ -404,6 +404,28 @@ test("« Mes notes » groups by article, filters by colour and text, and sorts",
   await page.getByLabel("Ordre").selectOption("reading");
   assert.deepEqual(await titles(), inReadingOrder);
   assert.deepEqual(await quotes(), ["Laissez-moi vous raconter", "restaurant japonais"]);
+  // A filter that matches nothing says so.
+  await page.getByLabel("Filtrer").fill("zzzzqqq");
+  await page.getByText("Aucun surlignage ni note ne correspond à ces filtres.").waitFor();
+  // The view is kept for « back »: an item opened in its article, then back.
+  await page.getByLabel("Filtrer").fill("japonais");
+  await page.getByLabel("Ordre").selectOption("newest");
+  await page.getByRole("button", { name: "Vert", exact: true }).click();
+  assert.equal(await page.locator(".note-item").count(), 1);
+  await page.locator(".note-item").getByRole("link").first().click();
+  await page.locator(".article-body mark", { hasText: "restaurant japonais" }).first().waitFor();
+  await page.goBack();
+  await page.locator(".note-item").first().waitFor();
+  assert.equal(await page.getByLabel("Filtrer").inputValue(), "japonais");
+  assert.equal(await page.getByLabel("Ordre").inputValue(), "newest");
+  assert.equal(await page.getByRole("button", { name: "Vert", exact: true }).getAttribute("aria-pressed"), "false");
+  assert.equal(await page.locator(".note-item").count(), 1);
+  // A new visit to « Mes notes » (its link, from another page) starts from the whole notebook.
+  await page.getByRole("link", { name: "Bibliothèque", exact: true }).click();
+  await page.locator(".cards > li").first().waitFor();
+  await page.getByRole("link", { name: "Mes notes" }).click();
+  await page.locator(".note-item").nth(3).waitFor();
+  assert.equal(await page.getByLabel("Filtrer").inputValue(), "");
   assert.deepEqual(page.problems(), []);
 });
 
