@@ -478,7 +478,24 @@ pub fn MyNotes() -> impl IntoView {
             {move || {
                 let hidden = hidden.get();
                 (hidden > 0).then(|| view! {
-                    <button type="button" class="btn" on:click=move |_| limit.update(|l| *l += PAGE)>
+                    <button type="button" class="btn" on:click=move |_| {
+                        // The first item the button brings gets the focus: the button itself
+                        // goes with the last page, and the focus would fall to the page's top.
+                        let first_new = shown.with_untracked(|groups| {
+                            groups.iter().map(|g| g.highlights.len()).sum::<usize>()
+                        });
+                        limit.update(|l| *l += PAGE);
+                        request_animation_frame(move || {
+                            let item = document()
+                                .query_selector_all(".note-item")
+                                .ok()
+                                .and_then(|items| items.item(first_new as u32))
+                                .and_then(|item| item.dyn_into::<web_sys::HtmlElement>().ok());
+                            if let Some(item) = item {
+                                let _ = item.focus();
+                            }
+                        });
+                    }>
                         {format!("Afficher {} de plus ({hidden} restants)", hidden.min(PAGE))}
                     </button>
                 })
@@ -531,6 +548,8 @@ fn note_item(base: &'static str, slug: &str, a: Anchored) -> impl IntoView {
     view! {
         <li
             class=format!("note-item sw-{}", h.color.as_str())
+            // Focusable from a script only: « Afficher … de plus » gives it the focus.
+            tabindex="-1"
             data-id=h.id.clone()
             id=format!("n-{}", h.id)
         >

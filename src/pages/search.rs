@@ -81,6 +81,8 @@ pub fn SearchPage() -> impl IntoView {
                         }
                         (false, 0) => format!("Aucun résultat pour «\u{202f}{}\u{202f}».", q.get()),
                         (false, 1) => format!("1 résultat pour «\u{202f}{}\u{202f}».", q.get()),
+                        // As many as are shown: there may be more, less good.
+                        (false, n) if n >= LIMIT => format!("Les {n} meilleurs résultats pour «\u{202f}{}\u{202f}».", q.get()),
                         (false, n) => format!("{n} résultats pour «\u{202f}{}\u{202f}».", q.get()),
                     }
                 }}

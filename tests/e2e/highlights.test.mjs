@@ -563,9 +563,12 @@ test("« Mes notes » shows a page of highlights at a time, and more on request"
   await appReady(page);
   await page.locator(".note-item").first().waitFor();
   assert.equal(await page.locator(".note-item").count(), 300);
-  await page.getByRole("button", { name: "Afficher 50 de plus (50 restants)" }).click();
+  await page.getByRole("button", { name: "Afficher 50 de plus (50 restants)" }).focus();
+  await page.keyboard.press("Enter");
   assert.equal(await page.locator(".note-item").count(), 350);
   assert.equal(await page.getByRole("button", { name: /de plus/ }).count(), 0);
+  // The button went with the last page: the focus is on the first item it brought.
+  await page.waitForFunction(() => document.activeElement?.id === "n-p300", null, { timeout: 5000 });
   // The filter searches all of them, not only the page shown.
   await page.getByLabel("Filtrer").fill("n349");
   assert.equal(await page.locator(".note-item").count(), 1);
