@@ -89,9 +89,13 @@ pub fn keep_both(
         Some(seen) => seen.note != Some(note_version(n)),
         None => n.updated > last_pass,
     };
+    let (local_by_id, remote_by_id) = (by_id(local), by_id(remote));
     let mut kept = 0;
     for h in &mut merged.highlights {
-        let (Some(l), Some(r)) = (find(local, &h.id), find(remote, &h.id)) else {
+        let (Some(&l), Some(&r)) = (
+            local_by_id.get(h.id.as_str()),
+            remote_by_id.get(h.id.as_str()),
+        ) else {
             continue;
         };
         // Two versions stamped alike are concurrent too: an edit made after seeing another is
@@ -132,8 +136,13 @@ pub fn keep_both(
     kept
 }
 
-fn find<'a>(record: &'a ArticleRecord, id: &str) -> Option<&'a Highlight> {
-    record.highlights.iter().find(|h| h.id == id)
+/// The record's highlights by id: a file may hold thousands.
+fn by_id(record: &ArticleRecord) -> BTreeMap<&str, &Highlight> {
+    record
+        .highlights
+        .iter()
+        .map(|h| (h.id.as_str(), h))
+        .collect()
 }
 
 fn same_version(a: &Highlight, b: &Highlight) -> bool {
