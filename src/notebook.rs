@@ -118,14 +118,7 @@ impl Notebook {
     /// Merges a record from elsewhere (storage, another tab, an import) into memory, its future
     /// time stamps taken as unknown (see `notes::clock`). Returns whether anything changed.
     pub fn merge_stored(&mut self, slug: &str, stored: &ArticleRecord) -> bool {
-        let stored = clock::clamped(stored);
-        let current = self.records.get(slug).cloned().unwrap_or_default();
-        let merged = merge(&current, &stored);
-        let changed = merged != current;
-        if changed {
-            self.records.insert(slug.to_string(), merged);
-        }
-        changed
+        self.replace_with(slug, |current| with_stored(current, stored))
     }
 
     /// Sets the record of `slug` to `f` of it (an empty one if none). Returns whether it changed.
@@ -234,6 +227,12 @@ fn update(
         highlight.updated = clock::next_update(highlight.updated, now);
     }
     changed
+}
+
+/// `current` with a copy stored elsewhere (another tab, an import) merged in, its absurd time
+/// stamps taken as unknown first.
+pub fn with_stored(current: &ArticleRecord, stored: &ArticleRecord) -> ArticleRecord {
+    merge(current, &clock::clamped(stored))
 }
 
 #[cfg(test)]

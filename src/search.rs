@@ -287,19 +287,6 @@ fn notes(
             }
         }
         for h in record.live() {
-            if known.is_none() {
-                let text = format!("{}\n{}", h.note, h.quote.exact);
-                if let Some(score) = all_terms_score(&text, terms) {
-                    let shown = if all_terms_score(&h.note, terms).is_some() {
-                        &h.note
-                    } else {
-                        &h.quote.exact
-                    };
-                    let found = Found::Orphan { id: h.id.clone() };
-                    hits.push(hit(found, score * 1.5, snippet(shown, terms)));
-                }
-                continue;
-            }
             let text = format!("{}\n{}", h.note, h.quote.exact);
             if let Some(score) = all_terms_score(&text, terms) {
                 // The reader's own words rank above the article's.
@@ -308,25 +295,32 @@ fn notes(
                 } else {
                     &h.quote.exact
                 };
-                let anchorer = anchorer.get_or_insert_with(|| {
-                    corpus
-                        .article(slug)
-                        .map(|loaded| Anchorer::new(&loaded.plain_text))
-                });
-                let found = match anchorer {
-                    Some(anchorer) if anchorer.anchor(&h.quote, &h.position).range().is_none() => {
-                        Found::Orphan { id: h.id.clone() }
-                    }
-                    Some(_) => Found::Note {
-                        id: Some(h.id.clone()),
-                    },
-                    None => {
-                        let needed = Needed::Article(slug.clone());
-                        if !missing.contains(&needed) {
-                            missing.push(needed);
+                let found = if known.is_none() {
+                    // No article holds its passage any more: it is in « Mes notes ».
+                    Found::Orphan { id: h.id.clone() }
+                } else {
+                    let anchorer = anchorer.get_or_insert_with(|| {
+                        corpus
+                            .article(slug)
+                            .map(|loaded| Anchorer::new(&loaded.plain_text))
+                    });
+                    match anchorer {
+                        Some(anchorer)
+                            if anchorer.anchor(&h.quote, &h.position).range().is_none() =>
+                        {
+                            Found::Orphan { id: h.id.clone() }
                         }
-                        Found::Note {
+                        Some(_) => Found::Note {
                             id: Some(h.id.clone()),
+                        },
+                        None => {
+                            let needed = Needed::Article(slug.clone());
+                            if !missing.contains(&needed) {
+                                missing.push(needed);
+                            }
+                            Found::Note {
+                                id: Some(h.id.clone()),
+                            }
                         }
                     }
                 };

@@ -136,17 +136,9 @@ impl NotesState {
 
     /// Merges records from elsewhere (an import) and stores them.
     pub fn merge_in(self, records: impl IntoIterator<Item = (String, ArticleRecord)>) {
-        let mut changed = Vec::new();
-        self.notebook.update(|n| {
-            for (slug, record) in records {
-                if n.merge_stored(&slug, &record) {
-                    changed.push(slug);
-                }
-            }
+        self.merge_synced(records, |_, held, brought| {
+            crate::notebook::with_stored(held, brought)
         });
-        for slug in changed {
-            self.persist(&slug);
-        }
     }
 
     /// Records a sync pass brought, each merged with the record held by `combine` (slug, held,

@@ -454,23 +454,19 @@ fn track_progress(article: &'static Article, reader: &ReaderContext) {
     );
     let scheduled = RwSignal::new(false);
     let hold = StoredValue::new(None::<TimeoutHandle>);
-    // What this page holds, with what was stored since it opened (a sync pass, another tab):
-    // each change is made on the latest, so that it neither writes an older place or a shorter
+    // Each change is made on what this page holds merged with what was stored since it opened
+    // (a sync pass, another tab), so that it neither writes an older place or a shorter
     // progress back, nor stamps a new place older than the one it replaces.
-    let latest = move || {
-        let held = saved.try_get_untracked()?;
-        let stored = key.with_value(|k| crate::prefs::get::<Position>(k));
-        Some(stored.map_or(held, |stored| stored.merged(held)))
-    };
     let save = move |change: &dyn Fn(Position) -> Position| {
-        let Some(before) = latest() else {
+        let Some(held) = saved.try_get_untracked() else {
             return;
         };
-        let next = change(before);
-        if saved.try_get_untracked() != Some(next) {
+        let stored = key.with_value(|k| crate::prefs::get::<Position>(k));
+        let next = change(stored.map_or(held, |stored| stored.merged(held)));
+        if held != next {
             saved.set(next);
         }
-        if key.with_value(|k| crate::prefs::get::<Position>(k)) != Some(next) {
+        if stored != Some(next) {
             key.with_value(|k| crate::prefs::set(k, &next));
         }
     };
