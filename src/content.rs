@@ -5,37 +5,41 @@
 //! Text is already structured into blocks and runs, and every run knows its offset in the
 //! article's plain text (in `char`s, see `build/pipeline.rs`), which highlights anchor in.
 
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
 include!(concat!(env!("OUT_DIR"), "/articles.rs"));
 
 /// What the library, the notebook and search know of an article.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleMeta {
     pub slug: String,
     pub title: String,
     pub summary: String,
-    #[serde(default)]
     pub author: Option<String>,
-    #[serde(default)]
     pub date: Option<String>,
     pub words: u32,
-    #[serde(rename = "minutes")]
     pub reading_minutes: u32,
     /// Length of the plain text in chars.
-    #[serde(rename = "len")]
     pub text_len: u32,
 }
 
 /// Every article, in library order (`library.json`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Library {
     pub articles: Vec<ArticleMeta>,
 }
 
 impl Library {
     pub fn parse(json: &str) -> Result<Library, String> {
-        serde_json::from_str(json).map_err(|e| format!("liste des articles illisible ({e})"))
+        let read = || -> Result<Library, Fault> {
+            let root: Value = serde_json::from_str(json)?;
+            let root = object(&root)?;
+            let articles = list(root, "articles")?.iter().map(meta);
+            Ok(Library {
+                articles: articles.collect::<Result<_, Fault>>()?,
+            })
+        };
+        read().map_err(|e| format!("liste des articles illisible ({e})"))
     }
 
     /// The article with this slug, and its place in library order.
@@ -48,67 +52,49 @@ impl Library {
 }
 
 /// The article before or after one, in library order.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Neighbour {
     pub slug: String,
     pub title: String,
 }
 
 /// One article (`a/<slug>.json`).
-#[derive(Debug, PartialEq, Eq, Deserialize)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Article {
     pub meta: ArticleMeta,
-    #[serde(default)]
     pub previous: Option<Neighbour>,
-    #[serde(default)]
     pub next: Option<Neighbour>,
     pub body: Vec<Block>,
     /// "À propos de l'auteur", where the source has a bio.
-    #[serde(default)]
     pub about: Vec<Block>,
     /// Readers' comments published with the article, shown apart from it.
-    #[serde(default)]
     pub comments: Vec<Comment>,
     /// Text blocks joined by `"\n\n"`: the text highlights are anchored in. Not in the file
     /// (it would double its size): rebuilt from the runs by [`Article::parse`].
-    #[serde(skip)]
     pub plain_text: String,
 }
 
-#[derive(Debug, PartialEq, Eq, Deserialize)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum Block {
-    #[serde(rename = "p")]
     Paragraph(Vec<Run>),
-    #[serde(rename = "h")]
     Heading(u8, Vec<Run>),
-    #[serde(rename = "c")]
     Code(Vec<Run>),
-    #[serde(rename = "q")]
     Quote(Vec<Block>),
-    #[serde(rename = "l")]
     List {
-        #[serde(default)]
         start: Option<u64>,
         items: Vec<Vec<Block>>,
     },
-    #[serde(rename = "r")]
     Rule,
 }
 
-#[derive(Debug, PartialEq, Eq, Deserialize)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Run {
-    #[serde(rename = "t")]
     pub text: String,
     /// Offset of the first char in the article's plain text.
-    #[serde(rename = "s")]
     pub start: u32,
-    #[serde(rename = "e", default)]
     pub emphasis: bool,
-    #[serde(rename = "b", default)]
     pub strong: bool,
-    #[serde(rename = "c", default)]
     pub code: bool,
-    #[serde(rename = "a", default)]
     pub link: Option<String>,
 }
 
@@ -118,7 +104,7 @@ impl Run {
     }
 }
 
-#[derive(Debug, PartialEq, Eq, Deserialize)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Comment {
     /// Empty when the source names nobody.
     pub byline: String,
@@ -132,8 +118,7 @@ impl Article {
     /// Reads an article file and rebuilds its plain text, checking that every run sits where
     /// it says: highlights are anchored by those offsets.
     pub fn parse(json: &str) -> Result<Article, String> {
-        let mut article: Article =
-            serde_json::from_str(json).map_err(|e| format!("article illisible ({e})"))?;
+        let mut article = read_article(json).map_err(|e| format!("article illisible ({e})"))?;
         let mut text = String::new();
         let mut len = 0u32;
         let mut first = true;
@@ -160,6 +145,195 @@ impl Article {
         article.plain_text = text;
         Ok(article)
     }
+}
+
+/// Why a content file could not be read: it is damaged, or from another build (the build
+/// writes them, `build/emit.rs`).
+///
+/// The files are read through `serde_json::Value`, which the app already carries for the
+/// stored notes, and mapped by hand: derived deserializers cost about 16 kB of the first
+/// visit's wasm for files this regular (issue 22).
+struct Fault(String);
+
+impl From<serde_json::Error> for Fault {
+    fn from(e: serde_json::Error) -> Fault {
+        Fault(e.to_string())
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+type Object = Map<String, Value>;
+
+fn invalid(key: &str) -> Fault {
+    Fault(format!("champ « {key} » invalide"))
+}
+
+fn object(value: &Value) -> Result<&Object, Fault> {
+    value
+        .as_object()
+        .ok_or_else(|| Fault("objet attendu".into()))
+}
+
+fn required<'a>(o: &'a Object, key: &str) -> Result<&'a Value, Fault> {
+    o.get(key)
+        .ok_or_else(|| Fault(format!("champ « {key} » manquant")))
+}
+
+/// A field that may be missing or null.
+fn optional<'a>(o: &'a Object, key: &str) -> Option<&'a Value> {
+    o.get(key).filter(|v| !v.is_null())
+}
+
+fn string(o: &Object, key: &str) -> Result<String, Fault> {
+    required(o, key)?
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| invalid(key))
+}
+
+fn optional_string(o: &Object, key: &str) -> Result<Option<String>, Fault> {
+    optional(o, key)
+        .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| invalid(key)))
+        .transpose()
+}
+
+fn number(o: &Object, key: &str) -> Result<u32, Fault> {
+    required(o, key)?
+        .as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| invalid(key))
+}
+
+fn flag(o: &Object, key: &str) -> Result<bool, Fault> {
+    optional(o, key).map_or(Ok(false), |v| v.as_bool().ok_or_else(|| invalid(key)))
+}
+
+fn array<'a>(value: &'a Value, key: &str) -> Result<&'a [Value], Fault> {
+    value
+        .as_array()
+        .map(Vec::as_slice)
+        .ok_or_else(|| invalid(key))
+}
+
+fn list<'a>(o: &'a Object, key: &str) -> Result<&'a [Value], Fault> {
+    array(required(o, key)?, key)
+}
+
+fn optional_list<'a>(o: &'a Object, key: &str) -> Result<&'a [Value], Fault> {
+    optional(o, key).map_or(Ok(&[]), |v| array(v, key))
+}
+
+fn meta(value: &Value) -> Result<ArticleMeta, Fault> {
+    let o = object(value)?;
+    Ok(ArticleMeta {
+        slug: string(o, "slug")?,
+        title: string(o, "title")?,
+        summary: string(o, "summary")?,
+        author: optional_string(o, "author")?,
+        date: optional_string(o, "date")?,
+        words: number(o, "words")?,
+        reading_minutes: number(o, "minutes")?,
+        text_len: number(o, "len")?,
+    })
+}
+
+fn neighbour(o: &Object, key: &str) -> Result<Option<Neighbour>, Fault> {
+    let Some(value) = optional(o, key) else {
+        return Ok(None);
+    };
+    let n = object(value)?;
+    Ok(Some(Neighbour {
+        slug: string(n, "slug")?,
+        title: string(n, "title")?,
+    }))
+}
+
+/// An article file, its plain text left empty (see [`Article::parse`]).
+fn read_article(json: &str) -> Result<Article, Fault> {
+    let root: Value = serde_json::from_str(json)?;
+    let root = object(&root)?;
+    let comments = optional_list(root, "comments")?.iter().map(|c| {
+        let c = object(c)?;
+        Ok(Comment {
+            byline: string(c, "byline")?,
+            blocks: blocks(list(c, "blocks")?)?,
+        })
+    });
+    Ok(Article {
+        meta: meta(required(root, "meta")?)?,
+        previous: neighbour(root, "previous")?,
+        next: neighbour(root, "next")?,
+        body: blocks(list(root, "body")?)?,
+        about: blocks(optional_list(root, "about")?)?,
+        comments: comments.collect::<Result<_, Fault>>()?,
+        plain_text: String::new(),
+    })
+}
+
+/// Blocks as the build writes them: one-letter tags, `{"p":[runs]}`, `{"h":[level,[runs]]}`,
+/// `{"l":{"start":n,"items":[[blocks]]}}`, `"r"` (serde's externally tagged enum).
+fn blocks(values: &[Value]) -> Result<Vec<Block>, Fault> {
+    values.iter().map(block).collect()
+}
+
+fn block(value: &Value) -> Result<Block, Fault> {
+    if value.as_str() == Some("r") {
+        return Ok(Block::Rule);
+    }
+    let mut entries = object(value)?.iter();
+    let (Some((tag, inner)), None) = (entries.next(), entries.next()) else {
+        return Err(Fault("bloc inconnu".into()));
+    };
+    let tag = tag.as_str();
+    Ok(match tag {
+        "p" => Block::Paragraph(runs(array(inner, tag)?)?),
+        "c" => Block::Code(runs(array(inner, tag)?)?),
+        "q" => Block::Quote(blocks(array(inner, tag)?)?),
+        "h" => match array(inner, tag)? {
+            [level, text] => Block::Heading(
+                level
+                    .as_u64()
+                    .and_then(|l| u8::try_from(l).ok())
+                    .ok_or_else(|| invalid(tag))?,
+                runs(array(text, tag)?)?,
+            ),
+            _ => return Err(invalid(tag)),
+        },
+        "l" => {
+            let list_ = object(inner)?;
+            let start = optional(list_, "start")
+                .map(|s| s.as_u64().ok_or_else(|| invalid("start")))
+                .transpose()?;
+            let items = list(list_, "items")?
+                .iter()
+                .map(|item| blocks(array(item, "items")?))
+                .collect::<Result<_, Fault>>()?;
+            Block::List { start, items }
+        }
+        _ => return Err(Fault(format!("bloc « {tag} » inconnu"))),
+    })
+}
+
+fn runs(values: &[Value]) -> Result<Vec<Run>, Fault> {
+    values
+        .iter()
+        .map(|value| {
+            let o = object(value)?;
+            Ok(Run {
+                text: string(o, "t")?,
+                start: number(o, "s")?,
+                emphasis: flag(o, "e")?,
+                strong: flag(o, "b")?,
+                code: flag(o, "c")?,
+                link: optional_string(o, "a")?,
+            })
+        })
+        .collect()
 }
 
 /// Calls `f` on every text block's runs, in reading order.
@@ -271,5 +445,151 @@ mod tests {
         let longer = good.replacen("\"len\":", "\"len\":1", 1);
         assert!(Article::parse(&longer).is_err());
         assert!(Library::parse("[]").is_err());
+    }
+
+    /// A run's JSON as `build/emit.rs` writes it: flags and link only when set.
+    fn run_json(r: &Run) -> Value {
+        let mut o = serde_json::json!({ "t": r.text, "s": r.start });
+        for (key, on) in [("e", r.emphasis), ("b", r.strong), ("c", r.code)] {
+            if on {
+                o[key] = Value::Bool(true);
+            }
+        }
+        if let Some(link) = &r.link {
+            o["a"] = Value::from(link.as_str());
+        }
+        o
+    }
+
+    fn block_json(b: &Block) -> Value {
+        let runs = |rs: &[Run]| Value::from(rs.iter().map(run_json).collect::<Vec<_>>());
+        let blocks = |bs: &[Block]| Value::from(bs.iter().map(block_json).collect::<Vec<_>>());
+        match b {
+            Block::Paragraph(rs) => serde_json::json!({ "p": runs(rs) }),
+            Block::Heading(level, rs) => serde_json::json!({ "h": [level, runs(rs)] }),
+            Block::Code(rs) => serde_json::json!({ "c": runs(rs) }),
+            Block::Quote(inner) => serde_json::json!({ "q": blocks(inner) }),
+            Block::List { start, items } => {
+                let items: Vec<Value> = items.iter().map(|i| blocks(i)).collect();
+                match start {
+                    Some(n) => serde_json::json!({ "l": { "start": n, "items": items } }),
+                    None => serde_json::json!({ "l": { "items": items } }),
+                }
+            }
+            Block::Rule => Value::from("r"),
+        }
+    }
+
+    fn run_strategy() -> impl proptest::strategy::Strategy<Value = Run> {
+        use proptest::prelude::*;
+        (
+            "[a-zé’ \"\\\\<>&\n\u{a0}😀]{0,12}",
+            0u32..100_000,
+            any::<(bool, bool, bool)>(),
+            proptest::option::of("[a-z:/.#?=&]{1,20}"),
+        )
+            .prop_map(|(text, start, (emphasis, strong, code), link)| Run {
+                text,
+                start,
+                emphasis,
+                strong,
+                code,
+                link,
+            })
+    }
+
+    fn block_strategy() -> impl proptest::strategy::Strategy<Value = Block> {
+        use proptest::prelude::*;
+        let runs = || proptest::collection::vec(run_strategy(), 0..4);
+        let leaf = prop_oneof![
+            runs().prop_map(Block::Paragraph),
+            (1u8..=6, runs()).prop_map(|(l, rs)| Block::Heading(l, rs)),
+            runs().prop_map(Block::Code),
+            Just(()).prop_map(|()| Block::Rule),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..3).prop_map(Block::Quote),
+                (
+                    proptest::option::of(0u64..10_000),
+                    proptest::collection::vec(proptest::collection::vec(inner, 0..3), 0..3)
+                )
+                    .prop_map(|(start, items)| Block::List { start, items }),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Whatever blocks the build writes, in the shape it writes them, read back the same.
+        #[test]
+        fn blocks_read_back_as_written(written in proptest::collection::vec(block_strategy(), 0..5)) {
+            let json: Vec<Value> = written.iter().map(block_json).collect();
+            let text = serde_json::to_string(&json).unwrap();
+            let value: Value = serde_json::from_str(&text).unwrap();
+            let read = blocks(value.as_array().unwrap()).map_err(|e| e.to_string()).unwrap();
+            proptest::prop_assert_eq!(read, written);
+        }
+    }
+
+    #[test]
+    fn every_field_an_article_may_have_is_read() {
+        let json = r#"{"meta":{"slug":"s","title":"T","summary":"R","author":"A","date":"2024",
+            "words":3,"minutes":1,"len":8},"previous":{"slug":"p","title":"P"},"next":null,
+            "body":[{"h":[2,[{"t":"Un","s":0,"e":true}]]},"r",{"p":[{"t":"deux","s":4,"b":true,
+            "c":true,"a":"https://x.fr/?a=1&b=2"}]}],"about":[{"p":[{"t":"bio","s":0}]}],
+            "comments":[{"byline":"","blocks":[{"q":[{"p":[{"t":"c","s":0}]}]}]}],
+            "future":"a field of a later build is ignored"}"#;
+        let a = Article::parse(json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.meta.author.as_deref(), Some("A"));
+        assert_eq!(
+            (a.meta.words, a.meta.reading_minutes, a.meta.text_len),
+            (3, 1, 8)
+        );
+        assert_eq!(a.previous.as_ref().map(|p| p.title.as_str()), Some("P"));
+        assert_eq!(a.next, None);
+        assert_eq!(a.plain_text, "Un\n\ndeux");
+        assert!(matches!(&a.body[0], Block::Heading(2, rs) if rs[0].emphasis && !rs[0].strong));
+        assert_eq!(a.body[1], Block::Rule);
+        let Block::Paragraph(rs) = &a.body[2] else {
+            panic!("{:?}", a.body[2])
+        };
+        assert!(rs[0].strong && rs[0].code && !rs[0].emphasis);
+        assert_eq!(rs[0].link.as_deref(), Some("https://x.fr/?a=1&b=2"));
+        assert_eq!(a.about.len(), 1);
+        assert_eq!(a.comments[0].byline, "");
+        assert!(matches!(&a.comments[0].blocks[0], Block::Quote(inner) if inner.len() == 1));
+    }
+
+    #[test]
+    fn a_field_missing_or_of_the_wrong_kind_is_refused_with_its_name() {
+        let good =
+            bundled::file(&format!("a/{}.json", bundled::library().articles[0].slug)).unwrap();
+        for (from, to, says) in [
+            ("\"slug\":", "\"slug_\":", "« slug » manquant"),
+            ("\"words\":", "\"words\":\"1\",\"w\":", "« words » invalide"),
+            ("\"body\":[", "\"body\":[{\"z\":[]},", "bloc « z » inconnu"),
+            (
+                "\"body\":[",
+                "\"body\":[{\"p\":[],\"c\":[]},",
+                "bloc inconnu",
+            ),
+            (
+                "\"body\":[",
+                "\"body\":[{\"h\":[300,[]]},",
+                "« h » invalide",
+            ),
+            ("{\"t\":", "{\"e\":1,\"t\":", "« e » invalide"),
+            ("\"s\":0", "\"s\":-1", "« s » invalide"),
+        ] {
+            assert!(good.contains(from), "{from}");
+            let err = Article::parse(&good.replacen(from, to, 1)).unwrap_err();
+            assert!(
+                err.starts_with("article illisible") && err.contains(says),
+                "{to}: {err}"
+            );
+        }
+        let library = bundled::file("library.json").unwrap();
+        let err = Library::parse(&library.replacen("\"len\":", "\"len\":null,\"l\":", 1));
+        assert!(err.unwrap_err().contains("« len » invalide"));
     }
 }
