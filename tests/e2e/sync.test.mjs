@@ -159,9 +159,11 @@ for (const kind of KINDS) {
       }
     });
 
-    test("one note changed on both devices while apart, and a note written on a highlight the other deletes: both texts kept, and said", async (t) => {
+    // Once with both clocks right, once with the computer's three years behind: telling "edited
+    // apart" from "edited after seeing" must not depend on the clocks, nor must the later edit.
+    for (const [clocks, computerAheadMs] of [["", 0], [" (the computer's clock three years behind)", -3 * 365 * 24 * 3600 * 1000]]) test(`one note changed on both devices while apart, and a note written on a highlight the other deletes: both texts kept, and said${clocks}`, async (t) => {
       const phone = await device(t, "téléphone");
-      const computer = await device(t, "ordinateur");
+      const computer = await device(t, "ordinateur", { clockAheadMs: computerAheadMs });
       const [same, deleted] = ["Laissez-moi vous raconter une histoire", "Nous ne sommes pas juges"];
       await connect(phone, dav);
       await statusSays(phone.page, SYNCED);
