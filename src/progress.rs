@@ -7,8 +7,11 @@
 use crate::notes::clock;
 use serde::{Deserialize, Serialize};
 
+/// What every article's key starts with.
+pub const KEY_PREFIX: &str = "liseuse:progress:";
+
 pub fn key(slug: &str) -> String {
-    format!("liseuse:progress:{slug}")
+    format!("{KEY_PREFIX}{slug}")
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -320,8 +320,27 @@ impl NotesState {
                         });
                         self.notify_newer(slug, found);
                     }
-                    // Unreadable: our next write copies it aside first (see `storage`).
-                    Err(_) => {}
+                    // Unreadable (written by something other than Liseuse): copied aside now
+                    // and said, as when the page loads, not only at this tab's next write.
+                    Err(error) => {
+                        let Some(store) = storage::local_storage() else {
+                            return;
+                        };
+                        let notice = problem_notice(
+                            &store,
+                            Problem::Corrupt {
+                                key: key.clone(),
+                                slug: Some(slug.to_string()),
+                                raw,
+                                message: error.message_fr(),
+                            },
+                        );
+                        self.notices.update(|list| {
+                            if !list.contains(&notice) {
+                                list.push(notice);
+                            }
+                        });
+                    }
                 }
             });
         let _ =
@@ -339,13 +358,19 @@ fn problem_notice(store: &web_sys::Storage, problem: Problem) -> Notice {
             raw,
             message,
         } => {
-            let aside = storage::set_aside(store, &key, &raw)
-                .map(|aside| format!(" Copie intacte\u{a0}: «\u{202f}{aside}\u{202f}»."))
-                .unwrap_or_default();
+            // Said as it is: a full storage leaves no room for the copy (the key is then left
+            // as it is, since every write copies an unreadable value aside first).
+            let kept = match storage::set_aside(store, &key, &raw) {
+                Ok(aside) => format!(
+                    "elles ont été mises de côté sans être modifiées. \
+                     Copie intacte\u{a0}: «\u{202f}{aside}\u{202f}»."
+                ),
+                Err(_) => "elles sont laissées telles quelles, sans être modifiées.".into(),
+            };
             Notice {
                 kind: NoticeKind::Corrupt,
                 slug,
-                text: format!("{message}{aside}"),
+                text: format!("{message}\u{202f}; {kept}"),
             }
         }
         Problem::Newer { slug, message, .. } => newer_notice(&slug, message),

@@ -126,16 +126,12 @@ pub enum DecodeError {
 impl DecodeError {
     pub fn message_fr(&self) -> String {
         match self {
-            DecodeError::Corrupt { .. } => "les données enregistrées sont illisibles\u{202f}; elles ont été \
-                mises de côté sans être modifiées."
-                .into(),
+            DecodeError::Corrupt { .. } => "les données enregistrées sont illisibles".into(),
             DecodeError::NewerVersion { found } => format!(
                 "elles ont été enregistrées par une version plus récente de Liseuse (format {found}) \
                  et sont conservées telles quelles."
             ),
-            DecodeError::Foreign => "les données enregistrées ne viennent pas de Liseuse\u{202f}; elles ont \
-                été mises de côté sans être modifiées."
-                .into(),
+            DecodeError::Foreign => "les données enregistrées ne viennent pas de Liseuse".into(),
         }
     }
 }

@@ -10,7 +10,11 @@ use crate::{
     placement::{self, PanelPlace, Rect},
     split_point,
     state::NotesState,
-    view::{on_demand, reader_context::ReaderContext, screen, share_panel},
+    view::{
+        on_demand,
+        reader_context::{Anchored, ReaderContext},
+        screen, share_panel,
+    },
 };
 use leptos::{html, prelude::*};
 use std::time::Duration;
@@ -145,6 +149,43 @@ fn HighlightPanel() -> impl IntoView {
             }
         };
         let orphan = anchored.range.is_none();
+        // A highlight under another (the same passage in two colours, or inside a longer one)
+        // cannot be tapped in the text, where the innermost mark answers: its panel lists the
+        // others on the passage, so that each can be reached by touch too.
+        let others = anchored.range.as_ref().map_or_else(Vec::new, |range| {
+            reader.anchored.with_untracked(|all| {
+                overlapping(all, &h.id, range)
+                    .map(|a| {
+                        (
+                            a.highlight.id.clone(),
+                            a.highlight.color,
+                            excerpt(&a.highlight.quote.exact),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+        });
+        let others = (!others.is_empty()).then(|| {
+            view! {
+                <p class="field-label" id="panel-others">"Autres surlignages sur ce passage"</p>
+                <div class="row" role="group" aria-labelledby="panel-others">
+                    {others
+                        .into_iter()
+                        .map(|(other, color, quote)| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class=format!("swatch swatch-{}", color.as_str())
+                                    on:click=move |_| reader.open.set(Some(other.clone()))
+                                >
+                                    {format!("{}\u{a0}: «\u{202f}{quote}\u{202f}»", color.label_fr())}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            }
+        });
         let share_range = anchored.range.clone();
         let shared_id = h.id.clone();
         Some(view! {
@@ -169,6 +210,7 @@ fn HighlightPanel() -> impl IntoView {
                 {orphan.then(|| view! {
                     <p class="muted">"Ce passage n’est plus dans le texte actuel de l’article."</p>
                 })}
+                {others}
                 <label for="panel-note">"Note"</label>
                 <textarea
                     id="panel-note"
@@ -254,6 +296,31 @@ fn HighlightPanel() -> impl IntoView {
         })
     };
     view! { {panel} {toast} }
+}
+
+/// The other placed highlights that share some text with `range`, in reading order.
+fn overlapping<'a>(
+    all: &'a [Anchored],
+    id: &'a str,
+    range: &'a std::ops::Range<usize>,
+) -> impl Iterator<Item = &'a Anchored> {
+    all.iter().filter(move |a| {
+        a.highlight.id != id
+            && a.range
+                .as_ref()
+                .is_some_and(|r| r.start < range.end && range.start < r.end)
+    })
+}
+
+/// The start of a quote, to name a highlight on a button.
+fn excerpt(quote: &str) -> String {
+    const WORDS: usize = 6;
+    let words: Vec<&str> = quote.split_whitespace().collect();
+    if words.len() <= WORDS {
+        words.join(" ")
+    } else {
+        format!("{}…", words[..WORDS].join(" "))
+    }
 }
 
 fn beside(place: PanelPlace) -> Option<(f64, f64)> {
@@ -346,5 +413,46 @@ fn uncover(id: &str) {
     let by = placement::uncover((m.top(), m.bottom()), (block.top(), block.bottom()), free);
     if by != 0.0 {
         window.scroll_by_with_x_and_y(0.0, by);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notes::model::new_highlight;
+
+    fn placed(id: &str, range: Option<std::ops::Range<usize>>) -> Anchored {
+        let text = "Laissez-moi vous raconter une histoire, celle d’un restaurant japonais.";
+        let (start, end) = range.clone().map_or((0, 5), |r| (r.start, r.end));
+        Anchored {
+            highlight: new_highlight(id.into(), "a".into(), Color::Vert, text, start, end, 1),
+            range,
+        }
+    }
+
+    #[test]
+    fn the_others_on_a_passage_are_those_sharing_text_with_it() {
+        let all = [
+            placed("same", Some(10..20)),
+            placed("inside", Some(12..14)),
+            placed("across-start", Some(5..11)),
+            placed("ends-where-it-starts", Some(4..10)),
+            placed("starts-where-it-ends", Some(20..30)),
+            placed("orphan", None),
+            placed("open", Some(10..20)),
+        ];
+        let ids: Vec<&str> = overlapping(&all, "open", &(10..20))
+            .map(|a| a.highlight.id.as_str())
+            .collect();
+        assert_eq!(ids, ["same", "inside", "across-start"]);
+    }
+
+    #[test]
+    fn a_long_quote_is_named_by_its_first_words() {
+        assert_eq!(excerpt("  restaurant\n\njaponais "), "restaurant japonais");
+        assert_eq!(
+            excerpt("Laissez-moi vous raconter une histoire, celle d’un restaurant"),
+            "Laissez-moi vous raconter une histoire, celle…"
+        );
     }
 }

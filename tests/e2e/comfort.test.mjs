@@ -229,6 +229,33 @@ test("an article left open does not write an older place nor a shorter progress 
   await context.close();
 });
 
+test("the library left open follows the reading done in another tab, and keeps the reader's focus", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1000, height: 700 }, locale: "fr-FR" });
+  const [library, reading] = [await context.newPage(), await context.newPage()];
+  const article = articles[2]; // the longest
+  await library.goto(env.server.url);
+  await appReady(library);
+  const card = library.locator(".cards > li").nth(2);
+  assert.equal(await card.locator(".progress").innerText(), "Non lu");
+  // A keyboard reader is on the first card's link.
+  await library.locator(".cards > li").nth(0).getByRole("link").first().focus();
+  await reading.goto(`${env.server.url}lire/${article.slug}/`);
+  await appReady(reading);
+  await reading.evaluate(() => window.scrollBy(0, document.querySelectorAll(".article-body p")[14].getBoundingClientRect().top - 10));
+  const block = await reading.locator(".article-body p").nth(14).getAttribute("data-b");
+  await reading.waitForFunction(
+    ([k, b]) => JSON.parse(localStorage.getItem(k) ?? "{}").block === Number(b),
+    [`liseuse:progress:${article.slug}`, block],
+    { timeout: 5000 },
+  );
+  // Without a reload, the card says how far, and offers to resume at that paragraph.
+  await card.locator(".progress", { hasText: /^Lu à \d+\u00a0%$/ }).waitFor({ timeout: 5000 });
+  const resume = card.getByRole("link", { name: `Reprendre « ${squash(article.title)} »` });
+  assert.match(await resume.getAttribute("href"), new RegExp(`#t-${block}$`));
+  assert.equal(await library.evaluate(() => document.activeElement?.closest(".cards > li") === document.querySelector(".cards > li")), true, "focus kept");
+  await context.close();
+});
+
 test("search: accents and case do not matter, notes are found, a result opens on its passage", async () => {
   const page = await newPage(env.browser);
   await page.goto(`${env.server.url}lire/${articles[0].slug}/`);

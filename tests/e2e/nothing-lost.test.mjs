@@ -71,6 +71,48 @@ test("another tab's newer-format data is noticed when it arrives, and never over
   await context.close();
 });
 
+test("another tab's unreadable data is said when it arrives, with its copy set aside; with no room for a copy, said as left in place", async () => {
+  const context = await env.browser.newContext();
+  const [reader, other] = [await context.newPage(), await context.newPage()];
+  await openArticle(reader, first.slug);
+  await select(reader, "Laissez-moi vous raconter");
+  await reader.getByRole("button", { name: "Surligner", exact: true }).click();
+  await reader.waitForFunction((k) => (localStorage.getItem(k) ?? "").includes("Laissez-moi"), key(first.slug));
+  // Something other than Liseuse writes the article's key in another tab.
+  await other.goto(env.server.url);
+  const unreadable = JSON.stringify({ schema: 2, article: first.slug, record: { highlights: [{ color: "orange", note: "note future" }] } });
+  await other.evaluate(([k, v]) => localStorage.setItem(k, v), [key(first.slug), unreadable]);
+  const notice = reader.locator(".notice", { hasText: /illisibles\s;\selles ont été mises de côté sans être modifiées\. Copie intacte/ });
+  await notice.waitFor({ timeout: 5000 });
+  await notice.getByText(first.title.replace(/'/g, "’").slice(0, 20)).waitFor();
+  const aside = await reader.evaluate(() => Object.keys(localStorage).find((k) => k.startsWith("liseuse:aside:")));
+  assert.ok(aside && (await notice.textContent()).includes(aside), `${aside}: ${await notice.textContent()}`);
+  assert.equal(await reader.evaluate((k) => localStorage.getItem(k), aside), unreadable);
+  // The reader's highlight is still there, and written again over the key (its copy is kept).
+  await select(reader, "restaurant japonais");
+  await reader.getByRole("button", { name: "Surligner", exact: true }).click();
+  await reader.waitForFunction((k) => (localStorage.getItem(k) ?? "").includes("restaurant japonais") && localStorage.getItem(k).includes("Laissez-moi"), key(first.slug));
+  await context.close();
+
+  // A full storage: no copy can be made, and the notice does not claim one.
+  const page = await newPage(env.browser);
+  await page.addInitScript(([k]) => {
+    if (!sessionStorage.getItem("seeded")) {
+      localStorage.setItem(k, "{ceci n’est pas du JSON");
+      sessionStorage.setItem("seeded", "1");
+    }
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, v) {
+      if (key.startsWith("liseuse:")) throw new DOMException("quota", "QuotaExceededError");
+      return setItem.call(this, key, v);
+    };
+  }, [key(first.slug)]);
+  await openArticle(page, first.slug);
+  await page.locator(".notice", { hasText: /illisibles\s;\selles sont laissées telles quelles, sans être modifiées\./ }).waitFor();
+  assert.equal(await page.getByText(/mises de côté/).count(), 0);
+  assert.equal(await stored(page, first.slug), "{ceci n’est pas du JSON");
+});
+
 test("a tab writes back what another tab's racing write left out", async () => {
   const context = await env.browser.newContext();
   const [a, b] = [await context.newPage(), await context.newPage()];

@@ -205,6 +205,46 @@ for (const width of [320, 360, 390]) {
   });
 }
 
+test("a highlight under another (the same passage in two colours) is reached by tap: its panel is listed in the other's", async () => {
+  const page = await phone(390, 844);
+  await page.goto(`${env.server.url}lire/il-est-temps-de-nous-faire-confiance/`);
+  await appReady(page);
+  for (const color of ["Vert", "Rose"]) {
+    await selectText(page, "restaurant japonais");
+    await page.getByRole("toolbar").getByRole("button", { name: color, exact: true }).tap();
+    await page.getByRole("toolbar").waitFor({ state: "hidden" });
+  }
+  const marks = page.locator(".article-body mark[data-id]");
+  assert.equal(await marks.count(), 2);
+  // A tap on the text answers with the innermost mark: the pink one.
+  await page.locator(".article-body mark[data-id]", { hasText: "restaurant japonais" }).last().tap();
+  const panel = page.getByRole("dialog", { name: "Surlignage" });
+  await panel.waitFor();
+  assert.equal(await panel.getByRole("button", { name: "Rose", exact: true }).getAttribute("aria-pressed"), "true");
+  const others = panel.getByRole("group", { name: "Autres surlignages sur ce passage" });
+  await others.getByRole("button", { name: "Vert : « restaurant japonais »" }).tap();
+  // The green one's panel: its colour, and its own note.
+  await panel.getByRole("button", { name: "Vert", exact: true, pressed: true }).waitFor();
+  await panel.getByRole("textbox", { name: "Note", exact: true }).fill("Sous le rose.");
+  await panel.getByRole("button", { name: "Enregistrer" }).tap();
+  await page.waitForFunction(() => {
+    const raw = localStorage.getItem("liseuse:article:il-est-temps-de-nous-faire-confiance") ?? "";
+    return raw.includes("Sous le rose.");
+  });
+  const notes = await page.evaluate(() =>
+    JSON.parse(localStorage.getItem("liseuse:article:il-est-temps-de-nous-faire-confiance")).record.highlights.map((h) => [h.color, h.note]),
+  );
+  assert.deepEqual(notes.sort(), [["green", "Sous le rose."], ["pink", ""]]);
+  // A highlight alone on its passage lists no other.
+  await selectText(page, "Laissez-moi vous raconter");
+  await page.getByRole("toolbar").getByRole("button", { name: "Jaune", exact: true }).tap();
+  await page.locator(".article-body mark[data-id]", { hasText: "Laissez-moi" }).tap();
+  await panel.getByRole("button", { name: "Jaune", exact: true, pressed: true }).waitFor();
+  assert.equal(await others.count(), 0);
+  assert.deepEqual(page.problems(), []);
+  await page.context().close();
+});
+
 test("zoomed in, as when the on-screen keyboard takes part of the screen, the toolbar and the note panel stay in the part that is seen", async () => {
   // A pinch zoom makes the part seen (the visual viewport) smaller than the page's viewport, as
   // the keyboard does; the end of a line is then out of sight to the right.
