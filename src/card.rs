@@ -460,12 +460,22 @@ fn fit_quote(
 /// The passage without the one pair of guillemets or quotes it may come in (a passage that is
 /// itself a quotation): whoever quotes it adds theirs.
 pub fn unquoted(quote: &str) -> &str {
-    let quote = quote.trim();
+    let mut quote = quote.trim();
     for (open, close) in [('«', '»'), ('“', '”'), ('"', '"')] {
         if let Some(inner) = quote.strip_prefix(open).and_then(|q| q.strip_suffix(close)) {
             if !inner.contains([open, close]) {
                 return inner.trim();
             }
+        }
+    }
+    // A passage that opens a quotation it does not close (« « Êtes-vous croyant »), or closes
+    // one it did not open, loses that lone mark too: the quoter's own would double it.
+    for (open, close) in [('«', '»'), ('“', '”')] {
+        if let Some(rest) = quote.strip_prefix(open).filter(|r| !r.contains(close)) {
+            quote = rest.trim_start();
+        }
+        if let Some(rest) = quote.strip_suffix(close).filter(|r| !r.contains(open)) {
+            quote = rest.trim_end();
         }
     }
     quote

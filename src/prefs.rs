@@ -1,7 +1,7 @@
 //! Small preferences and reading positions kept in localStorage through gloo-storage (only once storage is known to
 //! work: gloo's accessor throws where it is disabled).
 
-use crate::{notes::model::Color, storage};
+use crate::{notes::model::Color, progress::Position, storage};
 use gloo_storage::{LocalStorage, Storage};
 
 const LAST_COLOR: &str = "liseuse:pref:last-color";
@@ -21,13 +21,13 @@ pub fn set_last_color(color: Color) {
     }
 }
 
-/// A small value stored as JSON (reading positions); `None` when absent, unreadable or when
-/// storage is unavailable.
-pub fn get<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
-    if !storage::available() {
-        return None;
-    }
-    LocalStorage::get(key).ok()
+/// A reading position; `None` when absent, unreadable or when storage is unavailable.
+pub fn position(key: &str) -> Option<Position> {
+    storage::local_storage()?
+        .get_item(key)
+        .ok()
+        .flatten()
+        .and_then(|raw| Position::parse(&raw))
 }
 
 pub fn set<T: serde::Serialize>(key: &str, value: &T) {

@@ -31,6 +31,27 @@ pub struct Position {
 pub const HOLD_MS: u32 = 1500;
 
 impl Position {
+    /// A position as stored (`{"block":…,"furthest":…,"updated":…}`, `updated` absent before
+    /// times were kept). Read by hand: the derived `Deserialize` (for sync's files) would cost
+    /// the first visit's wasm more than this.
+    pub fn parse(raw: &str) -> Option<Position> {
+        let value: serde_json::Value = serde_json::from_str(raw).ok()?;
+        let number = |key: &str| {
+            value
+                .get(key)?
+                .as_u64()
+                .and_then(|n| usize::try_from(n).ok())
+        };
+        Some(Position {
+            block: number("block")?,
+            furthest: number("furthest")?,
+            updated: match value.get("updated") {
+                None => 0,
+                Some(updated) => updated.as_i64()?,
+            },
+        })
+    }
+
     /// Text up to `visible_end` has been on screen: at once, however briefly.
     pub fn seen(self, visible_end: usize) -> Position {
         Position {
@@ -102,6 +123,29 @@ impl Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_position_reads_as_serde_reads_it() {
+        for raw in [
+            r#"{"block":3,"furthest":9}"#,
+            r#"{"block":3,"furthest":9,"updated":1795553226329}"#,
+            r#"{"furthest":9,"updated":-5,"block":0,"later":[1]}"#,
+        ] {
+            let derived: Position = serde_json::from_str(raw).unwrap();
+            assert_eq!(Position::parse(raw), Some(derived), "{raw}");
+        }
+        for raw in [
+            "",
+            "null",
+            r#"{"block":3}"#,
+            r#"{"block":-3,"furthest":9}"#,
+            r#"{"block":3,"furthest":9,"updated":"x"}"#,
+            r#"{"block":3.5,"furthest":9}"#,
+        ] {
+            assert!(serde_json::from_str::<Position>(raw).is_err(), "{raw}");
+            assert_eq!(Position::parse(raw), None, "{raw}");
+        }
+    }
 
     #[test]
     fn a_place_held_by_an_open_page_merges_with_the_one_stored_since() {

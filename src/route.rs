@@ -119,7 +119,10 @@ pub fn arrival(
         .map(|p| Scroll::Place(p.to_string()));
     let fresh = if new_page { Scroll::Top } else { Scroll::Keep };
     let scroll = match intent {
-        Intent::Load => place.unwrap_or(Scroll::Keep),
+        // A reload, or a page loaded again by « back » from another site: where the reader was
+        // on this entry (a page the app draws after the load, as the library, has nothing for
+        // the browser to restore), then the place it names.
+        Intent::Load => saved.map(Scroll::To).or(place).unwrap_or(Scroll::Keep),
         // Where the reader was beats the place the entry was opened at: it came after.
         Intent::Traverse => saved.map(Scroll::To).or(place).unwrap_or(fresh),
         Intent::Push | Intent::Replace => place.unwrap_or(fresh),
@@ -288,9 +291,9 @@ mod tests {
     #[test]
     fn arrivals() {
         let go = |from, to, hash, intent, saved| arrival("", from, to, hash, intent, saved);
-        // A load keeps the browser's scroll, or finds its place; nothing is announced.
+        // A first load keeps the browser's scroll, or finds its place; nothing is announced.
         assert_eq!(
-            go("/lire/x", "/lire/x", "", Intent::Load, Some(300.0)),
+            go("/lire/x", "/lire/x", "", Intent::Load, None),
             Arrival {
                 scroll: Scroll::Keep,
                 new_page: false
@@ -300,6 +303,17 @@ mod tests {
             go("/lire/x/", "/lire/x/", "#t-5", Intent::Load, None).scroll,
             Scroll::Place("t-5".into())
         );
+        // A reload (or « back » from another site): where the reader was on the entry, even
+        // one opened at a place.
+        for hash in ["", "#t-5"] {
+            assert_eq!(
+                go("/", "/", hash, Intent::Load, Some(300.0)),
+                Arrival {
+                    scroll: Scroll::To(300.0),
+                    new_page: false
+                }
+            );
+        }
         // A link to another page: its top, its heading focused.
         let link = go("/lire/x/", "/notes/", "", Intent::Push, None);
         assert_eq!(

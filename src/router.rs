@@ -74,6 +74,10 @@ pub struct Location {
     /// The id of the tab's history entry shown (kept in the entry's state).
     entry: StoredValue<u64>,
     positions: StoredValue<Positions>,
+    /// The link that had the focus on each entry when the reader left it, by entry id.
+    focused: StoredValue<Vec<(u64, FocusKey)>>,
+    /// Where « back » or « forward » gives the focus back, once the page is drawn.
+    refocus: StoredValue<Option<FocusKey>>,
     /// Says the name of each new page.
     announcer: Announcer,
 }
@@ -92,7 +96,7 @@ impl Location {
             &first.path,
             &first.hash,
             Intent::Load,
-            None,
+            positions.recall(entry),
         );
         let this = Self {
             base,
@@ -100,9 +104,12 @@ impl Location {
             page: Memo::new(move |_| place.with(|p| p.0)),
             slug: Memo::new(move |_| place.with(|p| p.1.clone())),
             place: RwSignal::new(place_of(&arrival)),
-            pending: StoredValue::new(None),
+            // A position to restore once the page is drawn (a reload).
+            pending: StoredValue::new(matches!(arrival.scroll, Scroll::To(_)).then_some(arrival)),
             entry: StoredValue::new(entry),
             positions: StoredValue::new(positions),
+            focused: StoredValue::new(Vec::new()),
+            refocus: StoredValue::new(None),
             announcer: Announcer::new(),
         };
         provide_context(this);
@@ -115,6 +122,7 @@ impl Location {
             // yet (a scroll just before « back » is dispatched with the next frame, by then
             // the entry is the other one).
             this.remember_scroll();
+            this.remember_focus();
             this.show(
                 Address::current(),
                 Intent::Traverse,
@@ -123,8 +131,9 @@ impl Location {
         });
         let scrolls = window_event_listener(ev::scroll, move |_| this.remember_scroll());
         // Leaving or reloading: the positions go to the tab's session storage, and the browser
-        // restores this entry's scroll itself on a reload (the static copy of an article is
-        // painted before the app starts).
+        // restores this entry's scroll itself on a reload where it can (the static copy of an
+        // article is painted before the app starts); the app does it again once its page is
+        // drawn (the library and search are drawn after the load: `route::arrival`).
         let leaving = window_event_listener(ev::pagehide, move |_| {
             this.remember_scroll();
             if let Some(storage) = browser::session_storage() {
@@ -194,6 +203,7 @@ impl Location {
             return;
         };
         self.remember_scroll();
+        self.remember_focus();
         let entry = if replace {
             self.entry.get_value()
         } else {
@@ -227,6 +237,14 @@ impl Location {
             .positions
             .with_value(|p| p.recall(self.entry.get_value()));
         let arrival = route::arrival(self.base, &from, &next.path, &next.hash, intent, saved);
+        let entry = self.entry.get_value();
+        let refocus = (intent == Intent::Traverse)
+            .then(|| {
+                self.focused
+                    .with_value(|f| f.iter().find(|(e, _)| *e == entry).map(|(_, k)| *k))
+            })
+            .flatten();
+        self.refocus.set_value(refocus);
         let place = place_of(&arrival);
         if self.place.with_untracked(|p| *p != place) {
             self.place.set(place);
@@ -253,18 +271,39 @@ impl Location {
         };
         let name = name.to_string();
         let announcer = self.announcer;
+        let refocus = self.refocus.try_update_value(Option::take).flatten();
         request_animation_frame(move || {
             // Never away from a field the reader is typing in (the search box, as results
-            // show up).
-            if arrival.focus_heading() && !browser::is_field_focused() {
+            // show up). Back and forward give the focus back to what had it on that entry (the
+            // link the reader followed from a long list), so that Tab goes on from there
+            // instead of from the heading, far above the place the view is put back at.
+            if arrival.focus_heading()
+                && !browser::is_field_focused()
+                && !refocus.is_some_and(|key| key.focus())
+            {
                 browser::focus_heading();
             }
             match arrival.scroll {
                 Scroll::Top => scroll_to(0.0),
-                Scroll::To(y) => scroll_to(y),
+                Scroll::To(y) => scroll_to_once_drawn(y),
                 Scroll::Keep | Scroll::Place(_) => {}
             }
             announcer.say(&name);
+        });
+    }
+
+    /// Keeps what has the focus on the entry shown, for « back » or « forward » to it.
+    fn remember_focus(&self) {
+        let entry = self.entry.get_value();
+        let key = FocusKey::of_focused();
+        self.focused.update_value(|f| {
+            f.retain(|(e, _)| *e != entry);
+            if let Some(key) = key {
+                f.push((entry, key));
+                if f.len() > Positions::KEPT {
+                    f.remove(0);
+                }
+            }
         });
     }
 
@@ -357,6 +396,67 @@ fn scroll_to(y: f64) {
     if let Some(window) = web_sys::window() {
         window.scroll_to_with_x_and_y(0.0, y);
     }
+}
+
+/// A link of the page's content, by its place among them: found again once the page is drawn
+/// anew from the same data (a long list of results or notes, which is where it matters).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct FocusKey(u32);
+
+const CONTENT_LINKS: &str = "main a[href]";
+
+impl FocusKey {
+    /// The focused link's key; nothing when the focus is not on a link of the content.
+    fn of_focused() -> Option<FocusKey> {
+        let document = web_sys::window()?.document()?;
+        let focused = document.active_element()?;
+        let links = document.query_selector_all(CONTENT_LINKS).ok()?;
+        (0..links.length())
+            .find(|&i| links.item(i).as_ref() == Some(focused.as_ref()))
+            .map(FocusKey)
+    }
+
+    /// Focuses that link, without scrolling to it; whether it was there.
+    fn focus(self) -> bool {
+        let link = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector_all(CONTENT_LINKS).ok())
+            .and_then(|links| links.item(self.0))
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok());
+        let Some(link) = link else {
+            return false;
+        };
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        link.focus_with_options(&options).is_ok()
+    }
+}
+
+/// Scrolls to `y` once the page is tall enough for it: a page drawn after a load grows for a
+/// while (the library waits for its list, search for its index). Tries again every 100 ms for
+/// about 3 s, and stops as soon as the reader scrolls elsewhere.
+fn scroll_to_once_drawn(y: f64) {
+    fn attempt(y: f64, left: u32, expected: f64) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let now = window.scroll_y().unwrap_or(0.0);
+        if (now - expected).abs() > 1.0 {
+            return;
+        }
+        window.scroll_to_with_x_and_y(0.0, y);
+        let reached = window.scroll_y().unwrap_or(0.0);
+        if (reached - y).abs() > 1.0 && left > 0 {
+            set_timeout(
+                move || attempt(y, left - 1, reached),
+                std::time::Duration::from_millis(100),
+            );
+        }
+    }
+    let now = web_sys::window()
+        .and_then(|w| w.scroll_y().ok())
+        .unwrap_or(0.0);
+    attempt(y, 30, now);
 }
 
 fn manual_scroll_restoration(manual: bool) {

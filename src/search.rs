@@ -99,9 +99,9 @@ pub fn terms(query: &str) -> Vec<String> {
     let words = fold::words(query);
     let elided = |i: usize| {
         let word = &words[i];
-        const ELISIONS: [&str; 12] = [
-            "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu",
-        ];
+        // Not « jusqu’ », « lorsqu’ », « puisqu’ »: words of their own, which a reader may
+        // look for (« jusqu’à »).
+        const ELISIONS: [&str; 9] = ["l", "d", "j", "m", "n", "s", "t", "c", "qu"];
         ELISIONS.contains(&word.folded.as_str())
             && matches!(chars.get(word.end), Some('\'' | '’' | 'ʼ'))
             && i + 1 < words.len()
@@ -112,11 +112,13 @@ pub fn terms(query: &str) -> Vec<String> {
         .collect()
 }
 
-/// How well a folded word answers a term: a whole word counts more than a prefix.
+/// How well a folded word answers a term: a whole word counts more than a prefix. A term of
+/// one letter (« à », « y ») is a whole word only: as a prefix it would find, and mark, every
+/// word that starts with that letter.
 fn word_score(word: &str, term: &str) -> Option<f64> {
     if word == term {
         Some(2.0)
-    } else if word.starts_with(term) {
+    } else if word.starts_with(term) && term.chars().nth(1).is_some() {
         Some(1.0)
     } else {
         None
@@ -193,7 +195,9 @@ fn passages(terms: &[String], corpus: &impl Corpus, limit: usize) -> Outcome {
             .iter()
             .take_while(|(word, _)| word.starts_with(term.as_str()))
         {
-            let score = word_score(word, term).unwrap_or(0.0);
+            let Some(score) = word_score(word, term) else {
+                continue;
+            };
             for &(article, block) in postings {
                 *scores.entry((article, block)).or_default() += score;
             }
@@ -358,7 +362,7 @@ pub fn block_text(article: &Article, start: usize) -> String {
 pub fn matches(text: &str, terms: &[String]) -> Vec<Word> {
     fold::words(text)
         .into_iter()
-        .filter(|w| terms.iter().any(|t| w.folded.starts_with(t.as_str())))
+        .filter(|w| terms.iter().any(|t| word_score(&w.folded, t).is_some()))
         .collect()
 }
 
@@ -367,7 +371,13 @@ pub fn snippet(text: &str, terms: &[String]) -> Snippet {
     const SNIPPET_CHARS: usize = 160;
     let chars: Vec<char> = text.chars().collect();
     let found = matches(text, terms);
-    let first = found.first().map_or(0, |w| w.start);
+    // Around the longest term's first word, the likeliest to be what is looked for (« jusqu »
+    // rather than « à »), else the first match.
+    let longest = terms.iter().max_by_key(|t| t.chars().count());
+    let first = longest
+        .and_then(|t| found.iter().find(|w| word_score(&w.folded, t).is_some()))
+        .or(found.first())
+        .map_or(0, |w| w.start);
     let mut start = first.saturating_sub(SNIPPET_CHARS / 3);
     let mut end = (start + SNIPPET_CHARS).min(chars.len());
     // Cut at spaces, so no word is shown in half.
@@ -402,7 +412,8 @@ mod tests {
     fn elisions_are_not_terms() {
         assert_eq!(terms("l’éthique"), ["ethique"]);
         assert_eq!(terms("L'Éthique d’abord"), ["ethique", "abord"]);
-        assert_eq!(terms("qu’il lorsqu’on"), ["il", "on"]);
+        assert_eq!(terms("qu’il lorsqu’on"), ["il", "lorsqu", "on"]);
+        assert_eq!(terms("jusqu’à"), ["jusqu", "a"]);
         // Alone, or without an apostrophe, a letter is a term like any word.
         assert_eq!(terms("l’"), ["l"]);
         assert_eq!(terms("l"), ["l"]);
@@ -476,6 +487,46 @@ mod tests {
                     "{marked:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn jusqu_a_finds_itself_and_marks_nothing_else() {
+        let marked = |h: &Hit| -> Vec<String> {
+            h.snippet
+                .marks
+                .iter()
+                .map(|r| {
+                    fold::fold(
+                        &h.snippet
+                            .text
+                            .chars()
+                            .skip(r.start)
+                            .take(r.len())
+                            .collect::<String>(),
+                    )
+                })
+                .collect()
+        };
+        for query in ["jusqu’à", "jusqu'à", "Jusqu’a"] {
+            let hits = search(query, &no_notes(), 50);
+            assert!(!hits.is_empty(), "{query}");
+            for h in &hits {
+                assert!(
+                    fold::fold(&h.snippet.text).contains("jusqu"),
+                    "{query}: {}",
+                    h.snippet.text
+                );
+                assert!(
+                    marked(h).iter().all(|m| m == "jusqu" || m == "a"),
+                    "{query}: {:?}",
+                    marked(h)
+                );
+            }
+        }
+        // A letter alone is a word: « à » does not find every word starting with an a.
+        for h in search("à", &no_notes(), 50) {
+            assert!(marked(&h).iter().all(|m| m == "a"), "{:?}", marked(&h));
         }
     }
 

@@ -129,12 +129,14 @@ impl Pointer {
         let place = |start: usize, end: usize| TextPosition {
             start: start.min(len),
             end: end.min(len),
+            ..Default::default()
         };
         if self.tail.is_empty() {
             let quote = TextQuote {
                 exact: self.head.clone(),
                 prefix: self.prefix.clone(),
                 suffix: self.suffix.clone(),
+                ..Default::default()
             };
             return anchorer
                 .anchor(&quote, &place(self.start, self.end))
@@ -145,11 +147,13 @@ impl Pointer {
             exact: self.head.clone(),
             prefix: self.prefix.clone(),
             suffix: String::new(),
+            ..Default::default()
         };
         let tail = TextQuote {
             exact: self.tail.clone(),
             prefix: String::new(),
             suffix: self.suffix.clone(),
+            ..Default::default()
         };
         let head = anchorer
             .anchor(&head, &place(self.start, self.start + head_len))
@@ -674,6 +678,21 @@ mod tests {
         assert_eq!(
             quotation("«\u{202F}Oui\u{202F}!\u{202F}»"),
             "«\u{202F}Oui\u{202F}!\u{202F}»"
+        );
+        // One that opens a quotation it does not close, or closes one it did not open, is
+        // not given a second guillemet.
+        assert_eq!(
+            quotation("Tu en penses quoi, Laurent\u{202F}?\u{202F}»"),
+            "«\u{202F}Tu en penses quoi, Laurent\u{202F}?\u{202F}»"
+        );
+        assert_eq!(
+            quotation("«\u{a0}Êtes-vous croyant"),
+            "«\u{202F}Êtes-vous croyant\u{202F}»"
+        );
+        // Guillemets inside the passage are its own.
+        assert_eq!(
+            quotation("il dit «\u{202F}oui\u{202F}»"),
+            "«\u{202F}il dit «\u{202F}oui\u{202F}»\u{202F}»"
         );
     }
 

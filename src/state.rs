@@ -22,6 +22,8 @@ pub enum NoticeKind {
     FutureDates,
     /// A note written on two devices apart kept both versions (`sync::concurrent`).
     BothKept,
+    /// A link to a highlight (`#h-<id>`) this device does not have.
+    LinkedHighlightMissing,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -373,9 +373,18 @@ mod tests {
             exact: " \n".into(),
             prefix: String::new(),
             suffix: String::new(),
+            ..Default::default()
         };
         assert_eq!(
-            anchor(text, &blank, &TextPosition { start: 0, end: 2 }),
+            anchor(
+                text,
+                &blank,
+                &TextPosition {
+                    start: 0,
+                    end: 2,
+                    ..Default::default()
+                }
+            ),
             Anchoring::Orphan
         );
     }
@@ -403,8 +412,13 @@ mod tests {
             exact: exact.into(),
             prefix: String::new(),
             suffix: String::new(),
+            ..Default::default()
         };
-        let p = TextPosition { start: 0, end: 0 };
+        let p = TextPosition {
+            start: 0,
+            end: 0,
+            ..Default::default()
+        };
         let text = "Laissez-moi vous raconter une histoire, et une autre histoire.";
         assert_eq!(
             anchor(text, &q("vous raconter"), &p),
@@ -536,12 +550,12 @@ mod tests {
             let q = TextQuote {
                 exact: take(start..end),
                 prefix: take(start.saturating_sub(prefix_len)..start),
-                suffix: take(end..(end + suffix_len).min(n)),
+                suffix: take(end..(end + suffix_len).min(n)), ..Default::default()
             };
             // The stored position: the quote's own, or anywhere (a stale or damaged one).
             let p = match position {
-                None => TextPosition { start, end },
-                Some((s, l)) => TextPosition { start: s, end: s + l },
+                None => TextPosition { start, end, ..Default::default()  },
+                Some((s, l)) => TextPosition { start: s, end: s + l, ..Default::default()  },
             };
             let edited = match &edit {
                 None => text.clone(),

@@ -213,10 +213,12 @@ fn v1_to_v2(raw: &str) -> Result<Decoded, DecodeError> {
                     exact: h.text,
                     prefix: String::new(),
                     suffix: String::new(),
+                    ..Default::default()
                 },
                 position: TextPosition {
                     start: h.start,
                     end: h.end,
+                    ..Default::default()
                 },
                 extra: Map::new(),
             })
@@ -338,9 +340,13 @@ mod tests {
 
     #[test]
     fn unknown_fields_survive_a_round_trip() {
-        let raw = r#"{"schema":2,"article":"a","record":{"highlights":[{"id":"x","article":"a","color":"blue","note":"","created":1,"updated":2,"quote":{"exact":"mot","prefix":"","suffix":""},"position":{"start":0,"end":3},"futur":{"k":[1,2]}}],"tags":["x"]}}"#;
+        let raw = r#"{"schema":2,"article":"a","record":{"highlights":[{"id":"x","article":"a","color":"blue","note":"","created":1,"updated":2,"quote":{"exact":"mot","prefix":"","suffix":"","lang":"fr"},"position":{"start":0,"end":3,"block":0},"futur":{"k":[1,2]}}],"tags":["x"]}}"#;
         let d = decode(raw).unwrap();
         let back: Value = serde_json::from_str(&encode("a", &d.record)).unwrap();
+        // Inside a highlight's selectors too (a newer version may add to them).
+        assert_eq!(back["record"]["highlights"][0]["quote"]["lang"], "fr");
+        assert_eq!(back["record"]["highlights"][0]["position"]["block"], 0);
+        assert_eq!(back["record"]["highlights"][0]["quote"]["exact"], "mot");
         assert_eq!(
             back["record"]["highlights"][0]["futur"],
             serde_json::json!({"k":[1,2]})

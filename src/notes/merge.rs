@@ -102,10 +102,12 @@ pub(crate) mod tests {
                 exact: "mot".into(),
                 prefix: String::new(),
                 suffix: String::new(),
+                ..Default::default()
             },
             position: TextPosition {
                 start: id.len(),
                 end: id.len() + 3,
+                ..Default::default()
             },
             extra: Map::new(),
         }

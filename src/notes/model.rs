@@ -6,16 +6,29 @@ use serde_json::{Map, Value};
 /// Chars of context kept before and after a quote (W3C TextQuoteSelector prefix/suffix).
 pub const CONTEXT_CHARS: usize = 32;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// Stored by its name (`as_str`). Read and written by hand: the derived enum code costs the
+/// first visit's wasm more than a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Color {
-    #[serde(rename = "yellow")]
     Jaune,
-    #[serde(rename = "green")]
     Vert,
-    #[serde(rename = "blue")]
     Bleu,
-    #[serde(rename = "pink")]
     Rose,
+}
+
+impl Serialize for Color {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Color {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Color, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Color::from_name(&name).ok_or_else(|| {
+            serde::de::Error::unknown_variant(&name, &["yellow", "green", "blue", "pink"])
+        })
+    }
 }
 
 impl Color {
@@ -46,20 +59,26 @@ impl Color {
 }
 
 /// The quoted text and its surroundings: finds the passage again after the text changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TextQuote {
     pub exact: String,
     #[serde(default)]
     pub prefix: String,
     #[serde(default)]
     pub suffix: String,
+    /// Fields unknown to this version (a newer one may add some): kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Where the passage was, in chars of the plain text; `end` is exclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TextPosition {
     pub start: usize,
     pub end: usize,
+    /// Fields unknown to this version: kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,8 +159,13 @@ pub fn new_highlight(
             exact: collect(start, end),
             prefix: collect(start.saturating_sub(CONTEXT_CHARS), start),
             suffix: collect(end, (end + CONTEXT_CHARS).min(chars.len())),
+            ..Default::default()
         },
-        position: TextPosition { start, end },
+        position: TextPosition {
+            start,
+            end,
+            ..Default::default()
+        },
         extra: Map::new(),
     }
 }
@@ -195,6 +219,11 @@ mod tests {
                 serde_json::to_string(&c).unwrap(),
                 format!("\"{}\"", c.as_str())
             );
+            let name = format!("\"{}\"", c.as_str());
+            assert_eq!(serde_json::from_str::<Color>(&name).unwrap(), c);
+        }
+        for other in ["\"orange\"", "\"Green\"", "1", "null", "{\"green\":null}"] {
+            assert!(serde_json::from_str::<Color>(other).is_err(), "{other}");
         }
     }
 

@@ -4,7 +4,7 @@ use crate::{
     content::{self, ArticleMeta},
     offline::OfflineState,
     paths, prefs,
-    progress::{self, Position, Status},
+    progress::{self, Status},
     sync_driver::SyncDriver,
     view::loading::{LoadFailed, Loading},
 };
@@ -62,7 +62,7 @@ fn card(
     let slug = article.slug.as_str();
     let position = Memo::new(move |_| {
         changed();
-        prefs::get::<Position>(&progress::key(slug))
+        prefs::position(&progress::key(slug))
     });
     let status = move || position.with(|p| progress::status(p.as_ref(), article.text_len as usize));
     let resume = move || match (status(), position.get()) {

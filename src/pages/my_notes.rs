@@ -5,7 +5,7 @@ use crate::{
     browser,
     catalog::{Catalog, Load},
     content::{Article, Library},
-    fold::fold,
+    fold::{self, fold},
     notes::{
         model::{ArticleRecord, Color},
         transfer::{self, ArticleMeta},
@@ -218,14 +218,19 @@ pub fn MyNotes() -> impl IntoView {
     });
     // Everything that matches the filters, in order; `shown` is its first `limit` highlights.
     let matching = Memo::new(move |_| {
-        let q = fold(query.get().trim());
+        // Every word of the filter, anywhere (as search takes them): « coeur ethique » finds
+        // « L’éthique du cœur », « "bonjour" » finds « bonjour ».
+        let words: Vec<String> =
+            query.with(|q| fold::words(q).into_iter().map(|w| w.folded).collect());
+        let found_in = |text: &str| words.iter().all(|w| text.contains(w.as_str()));
+        let q = !words.is_empty();
         let colors = colors.get();
         let mut list: Vec<Group> = all.with(|groups| {
             groups
                 .iter()
                 .filter_map(|g| {
-                    let title_hit = !q.is_empty() && g.folded_title.contains(&q);
-                    let note_hit = q.is_empty() || g.folded_note.contains(&q) || title_hit;
+                    let title_hit = q && found_in(&g.folded_title);
+                    let note_hit = !q || found_in(&g.folded_note) || title_hit;
                     // Only what is shown is cloned.
                     let highlights: Vec<Anchored> = g
                         .highlights
@@ -233,7 +238,7 @@ pub fn MyNotes() -> impl IntoView {
                         .zip(&g.folded)
                         .filter(|(a, text)| {
                             colors.contains(&a.highlight.color)
-                                && (q.is_empty() || title_hit || text.contains(&q))
+                                && (!q || title_hit || found_in(text))
                         })
                         .map(|(a, _)| a.clone())
                         .collect();

@@ -9,7 +9,7 @@ use crate::{
     progress::{self, Position},
     router::Location,
     search, split_point,
-    state::NotesState,
+    state::{NotesState, Notice, NoticeKind},
     view::{
         announcer::Announcer,
         article_body::{marks_by_block, Blocks, MarkKey, MarkKind},
@@ -383,11 +383,32 @@ fn deep_link(reader: ReaderContext, marks: Memo<Vec<Placed<MarkKey>>>) {
         let Some(id) = place.strip_prefix("h-") else {
             return Some(place);
         };
-        if !marks.with(|m| m.iter().any(|p| p.key.id == id)) {
-            return handled;
+        if marks.with(|m| m.iter().any(|p| p.key.id == id)) {
+            reader.focus_highlight(id);
+            reader.open.set(Some(id.to_string()));
+            return Some(place);
         }
-        reader.focus_highlight(id);
-        reader.open.set(Some(id.to_string()));
+        // Not drawn: an orphan (its passage is no longer in the text) opens its panel, which
+        // says so; one this device does not have is said, not silently ignored.
+        let orphan = reader.anchored.with(|all| {
+            all.iter()
+                .find(|a| a.highlight.id == id)
+                .map(|a| a.range.is_none())
+        });
+        match orphan {
+            Some(true) => reader.open.set(Some(id.to_string())),
+            // Placed, its mark not drawn yet.
+            Some(false) => return handled,
+            None => NotesState::get().notices.update(|list| {
+                list.push(Notice {
+                    kind: NoticeKind::LinkedHighlightMissing,
+                    slug: Some(reader.article.meta.slug.clone()),
+                    text: "le surlignage que désigne ce lien n’est pas dans vos notes sur cet \
+                           appareil\u{a0}: il a été supprimé, ou fait sur un autre appareil."
+                        .into(),
+                });
+            }),
+        }
         Some(place)
     });
 }
@@ -449,7 +470,7 @@ fn track_progress(article: &'static Article, reader: &ReaderContext) {
     let (body, stale, spoken) = (reader.body, reader.stale, reader.spoken);
     let key = StoredValue::new(progress::key(&article.meta.slug));
     let saved = RwSignal::new(
-        key.with_value(|k| crate::prefs::get::<Position>(k))
+        key.with_value(|k| crate::prefs::position(k))
             .unwrap_or_default(),
     );
     let scheduled = RwSignal::new(false);
@@ -461,7 +482,7 @@ fn track_progress(article: &'static Article, reader: &ReaderContext) {
         let Some(held) = saved.try_get_untracked() else {
             return;
         };
-        let stored = key.with_value(|k| crate::prefs::get::<Position>(k));
+        let stored = key.with_value(|k| crate::prefs::position(k));
         let next = change(stored.map_or(held, |stored| stored.merged(held)));
         if held != next {
             saved.set(next);
@@ -533,17 +554,21 @@ fn track_progress(article: &'static Article, reader: &ReaderContext) {
         };
         save(&|p| p.at(block, browser::now_ms()).seen(range.end));
     });
+    // The place in view becomes the place to resume once the reader stays there.
+    let hold_from_now = move || {
+        if let Some(handle) = hold.try_get_value().flatten() {
+            handle.clear();
+        }
+        hold.try_set_value(
+            set_timeout_with_handle(stayed, Duration::from_millis(progress::HOLD_MS.into())).ok(),
+        );
+    };
     let on_scroll = window_event_listener(ev::scroll, move |_| {
         if !scheduled.get_untracked() {
             scheduled.set(true);
             request_animation_frame(seen);
         }
-        if let Some(handle) = hold.get_value() {
-            handle.clear();
-        }
-        hold.set_value(
-            set_timeout_with_handle(stayed, Duration::from_millis(progress::HOLD_MS.into())).ok(),
-        );
+        hold_from_now();
     });
     on_cleanup(move || {
         on_scroll.remove();
@@ -552,8 +577,19 @@ fn track_progress(article: &'static Article, reader: &ReaderContext) {
         }
     });
     // The first screenful counts as seen once the article is painted (measuring reads the
-    // layout: not before the first paint).
-    browser::after_paint(seen);
+    // layout: not before the first paint). A page that opened away from the top (a link to a
+    // passage, or the browser's own restoring on a reload, both before the app listens to
+    // scrolls) shows a place the reader may stay on, as a scroll there would. One that opened
+    // at the top does not: that would take « Reprendre » back to the start.
+    browser::after_paint(move || {
+        seen();
+        let scrolled = web_sys::window()
+            .and_then(|w| w.scroll_y().ok())
+            .is_some_and(|y| y > 0.0);
+        if scrolled {
+            hold_from_now();
+        }
+    });
 }
 
 /// `[` and `]` move between highlights, `n` opens the note of the current one, `l` reads

@@ -114,6 +114,19 @@ split_point! { display_panel; preload prefetch;
 #[component]
 fn DisplayPanel() -> impl IntoView {
     let Display { settings, open } = expect_context();
+    // Closed from inside (Échap, « Fermer »), the panel takes the focus with it: it goes back
+    // to the button that opened it, not to the page's top.
+    let close = move || {
+        open.set(false);
+        let button = document()
+            .query_selector("[aria-controls=\"affichage\"]")
+            .ok()
+            .flatten()
+            .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok());
+        if let Some(button) = button {
+            let _ = button.focus();
+        }
+    };
 
     fn choice<T: Copy + PartialEq + Send + Sync + 'static>(
         settings: RwSignal<Settings>,
@@ -156,7 +169,7 @@ fn DisplayPanel() -> impl IntoView {
                     if ev.key() == "Escape" {
                         // Handled: an open highlight panel stays (see `highlight_panel`).
                         ev.prevent_default();
-                        open.set(false);
+                        close();
                     }
                 }
             >
@@ -228,7 +241,7 @@ fn DisplayPanel() -> impl IntoView {
                     |s, v| s.rate = v,
                 )}
                 <VoiceChoice settings />
-                <button type="button" class="btn" on:click=move |_| open.set(false)>
+                <button type="button" class="btn" on:click=move |_| close()>
                     "Fermer"
                 </button>
             </section>

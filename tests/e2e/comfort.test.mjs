@@ -199,6 +199,39 @@ test("the reading position is kept by paragraph and offered as « Reprendre »",
   assert.deepEqual(page.problems(), []);
 });
 
+test("an article opened at a passage (a link to it, a reload) makes it the place to resume once the reader stays there", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1000, height: 600 }, locale: "fr-FR" });
+  const page = await context.newPage();
+  const article = articles[2]; // the longest
+  const key = `liseuse:progress:${article.slug}`;
+  const place = () => page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? "{}").block, key);
+  // Opened by a link to a paragraph far down (a search result in a new tab, a shared link).
+  const blocks = await env.browser.newPage();
+  await blocks.goto(`${env.server.url}lire/${article.slug}/`);
+  const far = Number(await blocks.locator(".article-body p").nth(10).getAttribute("data-b"));
+  const further = Number(await blocks.locator(".article-body p").nth(20).getAttribute("data-b"));
+  await blocks.close();
+  await page.goto(`${env.server.url}lire/${article.slug}/#t-${far}`);
+  await appReady(page);
+  await page.waitForFunction(([k, b]) => JSON.parse(localStorage.getItem(k) ?? "{}").block === b, [key, far], { timeout: 5000 }).catch(() => {});
+  assert.equal(await place(), far, "the passage opened becomes the place to resume");
+  // Scrolled further, then reloaded before staying there: the browser puts the view back,
+  // and staying there makes it the place.
+  await page.goto(`${env.server.url}lire/${article.slug}/`);
+  await appReady(page);
+  await page.evaluate(() => window.scrollBy(0, document.querySelectorAll(".article-body p")[20].getBoundingClientRect().top - 10));
+  await page.reload();
+  await appReady(page);
+  await page.waitForFunction(([k, b]) => JSON.parse(localStorage.getItem(k) ?? "{}").block === b, [key, further], { timeout: 5000 }).catch(() => {});
+  assert.equal(await place(), further, "the place the reload came back to");
+  // Opened at its top (the title in the library) and left: the place to resume is kept.
+  await page.goto(`${env.server.url}lire/${article.slug}/`);
+  await appReady(page);
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 2500)));
+  assert.equal(await place(), further, "opening at the top does not take « Reprendre » back");
+  await context.close();
+});
+
 test("an article left open does not write an older place nor a shorter progress over the one another tab (or a sync) stored since", async () => {
   const context = await env.browser.newContext({ viewport: { width: 1000, height: 700 }, locale: "fr-FR" });
   const [open, other] = [await context.newPage(), await context.newPage()];
@@ -284,6 +317,17 @@ test("search: accents and case do not matter, notes are found, a result opens on
       return marks.length > 0 && marks.every((m) => /^[ée]thique/i.test(m)) && /l%E2%80%99/i.test(location.search);
     }, null, { timeout: 5000 })
     .catch(async () => assert.fail(`marks: ${await page.locator(".result mark.search-hit").allInnerTexts()}`));
+  // « jusqu’ » is a word of its own, and « à » alone is a whole word: « jusqu’à » finds its
+  // passages, each shown where it is, and marks nothing else (« a », the verb, folds as « à »).
+  await page.getByRole("searchbox", { name: "Rechercher" }).fill("jusqu’à");
+  await page
+    .waitForFunction(() => {
+      const results = [...document.querySelectorAll(".result")];
+      const marks = [...document.querySelectorAll(".result mark.search-hit")].map((m) => m.textContent.toLowerCase());
+      return /jusqu/i.test(location.search) && results.length > 0 &&
+        results.every((r) => /jusqu[’']à/i.test(r.textContent)) && marks.every((m) => ["jusqu", "à", "a"].includes(m));
+    }, null, { timeout: 5000 })
+    .catch(async () => assert.fail(`results: ${(await page.locator(".result").allInnerTexts()).slice(0, 3)}`));
   // The reader's own note, through an unaccented query.
   await page.getByRole("searchbox", { name: "Rechercher" }).fill("oeuvre collect");
   const note = page.locator(".result", { hasText: "Dans vos notes" });

@@ -391,6 +391,13 @@ test("« Mes notes » groups by article, filters by colour and text, and sorts",
   await page.getByRole("button", { name: "Rose", exact: true }).click();
   await page.getByLabel("Filtrer").fill("raconter");
   assert.equal(await page.locator(".note-item").count(), 1);
+  // Every word, anywhere, in any order and whatever is around it, as search takes them.
+  for (const words of ["VOUS laissez-moi", "«\u00a0raconter\u00a0»", "\"moi\" raconter"]) {
+    await page.getByLabel("Filtrer").fill(words);
+    assert.deepEqual((await page.locator(".note-item blockquote").allInnerTexts()).map(squash), ["Laissez-moi vous raconter"], words);
+  }
+  await page.getByLabel("Filtrer").fill("raconter japonais");
+  await page.getByText("Aucun surlignage ni note ne correspond à ces filtres.").waitFor();
   await page.getByLabel("Filtrer").fill("");
   await page.locator(".note-item").nth(3).waitFor();
   // Newest first: the article edited last, and in each article its newest highlight.

@@ -223,6 +223,34 @@ test("« Raccourcis clavier » (`?`) keeps the focus while open and gives it bac
   }
 });
 
+test("« Affichage » closed from inside (Échap, « Fermer ») gives the focus back to its button", async () => {
+  const server = await serveDist({ dir: DIST });
+  const page = await newPage(browser);
+  try {
+    await page.goto(`${server.url}lire/${articles[0].slug}/`);
+    await appReady(page);
+    const button = page.getByRole("button", { name: "Affichage" });
+    for (const close of ["Escape", "Fermer"]) {
+      await button.focus();
+      await page.keyboard.press("Enter");
+      const panel = page.getByRole("region", { name: "Affichage" });
+      await panel.waitFor();
+      await page.keyboard.press("Tab");
+      assert.ok(await panel.evaluate((p) => p.contains(document.activeElement)), "the focus is in the panel");
+      if (close === "Escape") await page.keyboard.press("Escape");
+      else await panel.getByRole("button", { name: "Fermer" }).click();
+      await panel.waitFor({ state: "detached" });
+      await frames(page);
+      assert.equal(await button.getAttribute("aria-expanded"), "false");
+      assert.ok(await button.evaluate((b) => document.activeElement === b), `closed by ${close}: ${await focused(page)}`);
+    }
+    assert.deepEqual(page.problems(), []);
+  } finally {
+    await page.context().close();
+    await server.close();
+  }
+});
+
 test("error pages name themselves: the tab's title, the heading focused, the name said", async () => {
   const server = await serveDist({ dir: DIST });
   const page = await newPage(browser, { serviceWorkers: "block", allow: [/status of 500/, /chunk|split|\.wasm|ERR_FAILED|net::/] });
@@ -319,6 +347,60 @@ test("back and forward put the view back where the reader was, once the right ar
     const y = await page.evaluate(() => scrollY);
     assert.ok(forward.startsWith("h1#article-title"), `forward: the focus is on ${forward}`);
     assert.ok(Math.abs(y - read) < 2, `forward: scrollY is ${y}, the reader was at ${read}`);
+    assert.deepEqual(page.problems(), []);
+  } finally {
+    await page.context().close();
+    await server.close();
+  }
+});
+
+test("a reload, or « back » from another site, puts the library and the search results back where the reader was", async () => {
+  const server = await serveDist({ dir: DIST });
+  const page = await newPage(browser, { viewport: { width: 390, height: 600 } });
+  const at = (y) =>
+    page
+      .waitForFunction((y) => Math.abs(scrollY - y) <= 2, y, { timeout: 5000 })
+      .then(() => true, () => false);
+  try {
+    for (const [address, y] of [["", 700], ["recherche/?q=confiance", 1200]]) {
+      await page.goto(`${server.url}${address}`);
+      await page.locator("main h1").waitFor();
+      await page.waitForFunction((y) => document.documentElement.scrollHeight > y + innerHeight, y);
+      await page.evaluate((y) => window.scrollTo(0, y), y);
+      await page.waitForFunction((y) => scrollY === y, y);
+      await page.reload();
+      assert.ok(await at(y), `${address || "library"} after a reload: ${await page.evaluate(() => scrollY)}`);
+      await page.goto("about:blank");
+      await page.goBack();
+      assert.ok(await at(y), `${address || "library"} after « back »: ${await page.evaluate(() => scrollY)}`);
+    }
+    assert.deepEqual(page.problems(), []);
+  } finally {
+    await page.context().close();
+    await server.close();
+  }
+});
+
+test("« back » to a long list gives the focus back to the link followed, so that Tab goes on from there", async () => {
+  const server = await serveDist({ dir: DIST });
+  const page = await newPage(browser, { viewport: { width: 1000, height: 600 } });
+  try {
+    await page.goto(`${server.url}recherche/?q=les`);
+    await appReady(page);
+    const links = page.locator(".result a");
+    await links.nth(20).waitFor();
+    const href = await links.nth(20).getAttribute("href");
+    await links.nth(20).focus();
+    await page.keyboard.press("Enter");
+    await page.locator(".article-body").waitFor();
+    await page.goBack();
+    await page.waitForFunction((h) => document.activeElement?.getAttribute("href") === h, href, { timeout: 5000 }).catch(() => {});
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("href")), href, await focused(page));
+    const y = await page.evaluate(() => scrollY);
+    assert.ok(y > 500, `the view is back down the list: ${y}`);
+    await page.keyboard.press("Tab");
+    await frames(page);
+    assert.ok((await page.evaluate(() => scrollY)) > 500, "Tab goes on from the link, not from the page's top");
     assert.deepEqual(page.problems(), []);
   } finally {
     await page.context().close();

@@ -236,6 +236,33 @@ test("a search hit on an orphaned highlight opens it in « Mes notes »", async 
   assert.deepEqual(page.problems(), []);
 });
 
+test("a link to an orphaned highlight (as « Exporter en Markdown » writes) opens its panel; one to a highlight this device lacks says so", async () => {
+  const page = await newPage(env.browser);
+  const record = JSON.stringify({
+    schema: 2,
+    article: first.slug,
+    record: {
+      highlights: [
+        { id: "orphelin3", article: first.slug, color: "blue", note: "note sur un passage disparu", created: 5, updated: 5, quote: { exact: "pense", prefix: "Ce que j’en ", suffix: " ? Rien du tout." }, position: { start: 10, end: 15 } },
+      ],
+    },
+  });
+  await page.addInitScript(([k, v]) => localStorage.getItem(k) || localStorage.setItem(k, v), [key(first.slug), record]);
+  await page.goto(`${url(first.slug)}#h-orphelin3`);
+  await appReady(page);
+  const panel = page.getByRole("dialog", { name: "Surlignage" });
+  await panel.getByText("Ce passage n’est plus dans le texte actuel de l’article.").waitFor({ timeout: 5000 });
+  assert.equal(await panel.getByRole("textbox", { name: "Note", exact: true }).inputValue(), "note sur un passage disparu");
+  await panel.getByRole("button", { name: "Fermer" }).click();
+  // Deleted since the export, or made on a device not synced: said, naming the article.
+  await page.goto(`${url(first.slug)}#h-inconnu`);
+  await appReady(page);
+  const notice = page.locator(".notice", { hasText: "le surlignage que désigne ce lien n’est pas dans vos notes sur cet appareil" });
+  await notice.waitFor({ timeout: 5000 });
+  await notice.getByText(first.title.replace(/'/g, "’").slice(0, 20)).waitFor();
+  assert.deepEqual(page.problems(), []);
+});
+
 test("an update taken in one tab reloads the other, or lets it reload (typing, listening); never « Page introuvable »", async () => {
   const updateDist = join(ROOT, "target", "dist-update");
   assert.ok(existsSync(join(updateDist, "index.html")), "no second build: run `make build-update`");
