@@ -170,7 +170,7 @@ impl std::fmt::Display for Fault {
 type Object = Map<String, Value>;
 
 fn invalid(key: &str) -> Fault {
-    Fault(format!("champ « {key} » invalide"))
+    Fault(format!("champ «\u{202f}{key}\u{202f}» invalide"))
 }
 
 fn object(value: &Value) -> Result<&Object, Fault> {
@@ -181,7 +181,7 @@ fn object(value: &Value) -> Result<&Object, Fault> {
 
 fn required<'a>(o: &'a Object, key: &str) -> Result<&'a Value, Fault> {
     o.get(key)
-        .ok_or_else(|| Fault(format!("champ « {key} » manquant")))
+        .ok_or_else(|| Fault(format!("champ «\u{202f}{key}\u{202f}» manquant")))
 }
 
 /// A field that may be missing or null.
@@ -315,7 +315,7 @@ fn block(value: &Value) -> Result<Block, Fault> {
                 .collect::<Result<_, Fault>>()?;
             Block::List { start, items }
         }
-        _ => return Err(Fault(format!("bloc « {tag} » inconnu"))),
+        _ => return Err(Fault(format!("bloc «\u{202f}{tag}\u{202f}» inconnu"))),
     })
 }
 
@@ -565,9 +565,17 @@ mod tests {
         let good =
             bundled::file(&format!("a/{}.json", bundled::library().articles[0].slug)).unwrap();
         for (from, to, says) in [
-            ("\"slug\":", "\"slug_\":", "« slug » manquant"),
-            ("\"words\":", "\"words\":\"1\",\"w\":", "« words » invalide"),
-            ("\"body\":[", "\"body\":[{\"z\":[]},", "bloc « z » inconnu"),
+            ("\"slug\":", "\"slug_\":", "«\u{202f}slug\u{202f}» manquant"),
+            (
+                "\"words\":",
+                "\"words\":\"1\",\"w\":",
+                "«\u{202f}words\u{202f}» invalide",
+            ),
+            (
+                "\"body\":[",
+                "\"body\":[{\"z\":[]},",
+                "bloc «\u{202f}z\u{202f}» inconnu",
+            ),
             (
                 "\"body\":[",
                 "\"body\":[{\"p\":[],\"c\":[]},",
@@ -576,10 +584,10 @@ mod tests {
             (
                 "\"body\":[",
                 "\"body\":[{\"h\":[300,[]]},",
-                "« h » invalide",
+                "«\u{202f}h\u{202f}» invalide",
             ),
-            ("{\"t\":", "{\"e\":1,\"t\":", "« e » invalide"),
-            ("\"s\":0", "\"s\":-1", "« s » invalide"),
+            ("{\"t\":", "{\"e\":1,\"t\":", "«\u{202f}e\u{202f}» invalide"),
+            ("\"s\":0", "\"s\":-1", "«\u{202f}s\u{202f}» invalide"),
         ] {
             assert!(good.contains(from), "{from}");
             let err = Article::parse(&good.replacen(from, to, 1)).unwrap_err();
@@ -590,6 +598,6 @@ mod tests {
         }
         let library = bundled::file("library.json").unwrap();
         let err = Library::parse(&library.replacen("\"len\":", "\"len\":null,\"l\":", 1));
-        assert!(err.unwrap_err().contains("« len » invalide"));
+        assert!(err.unwrap_err().contains("«\u{202f}len\u{202f}» invalide"));
     }
 }
