@@ -468,8 +468,8 @@ pub fn unquoted(quote: &str) -> &str {
             }
         }
     }
-    // A passage that opens a quotation it does not close (« « Êtes-vous croyant »), or closes
-    // one it did not open, loses that lone mark too: the quoter's own would double it.
+    // A passage that opens a quotation it does not close (it starts with « and has no »), or
+    // closes one it did not open, loses that lone mark too: the quoter's own would double it.
     for (open, close) in [('«', '»'), ('“', '”')] {
         if let Some(rest) = quote.strip_prefix(open).filter(|r| !r.contains(close)) {
             quote = rest.trim_start();

@@ -84,6 +84,10 @@ pub enum Scroll {
     Place(String),
     /// Back where the reader was on that entry of the history (pixels from the top).
     To(f64),
+    /// Back where the reader was before a load of the entry (a reload, « back » from another
+    /// site): once the page is drawn, unless the reader has scrolled since (the static copy
+    /// of an article can be read before the app starts, and the browser restores it itself).
+    Restore(f64),
 }
 
 /// What a navigation does once its page is drawn.
@@ -121,8 +125,14 @@ pub fn arrival(
     let scroll = match intent {
         // A reload, or a page loaded again by « back » from another site: where the reader was
         // on this entry (a page the app draws after the load, as the library, has nothing for
-        // the browser to restore), then the place it names.
-        Intent::Load => saved.map(Scroll::To).or(place).unwrap_or(Scroll::Keep),
+        // the browser to restore), unless the address names a highlight, a shared passage or
+        // the notes, which the page opens again; a text block (`t-`, a search result) is only
+        // where the reading started.
+        Intent::Load => match (place, saved) {
+            (Some(Scroll::Place(p)), _) if !p.starts_with("t-") => Scroll::Place(p),
+            (_, Some(y)) => Scroll::Restore(y),
+            (place, None) => place.unwrap_or(Scroll::Keep),
+        },
         // Where the reader was beats the place the entry was opened at: it came after.
         Intent::Traverse => saved.map(Scroll::To).or(place).unwrap_or(fresh),
         Intent::Push | Intent::Replace => place.unwrap_or(fresh),
@@ -304,15 +314,21 @@ mod tests {
             Scroll::Place("t-5".into())
         );
         // A reload (or « back » from another site): where the reader was on the entry, even
-        // one opened at a place.
+        // one opened at a text block…
         for hash in ["", "#t-5"] {
             assert_eq!(
                 go("/", "/", hash, Intent::Load, Some(300.0)),
                 Arrival {
-                    scroll: Scroll::To(300.0),
+                    scroll: Scroll::Restore(300.0),
                     new_page: false
                 }
             );
+        }
+        // …but a highlight, a shared passage or the notes named are opened again.
+        for place in ["h-abc", "p=1-5,a,b,c,d", "notes-article"] {
+            let hash = format!("#{place}");
+            let arrival = arrival("", "/lire/x/", "/lire/x/", &hash, Intent::Load, Some(300.0));
+            assert_eq!(arrival.scroll, Scroll::Place(place.into()));
         }
         // A link to another page: its top, its heading focused.
         let link = go("/lire/x/", "/notes/", "", Intent::Push, None);

@@ -105,7 +105,9 @@ impl Location {
             slug: Memo::new(move |_| place.with(|p| p.1.clone())),
             place: RwSignal::new(place_of(&arrival)),
             // A position to restore once the page is drawn (a reload).
-            pending: StoredValue::new(matches!(arrival.scroll, Scroll::To(_)).then_some(arrival)),
+            pending: StoredValue::new(
+                matches!(arrival.scroll, Scroll::Restore(_)).then_some(arrival),
+            ),
             entry: StoredValue::new(entry),
             positions: StoredValue::new(positions),
             focused: StoredValue::new(Vec::new()),
@@ -241,7 +243,7 @@ impl Location {
         let refocus = (intent == Intent::Traverse)
             .then(|| {
                 self.focused
-                    .with_value(|f| f.iter().find(|(e, _)| *e == entry).map(|(_, k)| *k))
+                    .with_value(|f| f.iter().find(|(e, _)| *e == entry).map(|(_, k)| k.clone()))
             })
             .flatten();
         self.refocus.set_value(refocus);
@@ -286,9 +288,22 @@ impl Location {
             match arrival.scroll {
                 Scroll::Top => scroll_to(0.0),
                 Scroll::To(y) => scroll_to_once_drawn(y),
+                // Not if the reader has scrolled since the load (neither at the top, where a
+                // page drawn after the load starts, nor where the browser restored it).
+                Scroll::Restore(y) => {
+                    let now = web_sys::window()
+                        .and_then(|w| w.scroll_y().ok())
+                        .unwrap_or(0.0);
+                    if now.abs() <= 1.0 || (now - y).abs() <= 1.0 {
+                        scroll_to_once_drawn(y);
+                    }
+                }
                 Scroll::Keep | Scroll::Place(_) => {}
             }
-            announcer.say(&name);
+            // A load was named by the browser already (the tab's title).
+            if arrival.new_page {
+                announcer.say(&name);
+            }
         });
     }
 
@@ -398,10 +413,11 @@ fn scroll_to(y: f64) {
     }
 }
 
-/// A link of the page's content, by its place among them: found again once the page is drawn
-/// anew from the same data (a long list of results or notes, which is where it matters).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct FocusKey(u32);
+/// A link of the page's content, by its place among them and its address: found again once
+/// the page is drawn anew (a long list of results or notes, which is where it matters); if the
+/// list changed meanwhile, the first link to the same address.
+#[derive(Debug, Clone, PartialEq)]
+struct FocusKey(u32, String);
 
 const CONTENT_LINKS: &str = "main a[href]";
 
@@ -410,19 +426,28 @@ impl FocusKey {
     fn of_focused() -> Option<FocusKey> {
         let document = web_sys::window()?.document()?;
         let focused = document.active_element()?;
+        let href = focused.get_attribute("href")?;
         let links = document.query_selector_all(CONTENT_LINKS).ok()?;
         (0..links.length())
             .find(|&i| links.item(i).as_ref() == Some(focused.as_ref()))
-            .map(FocusKey)
+            .map(|i| FocusKey(i, href))
     }
 
     /// Focuses that link, without scrolling to it; whether it was there.
-    fn focus(self) -> bool {
-        let link = web_sys::window()
+    fn focus(&self) -> bool {
+        let Some(links) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.query_selector_all(CONTENT_LINKS).ok())
-            .and_then(|links| links.item(self.0))
-            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok());
+        else {
+            return false;
+        };
+        let to_it = |i: u32| {
+            links
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+                .filter(|l| l.get_attribute("href").as_deref() == Some(self.1.as_str()))
+        };
+        let link = to_it(self.0).or_else(|| (0..links.length()).find_map(to_it));
         let Some(link) = link else {
             return false;
         };

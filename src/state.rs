@@ -367,7 +367,7 @@ fn problem_notice(store: &web_sys::Storage, problem: Problem) -> Notice {
                     "elles ont été mises de côté sans être modifiées. \
                      Copie intacte\u{a0}: «\u{202f}{aside}\u{202f}»."
                 ),
-                Err(_) => "elles sont laissées telles quelles, sans être modifiées.".into(),
+                Err(_) => "elles sont laissées telles quelles, à leur place.".into(),
             };
             Notice {
                 kind: NoticeKind::Corrupt,

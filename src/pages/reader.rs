@@ -386,30 +386,45 @@ fn deep_link(reader: ReaderContext, marks: Memo<Vec<Placed<MarkKey>>>) {
         if marks.with(|m| m.iter().any(|p| p.key.id == id)) {
             reader.focus_highlight(id);
             reader.open.set(Some(id.to_string()));
+            missing_highlight(reader.article.meta.slug.as_str(), false);
             return Some(place);
         }
         // Not drawn: an orphan (its passage is no longer in the text) opens its panel, which
-        // says so; one this device does not have is said, not silently ignored.
+        // says so; one this device does not have is said, not silently ignored, and still
+        // looked for (a sync pass may bring it: then its panel opens, and the notice goes).
         let orphan = reader.anchored.with(|all| {
             all.iter()
                 .find(|a| a.highlight.id == id)
-                .map(|a| a.range.is_none())
+                .is_some_and(|a| a.range.is_none())
         });
-        match orphan {
-            Some(true) => reader.open.set(Some(id.to_string())),
-            // Placed, its mark not drawn yet.
-            Some(false) => return handled,
-            None => NotesState::get().notices.update(|list| {
-                list.push(Notice {
-                    kind: NoticeKind::LinkedHighlightMissing,
-                    slug: Some(reader.article.meta.slug.clone()),
-                    text: "le surlignage que désigne ce lien n’est pas dans vos notes sur cet \
-                           appareil\u{a0}: il a été supprimé, ou fait sur un autre appareil."
-                        .into(),
-                });
-            }),
+        if orphan {
+            reader.open.set(Some(id.to_string()));
+            return Some(place);
         }
-        Some(place)
+        missing_highlight(reader.article.meta.slug.as_str(), true);
+        handled
+    });
+}
+
+/// Says, or stops saying, that a link named a highlight of this article that this device
+/// does not have.
+fn missing_highlight(slug: &str, missing: bool) {
+    let notice = Notice {
+        kind: NoticeKind::LinkedHighlightMissing,
+        slug: Some(slug.to_string()),
+        text: "le surlignage que désigne ce lien n’est pas dans vos notes sur cet appareil \
+               (supprimé depuis, ou fait sur un autre appareil)."
+            .into(),
+    };
+    NotesState::get().notices.update(|list| {
+        let at = list.iter().position(|n| *n == notice);
+        match (at, missing) {
+            (None, true) => list.push(notice),
+            (Some(at), false) => {
+                list.remove(at);
+            }
+            _ => {}
+        }
     });
 }
 
@@ -577,16 +592,18 @@ fn track_progress(article: &'static Article, reader: &ReaderContext) {
         }
     });
     // The first screenful counts as seen once the article is painted (measuring reads the
-    // layout: not before the first paint). A page that opened away from the top (a link to a
-    // passage, or the browser's own restoring on a reload, both before the app listens to
-    // scrolls) shows a place the reader may stay on, as a scroll there would. One that opened
-    // at the top does not: that would take « Reprendre » back to the start.
+    // layout: not before the first paint). A page opened by a link to a passage (`#t-…`,
+    // `#h-…`: a search result, a highlight), which the browser scrolled to before the app
+    // listens to scrolls, shows a place the reader asked for: staying there makes it the place
+    // to resume, as a scroll there would. Not a reload or a tab restored with the session: a
+    // tab left for days would otherwise stamp its old place as read now, over a later one
+    // synced from another device.
+    let linked = Location::get()
+        .place()
+        .is_some_and(|p| p.starts_with("t-") || p.starts_with("h-"));
     browser::after_paint(move || {
         seen();
-        let scrolled = web_sys::window()
-            .and_then(|w| w.scroll_y().ok())
-            .is_some_and(|y| y > 0.0);
-        if scrolled {
+        if linked {
             hold_from_now();
         }
     });

@@ -17,7 +17,6 @@ pub(super) const CONFIG: &str = "liseuse:sync:config";
 pub(super) const PASSWORD: &str = "liseuse:sync:password";
 pub(super) const STATE: &str = "liseuse:sync:state";
 pub(super) const HEALTH: &str = "liseuse:sync:health";
-const PROGRESS_PREFIX: &str = "liseuse:progress:";
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Config {
@@ -178,7 +177,7 @@ pub(super) fn local_positions() -> BTreeMap<String, Position> {
     (0..len)
         .filter_map(|i| store.key(i).ok().flatten())
         .filter_map(|key| {
-            let slug = key.strip_prefix(PROGRESS_PREFIX)?.to_string();
+            let slug = key.strip_prefix(crate::progress::KEY_PREFIX)?.to_string();
             let raw = store.get_item(&key).ok()??;
             Some((slug, serde_json::from_str(&raw).ok()?))
         })

@@ -108,7 +108,7 @@ test("another tab's unreadable data is said when it arrives, with its copy set a
     };
   }, [key(first.slug)]);
   await openArticle(page, first.slug);
-  await page.locator(".notice", { hasText: /illisibles\s;\selles sont laissées telles quelles, sans être modifiées\./ }).waitFor();
+  await page.locator(".notice", { hasText: /illisibles\s;\selles sont laissées telles quelles, à leur place\./ }).waitFor();
   assert.equal(await page.getByText(/mises de côté/).count(), 0);
   assert.equal(await stored(page, first.slug), "{ceci n’est pas du JSON");
 });
@@ -253,6 +253,10 @@ test("a link to an orphaned highlight (as « Exporter en Markdown » writes) ope
   const panel = page.getByRole("dialog", { name: "Surlignage" });
   await panel.getByText("Ce passage n’est plus dans le texte actuel de l’article.").waitFor({ timeout: 5000 });
   assert.equal(await panel.getByRole("textbox", { name: "Note", exact: true }).inputValue(), "note sur un passage disparu");
+  // A reload of that address opens it again.
+  await page.reload();
+  await appReady(page);
+  await panel.getByText("Ce passage n’est plus dans le texte actuel de l’article.").waitFor({ timeout: 5000 });
   await panel.getByRole("button", { name: "Fermer" }).click();
   // Deleted since the export, or made on a device not synced: said, naming the article.
   await page.goto(`${url(first.slug)}#h-inconnu`);
@@ -260,6 +264,11 @@ test("a link to an orphaned highlight (as « Exporter en Markdown » writes) ope
   const notice = page.locator(".notice", { hasText: "le surlignage que désigne ce lien n’est pas dans vos notes sur cet appareil" });
   await notice.waitFor({ timeout: 5000 });
   await notice.getByText(first.title.replace(/'/g, "’").slice(0, 20)).waitFor();
+  // The same link followed again is said once.
+  await page.evaluate(() => (location.hash = "#t-0"));
+  await page.evaluate(() => (location.hash = "#h-inconnu"));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.equal(await notice.count(), 1);
   assert.deepEqual(page.problems(), []);
 });
 
