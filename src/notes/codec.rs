@@ -8,7 +8,7 @@ use serde::{
     de::{IgnoredAny, MapAccess, SeqAccess, Visitor},
     Deserialize, Deserializer, Serialize,
 };
-use serde_json::Map;
+use serde_json::{Map, Value};
 use std::fmt;
 
 pub const SCHEMA: u64 = 2;
@@ -169,64 +169,64 @@ pub fn decode(raw: &str) -> Result<Decoded, DecodeError> {
 
 /// Schema 1 (flat, no context, one time per highlight):
 /// `{"schema":1,"highlights":[{"id","slug","colour","text","start","end","note","time"}],"note":"…"}`.
+/// Read through `Value` (already in the first visit's wasm for the stored notes) rather than by
+/// derived types, which cost more there for a format only read once, at migration.
 fn v1_to_v2(raw: &str) -> Result<Decoded, DecodeError> {
-    #[derive(Deserialize)]
-    struct V1 {
-        #[serde(default)]
-        highlights: Vec<V1Highlight>,
-        #[serde(default)]
-        note: String,
-    }
-    #[derive(Deserialize)]
-    struct V1Highlight {
-        id: String,
-        slug: String,
-        colour: String,
-        text: String,
-        start: usize,
-        end: usize,
-        #[serde(default)]
-        note: String,
-        time: i64,
-    }
     let corrupt = |reason: String| DecodeError::Corrupt { reason };
-    let old: V1 = serde_json::from_str(raw).map_err(|e| corrupt(e.to_string()))?;
-    let article = old
-        .highlights
+    let old: Value = serde_json::from_str(raw).map_err(|e| corrupt(e.to_string()))?;
+    let field = |key: &str| corrupt(format!("schema 1: `{key}` missing or invalid"));
+    // `optional`: absent is empty, as the format's `note`s were.
+    let text = |v: &Value, key: &str, optional: bool| match v.get(key) {
+        None if optional => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        _ => Err(field(key)),
+    };
+    let offset = |v: &Value, key: &str| {
+        v.get(key)
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| field(key))
+    };
+    let old_highlights: &[Value] = match old.get("highlights") {
+        None => &[],
+        Some(list) => list.as_array().ok_or_else(|| field("highlights"))?,
+    };
+    let mut highlights = Vec::with_capacity(old_highlights.len());
+    for h in old_highlights {
+        let time = h
+            .get("time")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| field("time"))?;
+        let colour = text(h, "colour", false)?;
+        highlights.push(Highlight {
+            color: Color::from_name(&colour)
+                .ok_or_else(|| corrupt(format!("unknown colour {colour}")))?,
+            id: text(h, "id", false)?,
+            article: text(h, "slug", false)?,
+            note: text(h, "note", true)?,
+            created: time,
+            updated: time,
+            deleted: false,
+            quote: TextQuote {
+                exact: text(h, "text", false)?,
+                ..Default::default()
+            },
+            position: TextPosition {
+                start: offset(h, "start")?,
+                end: offset(h, "end")?,
+                ..Default::default()
+            },
+            extra: Map::new(),
+        });
+    }
+    let article = highlights
         .first()
-        .map(|h| h.slug.clone())
+        .map(|h| h.article.clone())
         .unwrap_or_default();
-    let latest = old.highlights.iter().map(|h| h.time).max().unwrap_or(0);
-    let highlights = old
-        .highlights
-        .into_iter()
-        .map(|h| {
-            Ok(Highlight {
-                color: Color::from_name(&h.colour).ok_or(format!("unknown colour {}", h.colour))?,
-                id: h.id,
-                article: h.slug,
-                note: h.note,
-                created: h.time,
-                updated: h.time,
-                deleted: false,
-                quote: TextQuote {
-                    exact: h.text,
-                    prefix: String::new(),
-                    suffix: String::new(),
-                    ..Default::default()
-                },
-                position: TextPosition {
-                    start: h.start,
-                    end: h.end,
-                    ..Default::default()
-                },
-                extra: Map::new(),
-            })
-        })
-        .collect::<Result<Vec<_>, String>>()
-        .map_err(corrupt)?;
-    let note = (!old.note.is_empty()).then(|| ArticleNote {
-        text: old.note,
+    let latest = highlights.iter().map(|h| h.updated).max().unwrap_or(0);
+    let note = text(&old, "note", true)?;
+    let note = (!note.is_empty()).then(|| ArticleNote {
+        text: note,
         updated: latest,
         extra: Map::new(),
     });
@@ -333,6 +333,24 @@ mod tests {
         assert_eq!(h.quote.exact, "la confiance");
         assert_eq!((h.position.start, h.position.end), (3, 15));
         assert_eq!(d.record.note.as_ref().unwrap().text, "Bel article");
+        // What the format's readers refused is refused; what it left out is empty.
+        for bad in [
+            r#"{"schema":1,"highlights":null}"#,
+            r#"{"schema":1,"note":null}"#,
+            r#"{"schema":1,"highlights":[{"id":"h","slug":"s","colour":"green","text":"t","start":0,"end":1}]}"#,
+            r#"{"schema":1,"highlights":[{"id":"h","slug":"s","colour":"green","text":"t","start":-1,"end":1,"time":1}]}"#,
+            r#"{"schema":1,"highlights":[{"id":"h","slug":"s","colour":"orange","text":"t","start":0,"end":1,"time":1}]}"#,
+            r#"{"schema":1,"highlights":[{"id":"h","slug":"s","colour":"green","text":"t","start":0,"end":1,"time":1,"note":null}]}"#,
+        ] {
+            assert!(
+                matches!(decode(bad), Err(DecodeError::Corrupt { .. })),
+                "{bad}"
+            );
+        }
+        let bare = decode(r#"{"schema":1}"#).unwrap();
+        assert_eq!((bare.record.highlights.len(), bare.record.note), (0, None));
+        let no_note = decode(r#"{"schema":1,"highlights":[{"id":"h","slug":"s","colour":"blue","text":"t","start":0,"end":1,"time":5}]}"#).unwrap();
+        assert_eq!(no_note.record.highlights[0].note, "");
         // Once migrated, it is stored in the current schema and reads back the same.
         let again = decode(&encode("essai", &d.record)).unwrap();
         assert_eq!((again.record, again.migrated_from), (d.record, None));

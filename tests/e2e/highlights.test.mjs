@@ -436,6 +436,35 @@ test("« Mes notes » groups by article, filters by colour and text, and sorts",
   assert.deepEqual(page.problems(), []);
 });
 
+test("notes stored by the first format (schema 1) are read, shown and written back in the current one", async () => {
+  const page = await newPage(env.browser);
+  const v1 = JSON.stringify({
+    schema: 1,
+    highlights: [{ id: "ancien1", slug, colour: "blue", text: "restaurant japonais", start: 0, end: 0, note: "note d’avant", time: 1700000000000 }],
+    note: "Note d’article d’avant",
+  });
+  await page.addInitScript(([k, v]) => localStorage.getItem(k) || localStorage.setItem(k, v), [key(slug), v1]);
+  await page.goto(articleUrl());
+  await appReady(page);
+  // Placed by its quote (schema 1 kept no context, and its offsets may be stale).
+  const mark = page.locator(".article-body mark.hl", { hasText: "restaurant japonais" });
+  await mark.waitFor();
+  assert.equal(await page.getByRole("textbox", { name: "Notes sur l’article" }).inputValue(), "Note d’article d’avant");
+  await mark.click();
+  const panel = page.getByRole("dialog", { name: "Surlignage" });
+  assert.equal(await panel.getByRole("textbox", { name: "Note", exact: true }).inputValue(), "note d’avant");
+  await panel.getByRole("textbox", { name: "Note", exact: true }).fill("note d’avant, reprise");
+  await panel.getByRole("button", { name: "Enregistrer" }).click();
+  await page.waitForFunction((k) => JSON.parse(localStorage.getItem(k) ?? "{}").schema === 2, key(slug));
+  const stored = await page.evaluate((k) => JSON.parse(localStorage.getItem(k)), key(slug));
+  assert.deepEqual(
+    stored.record.highlights.map((h) => [h.id, h.color, h.quote.exact, h.note]),
+    [["ancien1", "blue", "restaurant japonais", "note d’avant, reprise"]],
+  );
+  assert.equal(stored.record.note.text, "Note d’article d’avant");
+  assert.deepEqual(page.problems(), []);
+});
+
 test("disabled localStorage: notes work for the session, with a notice", async () => {
   const page = await newPage(env.browser);
   await page.addInitScript(() => {
