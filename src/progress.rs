@@ -5,7 +5,8 @@
 //! place read last, not the one synced last.
 
 use crate::notes::clock;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 /// What every article's key starts with.
 pub const KEY_PREFIX: &str = "liseuse:progress:";
@@ -14,7 +15,7 @@ pub fn key(slug: &str) -> String {
     format!("{KEY_PREFIX}{slug}")
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Position {
     /// Start offset of the text block at the top of the view.
     pub block: usize,
@@ -22,7 +23,6 @@ pub struct Position {
     pub furthest: usize,
     /// When the reader stayed on `block` (ms, a stamp of `notes::clock`); 0 when unknown (a
     /// position stored before times were kept), which is older than any other.
-    #[serde(default)]
     pub updated: i64,
 }
 
@@ -32,10 +32,15 @@ pub const HOLD_MS: u32 = 1500;
 
 impl Position {
     /// A position as stored (`{"block":…,"furthest":…,"updated":…}`, `updated` absent before
-    /// times were kept). Read by hand: the derived `Deserialize` (for sync's files) would cost
-    /// the first visit's wasm more than this.
+    /// times were kept; other fields are ignored). The one reader of the format, here and in
+    /// sync's positions file, written by hand: a derived `Deserialize` costs the first visit's
+    /// wasm more.
     pub fn parse(raw: &str) -> Option<Position> {
-        let value: serde_json::Value = serde_json::from_str(raw).ok()?;
+        Position::from_value(&serde_json::from_str(raw).ok()?)
+    }
+
+    /// [`Position::parse`] of a value already read.
+    pub fn from_value(value: &Value) -> Option<Position> {
         let number = |key: &str| {
             value
                 .get(key)?
@@ -125,24 +130,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_stored_position_reads_as_serde_reads_it() {
-        for raw in [
-            r#"{"block":3,"furthest":9}"#,
-            r#"{"block":3,"furthest":9,"updated":1795553226329}"#,
-            r#"{"furthest":9,"updated":-5,"block":0,"later":[1]}"#,
+    fn a_stored_position_is_read_back_and_anything_else_refused() {
+        for (raw, read) in [
+            (r#"{"block":3,"furthest":9}"#, (3, 9, 0)),
+            (
+                r#"{"block":3,"furthest":9,"updated":1795553226329}"#,
+                (3, 9, 1795553226329),
+            ),
+            (
+                r#"{"furthest":9,"updated":-5,"block":0,"later":[1]}"#,
+                (0, 9, -5),
+            ),
         ] {
-            let derived: Position = serde_json::from_str(raw).unwrap();
-            assert_eq!(Position::parse(raw), Some(derived), "{raw}");
+            let (block, furthest, updated) = read;
+            let position = Position {
+                block,
+                furthest,
+                updated,
+            };
+            assert_eq!(Position::parse(raw), Some(position), "{raw}");
+            let written = serde_json::to_string(&position).unwrap();
+            assert_eq!(Position::parse(&written), Some(position), "{written}");
         }
         for raw in [
             "",
             "null",
+            "[3,9]",
             r#"{"block":3}"#,
             r#"{"block":-3,"furthest":9}"#,
             r#"{"block":3,"furthest":9,"updated":"x"}"#,
+            r#"{"block":3,"furthest":9,"updated":null}"#,
             r#"{"block":3.5,"furthest":9}"#,
         ] {
-            assert!(serde_json::from_str::<Position>(raw).is_err(), "{raw}");
             assert_eq!(Position::parse(raw), None, "{raw}");
         }
     }
@@ -213,7 +232,7 @@ mod tests {
     #[test]
     fn a_place_carries_the_time_it_was_read() {
         // Stored before times were kept: the oldest of all.
-        let old: Position = serde_json::from_str(r#"{"block":3,"furthest":9}"#).unwrap();
+        let old = Position::parse(r#"{"block":3,"furthest":9}"#).unwrap();
         assert_eq!(old.updated, 0);
         // Resumed there: not read anew.
         assert_eq!(old.at(3, 500), old);

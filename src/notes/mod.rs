@@ -8,6 +8,7 @@
 pub mod anchor;
 pub mod clock;
 pub mod codec;
+pub mod fields;
 pub mod merge;
 pub mod model;
 pub mod transfer;

@@ -1,15 +1,18 @@
 //! The data a reader creates: highlights (with W3C-style selectors) and article notes.
 
-use serde::{Deserialize, Serialize};
+use serde::{de::MapAccess, Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use super::fields::{self, Fields};
 
 /// Chars of context kept before and after a quote (W3C TextQuoteSelector prefix/suffix).
 pub const CONTEXT_CHARS: usize = 32;
 
 /// Stored by its name (`as_str`). Read and written by hand: the derived enum code costs the
 /// first visit's wasm more than a string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Color {
+    #[default]
     Jaune,
     Vert,
     Bleu,
@@ -79,88 +82,19 @@ pub struct TextPosition {
     pub extra: Map<String, Value>,
 }
 
-// Read by hand, not derived: a derived `flatten` buffers every field of every highlight's
-// selectors before reading them (an article with 1,000 highlights rendered 13 % slower).
-// Unknown fields are kept in `extra` all the same.
-impl<'de> Deserialize<'de> for TextQuote {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<TextQuote, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = TextQuote;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a text quote")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextQuote, A::Error> {
-                let mut quote = TextQuote::default();
-                let mut exact = None;
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "exact" => exact = Some(map.next_value()?),
-                        "prefix" => quote.prefix = map.next_value()?,
-                        "suffix" => quote.suffix = map.next_value()?,
-                        _ => {
-                            quote.extra.insert(key, map.next_value()?);
-                        }
-                    }
-                }
-                quote.exact = exact.ok_or_else(|| serde::de::Error::missing_field("exact"))?;
-                Ok(quote)
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for TextPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<TextPosition, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = TextPosition;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a text position")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextPosition, A::Error> {
-                let (mut start, mut end, mut extra) = (None, None, Map::new());
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "start" => start = Some(map.next_value()?),
-                        "end" => end = Some(map.next_value()?),
-                        _ => {
-                            extra.insert(key, map.next_value()?);
-                        }
-                    }
-                }
-                Ok(TextPosition {
-                    start: start.ok_or_else(|| serde::de::Error::missing_field("start"))?,
-                    end: end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Highlight {
     pub id: String,
     /// The article's slug.
     pub article: String,
     pub color: Color,
-    #[serde(default)]
     pub note: String,
     /// Milliseconds since the epoch.
     pub created: i64,
     /// Milliseconds since the epoch; the newer edit of a highlight wins a merge.
     pub updated: i64,
     /// A deletion marker: kept so that other tabs and imports learn of the deletion.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false")]
     pub deleted: bool,
     pub quote: TextQuote,
     pub position: TextPosition,
@@ -169,7 +103,7 @@ pub struct Highlight {
     pub extra: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ArticleNote {
     pub text: String,
     pub updated: i64,
@@ -178,15 +112,143 @@ pub struct ArticleNote {
 }
 
 /// Everything stored for one article.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ArticleRecord {
-    #[serde(default)]
     pub highlights: Vec<Highlight>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<ArticleNote>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+// Each type reads the fields it knows and keeps the rest (`fields`: no derived `flatten`).
+// Fields absent from `REQUIRED` default when absent.
+impl Fields for TextQuote {
+    const WHAT: &'static str = "a text quote";
+    const REQUIRED: &'static [&'static str] = &["exact"];
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "exact" => self.exact = map.next_value()?,
+            "prefix" => self.prefix = map.next_value()?,
+            "suffix" => self.suffix = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn extra(&mut self) -> &mut Map<String, Value> {
+        &mut self.extra
+    }
+}
+
+impl Fields for TextPosition {
+    const WHAT: &'static str = "a text position";
+    const REQUIRED: &'static [&'static str] = &["start", "end"];
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "start" => self.start = map.next_value()?,
+            "end" => self.end = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn extra(&mut self) -> &mut Map<String, Value> {
+        &mut self.extra
+    }
+}
+
+impl Fields for Highlight {
+    const WHAT: &'static str = "a highlight";
+    const REQUIRED: &'static [&'static str] = &[
+        "id", "article", "color", "created", "updated", "quote", "position",
+    ];
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "article" => self.article = map.next_value()?,
+            "color" => self.color = map.next_value()?,
+            "note" => self.note = map.next_value()?,
+            "created" => self.created = map.next_value()?,
+            "updated" => self.updated = map.next_value()?,
+            "deleted" => self.deleted = map.next_value()?,
+            "quote" => self.quote = map.next_value()?,
+            "position" => self.position = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn extra(&mut self) -> &mut Map<String, Value> {
+        &mut self.extra
+    }
+}
+
+impl Fields for ArticleNote {
+    const WHAT: &'static str = "an article's note";
+    const REQUIRED: &'static [&'static str] = &["text", "updated"];
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "text" => self.text = map.next_value()?,
+            "updated" => self.updated = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn extra(&mut self) -> &mut Map<String, Value> {
+        &mut self.extra
+    }
+}
+
+impl Fields for ArticleRecord {
+    const WHAT: &'static str = "an article's record";
+    const REQUIRED: &'static [&'static str] = &[];
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "highlights" => self.highlights = map.next_value()?,
+            "note" => self.note = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn extra(&mut self) -> &mut Map<String, Value> {
+        &mut self.extra
+    }
+}
+
+macro_rules! deserialize_by_fields {
+    ($($type:ty),*) => {$(
+        impl<'de> Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<$type, D::Error> {
+                fields::deserialize(deserializer)
+            }
+        }
+    )*};
+}
+deserialize_by_fields!(
+    TextQuote,
+    TextPosition,
+    Highlight,
+    ArticleNote,
+    ArticleRecord
+);
 
 impl ArticleRecord {
     /// Highlights that are not deleted.

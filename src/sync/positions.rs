@@ -11,7 +11,7 @@
 //! highlights, the merge is commutative, associative and idempotent. Unknown fields are kept.
 
 use crate::{notes::clock, progress::Position};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -21,20 +21,20 @@ pub const VERSION: u64 = 1;
 /// One article's position in the file: the local position as it is stored.
 pub type Entry = Position;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Positions {
     pub positions: BTreeMap<String, Entry>,
     pub extra: Map<String, Value>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct File {
-    format: String,
+/// The file as written; read field by field in `decode`.
+#[derive(Serialize)]
+struct File<'a> {
+    format: &'static str,
     version: u64,
-    #[serde(default)]
-    positions: BTreeMap<String, Entry>,
+    positions: &'a BTreeMap<String, Entry>,
     #[serde(flatten)]
-    extra: Map<String, Value>,
+    extra: &'a Map<String, Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,10 +73,10 @@ pub fn merge_entry(a: &Entry, b: &Entry) -> Entry {
 
 pub fn encode(positions: &Positions) -> String {
     serde_json::to_string(&File {
-        format: FORMAT.into(),
+        format: FORMAT,
         version: VERSION,
-        positions: positions.positions.clone(),
-        extra: positions.extra.clone(),
+        positions: &positions.positions,
+        extra: &positions.extra,
     })
     .expect("positions serialize")
 }
@@ -92,14 +92,25 @@ pub fn decode(raw: &str) -> Result<Positions, DecodeError> {
         Some(found) if found > VERSION => return Err(DecodeError::Newer { found }),
         _ => return Err(DecodeError::Damaged),
     }
-    let mut file: File = serde_json::from_value(value).map_err(|_| DecodeError::Damaged)?;
-    for entry in file.positions.values_mut() {
-        entry.updated = clock::valid(entry.updated);
+    // A position as stored on a device (`Position::parse`), its time made valid; one that
+    // cannot be read damages the file, as a torn write would.
+    let mut positions = BTreeMap::new();
+    match object.get("positions") {
+        None => {}
+        Some(Value::Object(entries)) => {
+            for (slug, entry) in entries {
+                let mut position = Position::from_value(entry).ok_or(DecodeError::Damaged)?;
+                position.updated = clock::valid(position.updated);
+                positions.insert(slug.clone(), position);
+            }
+        }
+        Some(_) => return Err(DecodeError::Damaged),
     }
-    Ok(Positions {
-        positions: file.positions,
-        extra: file.extra,
-    })
+    let mut extra = object.clone();
+    for known in ["format", "version", "positions"] {
+        extra.remove(known);
+    }
+    Ok(Positions { positions, extra })
 }
 
 /// The positions to store on this device after a pass merged `merged` (from a snapshot taken
@@ -169,6 +180,15 @@ mod tests {
             decode(r#"{"format":"liseuse-positions","version":1,"positions":{"a":1}}"#),
             Err(DecodeError::Damaged)
         );
+        assert_eq!(
+            decode(r#"{"format":"liseuse-positions","version":1,"positions":[]}"#),
+            Err(DecodeError::Damaged)
+        );
+        // A place stored before times were kept is the oldest of all.
+        let old = decode(
+            r#"{"format":"liseuse-positions","version":1,"positions":{"a":{"block":1,"furthest":2}}}"#,
+        );
+        assert_eq!(old.unwrap().positions["a"], entry(1, 2, 0));
     }
 
     #[test]

@@ -179,7 +179,7 @@ pub(super) fn local_positions() -> BTreeMap<String, Position> {
         .filter_map(|key| {
             let slug = key.strip_prefix(crate::progress::KEY_PREFIX)?.to_string();
             let raw = store.get_item(&key).ok()??;
-            Some((slug, serde_json::from_str(&raw).ok()?))
+            Some((slug, Position::parse(&raw)?))
         })
         .collect()
 }
