@@ -47,6 +47,16 @@ impl Color {
         }
     }
 
+    /// The classes of a highlight's `<mark>`.
+    pub fn mark_class(self) -> &'static str {
+        match self {
+            Color::Jaune => "hl hl-yellow",
+            Color::Vert => "hl hl-green",
+            Color::Bleu => "hl hl-blue",
+            Color::Rose => "hl hl-pink",
+        }
+    }
+
     pub fn label_fr(self) -> &'static str {
         match self {
             Color::Jaune => "Jaune",

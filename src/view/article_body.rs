@@ -157,11 +157,10 @@ fn run(run: &'static Run, placed: &[Placed<MarkKey>]) -> AnyView {
                 let first = placed
                     .iter()
                     .any(|p| p.key.id == key.id && p.range.start == segment.start);
-                let class = format!("hl hl-{}", color.as_str());
                 let id = first.then(|| format!("h-{}", key.id));
                 view = view! {
                     <mark
-                        class=class
+                        class=color.mark_class()
                         data-id=key.id.clone()
                         id=id
                         tabindex=if first { "0" } else { "-1" }
