@@ -122,11 +122,21 @@ fn result(base: &'static str, q: &str, hit: Hit) -> impl IntoView {
             "Dans vos notes sur un article retiré de Liseuse",
         ),
     };
+    // The query's words are marked in the title too: a result found by its title alone has
+    // nothing to mark in its summary.
+    let terms = search::terms(q);
+    let title = Snippet {
+        marks: search::matches(&hit.title, &terms)
+            .iter()
+            .map(|w| w.start..w.end)
+            .collect(),
+        text: hit.title,
+    };
     view! {
         <li class="result">
             <p class="result-kind muted">{kind}</p>
             <h2 class="result-title">
-                <a href=href>{hit.title}</a>
+                <a href=href>{snippet(title)}</a>
             </h2>
             <p class="snippet">{snippet(hit.snippet)}</p>
         </li>

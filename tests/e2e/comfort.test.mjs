@@ -339,6 +339,12 @@ test("search: accents and case do not matter, notes are found, a result opens on
   // index is empty, not missing. The note is found; other words find nothing, and say so.
   await page.getByRole("searchbox", { name: "Rechercher" }).fill("kant");
   await page.locator(".result", { hasText: "Dans vos notes" }).locator("mark.search-hit", { hasText: "Kant" }).waitFor();
+  // A result found by its title shows its summary, which may not hold the word: the word is
+  // marked in the title.
+  await page.getByRole("searchbox", { name: "Rechercher" }).fill("kiffe");
+  const byTitle = page.locator(".result", { hasText: "Titre" });
+  await byTitle.waitFor();
+  assert.deepEqual(await byTitle.locator(".result-title mark.search-hit").allInnerTexts(), ["kiffé"]);
   for (const query of ["wxyz", "λόγος", "8e"]) {
     await page.getByRole("searchbox", { name: "Rechercher" }).fill(query);
     await page.locator(".search-page [role=status]", { hasText: new RegExp(`Aucun résultat pour «\\s${query}\\s»`) }).waitFor();

@@ -213,18 +213,17 @@ test("deleting a highlight moves focus to « Annuler », which brings it back wi
   assert.deepEqual(page.problems(), []);
 });
 
+/** Stores, before the page's scripts run, a highlight of the first article whose passage is no
+ * longer in its text (an orphan), unless the page already has data. */
+function storeOrphan(page, { id, color, note }) {
+  const highlight = { id, article: first.slug, color, note, created: 5, updated: 5, quote: { exact: "pense", prefix: "Ce que j’en ", suffix: " ? Rien du tout." }, position: { start: 10, end: 15 } };
+  const record = JSON.stringify({ schema: 2, article: first.slug, record: { highlights: [highlight] } });
+  return page.addInitScript(([k, v]) => localStorage.getItem(k) || localStorage.setItem(k, v), [key(first.slug), record]);
+}
+
 test("a search hit on an orphaned highlight opens it in « Mes notes »", async () => {
   const page = await newPage(env.browser);
-  const record = JSON.stringify({
-    schema: 2,
-    article: first.slug,
-    record: {
-      highlights: [
-        { id: "orphelin2", article: first.slug, color: "pink", note: "zygomatique", created: 5, updated: 5, quote: { exact: "pense", prefix: "Ce que j’en ", suffix: " ? Rien du tout." }, position: { start: 10, end: 15 } },
-      ],
-    },
-  });
-  await page.addInitScript(([k, v]) => localStorage.getItem(k) || localStorage.setItem(k, v), [key(first.slug), record]);
+  await storeOrphan(page, { id: "orphelin2", color: "pink", note: "zygomatique" });
   await page.goto(`${env.server.url}recherche/?q=zygomatique`);
   await appReady(page);
   const link = page.locator(".result a", { hasText: first.title.replace(/'/g, "’").slice(0, 10) });
@@ -238,16 +237,7 @@ test("a search hit on an orphaned highlight opens it in « Mes notes »", async 
 
 test("a link to an orphaned highlight (as « Exporter en Markdown » writes) opens its panel; one to a highlight this device lacks says so", async () => {
   const page = await newPage(env.browser);
-  const record = JSON.stringify({
-    schema: 2,
-    article: first.slug,
-    record: {
-      highlights: [
-        { id: "orphelin3", article: first.slug, color: "blue", note: "note sur un passage disparu", created: 5, updated: 5, quote: { exact: "pense", prefix: "Ce que j’en ", suffix: " ? Rien du tout." }, position: { start: 10, end: 15 } },
-      ],
-    },
-  });
-  await page.addInitScript(([k, v]) => localStorage.getItem(k) || localStorage.setItem(k, v), [key(first.slug), record]);
+  await storeOrphan(page, { id: "orphelin3", color: "blue", note: "note sur un passage disparu" });
   await page.goto(`${url(first.slug)}#h-orphelin3`);
   await appReady(page);
   const panel = page.getByRole("dialog", { name: "Surlignage" });
