@@ -115,6 +115,18 @@ impl Notebook {
         self.records.get(slug)
     }
 
+    /// The live highlight of `slug` on exactly `wanted`'s passage, in its colour: « Surligner »
+    /// again on a highlighted passage makes no copy of it.
+    pub fn same_highlight(&self, slug: &str, wanted: &Highlight) -> Option<&Highlight> {
+        self.record(slug)?.highlights.iter().find(|h| {
+            !h.deleted
+                && h.color == wanted.color
+                && (h.position.start, h.position.end)
+                    == (wanted.position.start, wanted.position.end)
+                && h.quote.exact == wanted.quote.exact
+        })
+    }
+
     /// Merges a record from elsewhere (storage, another tab, an import) into memory, its future
     /// time stamps taken as unknown (see `notes::clock`). Returns whether anything changed.
     pub fn merge_stored(&mut self, slug: &str, stored: &ArticleRecord) -> bool {
@@ -254,6 +266,26 @@ mod tests {
             12,
             now,
         ))
+    }
+
+    #[test]
+    fn a_passage_highlighted_again_in_the_same_colour_is_found_not_copied() {
+        let mut notebook = Notebook::default();
+        notebook.apply(SLUG, add("x", 10), 10);
+        let Edit::Add(again) = add("y", 20) else {
+            unreachable!()
+        };
+        assert_eq!(notebook.same_highlight(SLUG, &again).unwrap().id, "x");
+        let other_colour = Highlight {
+            color: Color::Vert,
+            ..again.clone()
+        };
+        assert!(notebook.same_highlight(SLUG, &other_colour).is_none());
+        let longer = new_highlight("z".into(), SLUG.into(), Color::Jaune, TEXT, 3, 13, 20);
+        assert!(notebook.same_highlight(SLUG, &longer).is_none());
+        assert!(notebook.same_highlight("b", &again).is_none());
+        notebook.apply(SLUG, Edit::Delete { id: "x".into() }, 30);
+        assert!(notebook.same_highlight(SLUG, &again).is_none());
     }
 
     #[test]

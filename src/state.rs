@@ -136,6 +136,17 @@ impl NotesState {
         }
     }
 
+    /// Writes what is pending now, and says whether `slug`'s changes are stored (not only in
+    /// memory: a full or disabled storage, an article a newer Liseuse wrote).
+    pub fn store_now(self, slug: &str) -> bool {
+        self.flush();
+        !self.is_unsaved(slug)
+    }
+
+    pub fn is_unsaved(self, slug: &str) -> bool {
+        self.unsaved.with_untracked(|u| u.contains(slug))
+    }
+
     /// Merges records from elsewhere (an import) and stores them.
     pub fn merge_in(self, records: impl IntoIterator<Item = (String, ArticleRecord)>) {
         self.merge_synced(records, |_, held, brought| {

@@ -45,6 +45,21 @@ pub fn merge(a: &ArticleRecord, b: &ArticleRecord) -> ArticleRecord {
     }
 }
 
+/// A note's `kept` text followed by `other` after `separator`, when `other` holds text that
+/// `kept` lacks: a version a merge let go of, kept rather than lost (a sync pass, an import).
+/// `None` when it would add nothing, so that keeping both twice keeps them once.
+pub fn with_other_version(kept: &str, other: &str, separator: &str) -> Option<String> {
+    let trimmed = other.trim();
+    if trimmed.is_empty() || kept.contains(trimmed) {
+        return None;
+    }
+    Some(if kept.trim().is_empty() {
+        other.to_string()
+    } else {
+        format!("{kept}{separator}{trimmed}")
+    })
+}
+
 /// A total order on versions of one highlight: later `updated` first; at the same time a
 /// deletion; then the larger serialized form, so equal-time edits settle the same way
 /// everywhere.

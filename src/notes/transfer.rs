@@ -1,10 +1,11 @@
 //! Export and import. JSON carries everything (versioned, tombstones included so an import
 //! propagates deletions); Markdown is for people to read. Import merges by id: the newer edit
-//! wins, and importing the same file twice changes nothing.
+//! wins, a note whose file version says something else keeps that text too, and importing the
+//! same file twice changes nothing.
 
 use super::{
     clock,
-    merge::merge,
+    merge::{merge, with_other_version},
     model::{ArticleRecord, Highlight},
 };
 use serde_json::Value;
@@ -29,6 +30,7 @@ pub fn export_json(records: &BTreeMap<String, ArticleRecord>, exported_at_ms: i6
 pub enum ImportError {
     TooLarge { bytes: usize },
     NotUtf8,
+    Empty,
     NotJson { line: usize, column: usize },
     Foreign,
     NewerVersion { found: u64 },
@@ -46,6 +48,7 @@ impl ImportError {
             ImportError::NotUtf8 => {
                 format!("Ce fichier n’est pas un fichier texte (UTF-8). {nothing}")
             }
+            ImportError::Empty => format!("Ce fichier est vide. {nothing}"),
             ImportError::NotJson { line, column } => format!(
                 "Ce fichier n’est pas du JSON valide (ligne {line}, colonne {column}). {nothing}"
             ),
@@ -70,6 +73,9 @@ pub fn import_json(bytes: &[u8]) -> Result<BTreeMap<String, ArticleRecord>, Impo
     }
     let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotUtf8)?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(ImportError::Empty);
+    }
     let value: Value = serde_json::from_str(text).map_err(|e| ImportError::NotJson {
         line: e.line(),
         column: e.column(),
@@ -88,6 +94,9 @@ pub fn import_json(bytes: &[u8]) -> Result<BTreeMap<String, ArticleRecord>, Impo
         .ok_or_else(|| invalid("version".into(), "absent ou non numérique"))?;
     if version > VERSION {
         return Err(ImportError::NewerVersion { found: version });
+    }
+    if version == 0 {
+        return Err(invalid("version".into(), "0, qui n’a jamais existé"));
     }
     let articles = object
         .get("articles")
@@ -160,7 +169,12 @@ pub struct ImportSummary {
     pub unchanged: usize,
     /// Time stamps far in the future, taken as unknown (see `clock`).
     pub future: usize,
+    /// Notes whose text here and in the file differ: both kept (see `import_record`).
+    pub both_kept: usize,
 }
+
+/// Put between a note's text kept by an import and the file's other version of it.
+pub const IMPORTED_VERSION: &str = "\n\n— Autre version, venue d’un fichier importé\u{a0}:\n";
 
 impl ImportSummary {
     pub fn message_fr(&self) -> String {
@@ -169,6 +183,13 @@ impl ImportSummary {
             n => format!(
                 " {n} date(s) dans le futur, impossibles, ont été tenues pour inconnues\u{a0}: vos \
                  prochaines modifications primeront."
+            ),
+        };
+        let future = match self.both_kept {
+            0 => future,
+            n => format!(
+                " {n} note(s) différaient ici et dans le fichier\u{a0}: les deux textes sont \
+                 gardés, l’un après l’autre.{future}"
             ),
         };
         if self.added + self.updated + self.deleted == 0 {
@@ -184,11 +205,13 @@ impl ImportSummary {
     }
 }
 
-/// Merges imported records into the stored ones, counting what changed. Absurd time stamps
-/// (see `clock`) are taken as unknown first, as everywhere records come in.
+/// Merges imported records into the stored ones, counting what changed (`now`: the time of
+/// the import). Absurd time stamps (see `clock`) are taken as unknown first, as everywhere
+/// records come in.
 pub fn merge_all(
     stored: &BTreeMap<String, ArticleRecord>,
     imported: &BTreeMap<String, ArticleRecord>,
+    now: i64,
 ) -> (BTreeMap<String, ArticleRecord>, ImportSummary) {
     let mut merged = stored.clone();
     let mut summary = ImportSummary::default();
@@ -197,7 +220,8 @@ pub fn merge_all(
         summary.future += clock::clamp_future(&mut incoming);
         let incoming = &incoming;
         let before = stored.get(slug).cloned().unwrap_or_default();
-        let after = merge(&before, incoming);
+        let (after, both_kept) = import_record(&before, incoming, now);
+        summary.both_kept += both_kept;
         // Each highlight once, however many times the file lists its id (the merge keeps one).
         let mut counted = std::collections::BTreeSet::new();
         for h in &incoming.highlights {
@@ -226,6 +250,46 @@ pub fn merge_all(
         merged.insert(slug.clone(), after);
     }
     (merged, summary)
+}
+
+/// `held` with `incoming` from a file merged in: the newer edit wins, as in every merge, but a
+/// note whose two versions differ keeps the other text too, after the kept one, as an edit at
+/// `now`. A file says nothing of which version its writer had seen: an old copy of a text and
+/// one written apart on another device look alike, and only keeping both loses neither. A
+/// text the kept one already holds adds nothing (an older export of a note since lengthened,
+/// the same file again), and a deletion stays a deletion. Returns how many notes hold both.
+pub fn import_record(
+    held: &ArticleRecord,
+    incoming: &ArticleRecord,
+    now: i64,
+) -> (ArticleRecord, usize) {
+    let mut merged = merge(held, incoming);
+    let mut both_kept = 0;
+    for h in &mut merged.highlights {
+        let here = held.highlights.iter().find(|x| x.id == h.id);
+        let there = incoming.highlights.iter().find(|x| x.id == h.id);
+        let (Some(here), Some(there)) = (here, there) else {
+            continue;
+        };
+        if h.deleted || here.deleted || there.deleted {
+            continue;
+        }
+        let other = if h.note == here.note { there } else { here };
+        if let Some(both) = with_other_version(&h.note, &other.note, IMPORTED_VERSION) {
+            h.note = both;
+            h.updated = clock::next_update(here.updated.max(there.updated), now);
+            both_kept += 1;
+        }
+    }
+    if let (Some(here), Some(there), Some(note)) = (&held.note, &incoming.note, &mut merged.note) {
+        let other = if note.text == here.text { there } else { here };
+        if let Some(both) = with_other_version(&note.text, &other.text, IMPORTED_VERSION) {
+            note.text = both;
+            note.updated = clock::next_update(here.updated.max(there.updated), now);
+            both_kept += 1;
+        }
+    }
+    (merged, both_kept)
 }
 
 /// What the Markdown export needs of each article.
@@ -340,15 +404,20 @@ fn escape_block(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notes::merge::tests::{highlight, record_strategy};
+    use crate::notes::{
+        merge::tests::{highlight, record_strategy},
+        model::ArticleNote,
+    };
     use proptest::prelude::*;
+
+    const NOW: i64 = 1_000_000;
 
     #[test]
     fn an_import_from_the_far_future_is_taken_as_unknown_and_said() {
         let mut records = sample();
         records.get_mut("essai").unwrap().highlights[0].updated = i64::MAX;
         let back = import_json(export_json(&records, 42).as_bytes()).unwrap();
-        let (merged, summary) = merge_all(&BTreeMap::new(), &back);
+        let (merged, summary) = merge_all(&BTreeMap::new(), &back, NOW);
         assert_eq!(summary.future, 1);
         assert_eq!(merged["essai"].highlights[0].updated, 0);
         assert!(summary.message_fr().contains("1 date(s) dans le futur"));
@@ -375,13 +444,68 @@ mod tests {
         let file = export_json(&records, 42);
         let back = import_json(file.as_bytes()).unwrap();
         assert_eq!(back, records);
-        let (merged, summary) = merge_all(&records, &back);
+        let (merged, summary) = merge_all(&records, &back, NOW);
         assert_eq!(merged, records);
         assert_eq!((summary.added, summary.updated, summary.deleted), (0, 0, 0));
         assert!(summary.message_fr().contains("rien de nouveau"));
-        let (merged, summary) = merge_all(&BTreeMap::new(), &back);
+        let (merged, summary) = merge_all(&BTreeMap::new(), &back, NOW);
         assert_eq!(summary.added, 1);
         assert_eq!(merged["essai"].highlights.len(), 2);
+    }
+
+    /// One highlight "x" with `note`, edited at `updated`, and the article's note `text`.
+    fn device(note: &str, updated: i64, text: &str) -> BTreeMap<String, ArticleRecord> {
+        let mut record = sample()["essai"].clone();
+        record.highlights[0].note = note.into();
+        record.highlights[0].updated = updated;
+        record.note = Some(ArticleNote {
+            text: text.into(),
+            updated,
+            ..Default::default()
+        });
+        BTreeMap::from([("essai".to_string(), record)])
+    }
+
+    #[test]
+    fn notes_written_apart_on_two_devices_are_both_kept_whichever_way_the_file_goes() {
+        let phone = device("Idée + remarque du téléphone", 10, "Résumé du téléphone");
+        let laptop = device("Idée de l’ordinateur", 20, "Résumé de l’ordinateur");
+        for (here, file) in [(&laptop, &phone), (&phone, &laptop)] {
+            let file = import_json(export_json(file, 42).as_bytes()).unwrap();
+            let (merged, summary) = merge_all(here, &file, NOW);
+            let record = &merged["essai"];
+            assert_eq!(
+                record.highlights[0].note,
+                format!("Idée de l’ordinateur{IMPORTED_VERSION}Idée + remarque du téléphone")
+            );
+            assert_eq!(
+                record.note.as_ref().unwrap().text,
+                format!("Résumé de l’ordinateur{IMPORTED_VERSION}Résumé du téléphone")
+            );
+            assert!(record.highlights[0].updated > 20);
+            assert_eq!((summary.both_kept, summary.updated), (2, 2));
+            assert!(summary.message_fr().contains("les deux textes sont gardés"));
+            assert!(!summary.message_fr().contains("rien de nouveau"));
+            // The same file again, or the result on the other device, changes nothing more.
+            let (again, summary) = merge_all(&merged, &file, NOW + 1);
+            assert_eq!((&again, summary.both_kept), (&merged, 0));
+            let (other_way, summary) = merge_all(&file, &merged, NOW + 1);
+            assert_eq!((&other_way, summary.both_kept), (&merged, 0));
+        }
+    }
+
+    #[test]
+    fn an_older_export_of_a_lengthened_note_or_of_a_deleted_highlight_adds_nothing() {
+        let backup = device("Idée", 10, "Résumé");
+        let now = device("Idée, puis développée", 20, "Résumé, puis complété");
+        let (merged, summary) = merge_all(&now, &backup, NOW);
+        assert_eq!((&merged, summary.both_kept), (&now, 0));
+        assert!(summary.message_fr().contains("rien de nouveau"));
+        let mut deleted = device("", 30, "Résumé");
+        deleted.get_mut("essai").unwrap().highlights[0].deleted = true;
+        let (merged, summary) = merge_all(&deleted, &backup, NOW);
+        assert!(merged["essai"].highlights[0].deleted);
+        assert_eq!(summary.both_kept, 0);
     }
 
     #[test]
@@ -396,6 +520,13 @@ mod tests {
             Err(ImportError::Foreign)
         );
         assert_eq!(import_json(b"[]"), Err(ImportError::Foreign));
+        for empty in [&b""[..], b"\xef\xbb\xbf", b" \n"] {
+            assert_eq!(import_json(empty), Err(ImportError::Empty));
+        }
+        assert!(matches!(
+            import_json(br#"{"format":"liseuse-export","version":0,"articles":{}}"#),
+            Err(ImportError::Invalid { path, .. }) if path == "version"
+        ));
         assert_eq!(
             import_json(br#"{"format":"liseuse-export","version":7,"articles":{}}"#),
             Err(ImportError::NewerVersion { found: 7 })
@@ -464,7 +595,7 @@ mod tests {
         again.note = "deux".into();
         again.updated += 1;
         record.highlights.push(again);
-        let (merged, summary) = merge_all(&BTreeMap::new(), &twice);
+        let (merged, summary) = merge_all(&BTreeMap::new(), &twice, NOW);
         assert_eq!(
             merged["essai"]
                 .highlights
@@ -574,7 +705,7 @@ mod tests {
             let records = BTreeMap::from([("a".to_string(), record)]);
             let back = import_json(export_json(&records, 0).as_bytes()).unwrap();
             prop_assert_eq!(&back, &records);
-            let (merged, summary) = merge_all(&records, &back);
+            let (merged, summary) = merge_all(&records, &back, NOW);
             prop_assert_eq!(merged, records);
             prop_assert_eq!(summary.added + summary.updated + summary.deleted, 0);
         }

@@ -20,6 +20,10 @@ use leptos::{prelude::*, task::spawn_local};
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 
+/// Said after an import that the storage could not keep (full, disabled).
+const NOT_STORED: &str = " Mais le stockage local n’a pas pu l’enregistrer\u{a0}: ce qui a été \
+importé n’est gardé que dans cet onglet. Exportez vos notes pour le conserver.";
+
 /// Highlights shown at first, and added by "Afficher … de plus".
 const PAGE: usize = 300;
 
@@ -386,11 +390,19 @@ pub fn MyNotes() -> impl IntoView {
             match transfer::import_json(&bytes) {
                 Err(error) => import_message.set(Some((false, error.message_fr()))),
                 Ok(imported) => {
-                    let (_, summary) = notes
-                        .notebook
-                        .with_untracked(|n| transfer::merge_all(&n.records, &imported));
-                    notes.merge_in(imported);
-                    import_message.set(Some((true, summary.message_fr())));
+                    let (mut merged, summary) = notes.notebook.with_untracked(|n| {
+                        transfer::merge_all(&n.records, &imported, browser::now_ms())
+                    });
+                    // The merge's result for the file's articles, both texts of a note included.
+                    merged.retain(|slug, _| imported.contains_key(slug));
+                    let slugs: Vec<String> = merged.keys().cloned().collect();
+                    notes.merge_in(merged);
+                    let stored = !slugs.iter().any(|slug| notes.is_unsaved(slug));
+                    let mut message = summary.message_fr();
+                    if !stored {
+                        message.push_str(NOT_STORED);
+                    }
+                    import_message.set(Some((stored, message)));
                 }
             }
         });
@@ -501,7 +513,11 @@ pub fn MyNotes() -> impl IntoView {
                             }
                         });
                     }>
-                        {format!("Afficher {} de plus ({hidden} restants)", hidden.min(PAGE))}
+                        {format!(
+                            "Afficher {} de plus ({hidden} {})",
+                            hidden.min(PAGE),
+                            if hidden > 1 { "restants" } else { "restant" }
+                        )}
                     </button>
                 })
             }}

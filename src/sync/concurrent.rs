@@ -16,6 +16,7 @@
 
 use crate::notes::{
     clock,
+    merge::with_other_version,
     model::{ArticleNote, ArticleRecord, Highlight},
 };
 use serde::{Deserialize, Serialize};
@@ -106,14 +107,13 @@ pub fn keep_both(
         }
         // The version the merge let go of.
         let lost = if same_version(h, l) { r } else { l };
-        if lost.deleted || lost.note.trim().is_empty() || h.note.contains(lost.note.trim()) {
+        if lost.deleted {
             continue;
         }
-        h.note = if h.note.trim().is_empty() {
-            lost.note.clone()
-        } else {
-            format!("{}{OTHER_VERSION}{}", h.note, lost.note.trim())
+        let Some(both) = with_other_version(&h.note, &lost.note, OTHER_VERSION) else {
+            continue;
         };
+        h.note = both;
         // A deletion on a device that never saw the note keeps the highlight, with its note.
         h.deleted = false;
         h.updated = clock::next_update(l.updated.max(r.updated), now);
@@ -122,12 +122,8 @@ pub fn keep_both(
     if let (Some(l), Some(r), Some(note)) = (&local.note, &remote.note, &mut merged.note) {
         if (l.updated == r.updated && l != r) || new_note(l) && new_note(r) {
             let lost = if same_note(note, l) { r } else { l };
-            if !lost.text.trim().is_empty() && !note.text.contains(lost.text.trim()) {
-                note.text = if note.text.trim().is_empty() {
-                    lost.text.clone()
-                } else {
-                    format!("{}{OTHER_VERSION}{}", note.text, lost.text.trim())
-                };
+            if let Some(both) = with_other_version(&note.text, &lost.text, OTHER_VERSION) {
+                note.text = both;
                 note.updated = clock::next_update(l.updated.max(r.updated), now);
                 kept += 1;
             }

@@ -55,6 +55,25 @@ fn HighlightPanel() -> impl IntoView {
             .with(|all| all.iter().find(|a| a.highlight.id == id).cloned())
     });
 
+    // The open highlight deleted elsewhere (another tab, a sync pass): the panel goes, and the
+    // reader is told why and put back in the text, as after a deletion here.
+    Effect::new(move |was: Option<Option<(String, Option<usize>)>>| {
+        let now = open.with(|o| {
+            o.as_ref()
+                .map(|a| (a.highlight.id.clone(), a.range.as_ref().map(|r| r.start)))
+        });
+        if let (Some(Some((id, start))), None) = (&was, &now) {
+            if reader.open.get_untracked().as_deref() == Some(id.as_str()) {
+                reader.open.set(None);
+                reader.announcer.say(
+                    "Ce surlignage a été supprimé dans un autre onglet ou sur un autre appareil",
+                );
+                reader.focus_text_at(*start);
+            }
+        }
+        now
+    });
+
     let close = move || {
         if let Some(id) = reader.open.get_untracked() {
             reader.open.set(None);
@@ -244,7 +263,12 @@ fn HighlightPanel() -> impl IntoView {
                         type="button"
                         class="btn-primary"
                         on:click=move |_| {
-                            reader.announcer.say("Note enregistrée");
+                            reader.announcer.say(if notes.store_now(slug) {
+                                "Note enregistrée"
+                            } else {
+                                "Note gardée dans cet onglet seulement\u{a0}: le stockage local \
+                                 n’a pas pu l’enregistrer"
+                            });
                             close();
                         }
                     >

@@ -81,6 +81,14 @@ impl ReaderContext {
             range.end,
             now,
         );
+        let existing = notes
+            .notebook
+            .with_untracked(|n| n.same_highlight(slug, &h).map(|same| same.id.clone()));
+        if let Some(existing) = existing {
+            self.announcer
+                .say("Ce passage est déjà surligné dans cette couleur");
+            return existing;
+        }
         notes.edit(slug, crate::notebook::Edit::Add(h));
         self.announcer.say("Surlignage créé");
         id

@@ -46,6 +46,12 @@ test("select, then « Surligner », draws a <mark> and keeps it after reload", a
   assert.match(await mark.getAttribute("class"), /hl-yellow/);
   // The toolbar goes away with the selection.
   await page.getByRole("toolbar").waitFor({ state: "detached" });
+  // The same passage again in the same colour makes no copy, and says so.
+  await select(page, "le voyageur frugal Loïc Simon");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.getByRole("status").filter({ hasText: "Ce passage est déjà surligné dans cette couleur" }).waitFor({ state: "attached" });
+  assert.equal(Object.keys(await marked(page)).length, 1);
+  assert.equal(JSON.parse(await stored(page)).record.highlights.length, 1);
   await page.reload();
   await appReady(page);
   await page.locator(".article-body mark").first().waitFor();
@@ -302,6 +308,26 @@ test("two tabs: a change in one appears in the other, and edits made in both sur
   await context.close();
 });
 
+test("a highlight deleted in another tab while its panel is open here: the panel goes, says why, and the focus is in the text", async () => {
+  const context = await env.browser.newContext();
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  for (const p of [a, b]) {
+    await p.goto(articleUrl());
+    await p.locator("article h1").waitFor();
+  }
+  await select(a, "Nous ne sommes pas juges");
+  await a.getByRole("button", { name: "Surligner", exact: true }).click();
+  await b.locator(".article-body mark", { hasText: "Nous ne sommes pas juges" }).click();
+  await b.getByRole("textbox", { name: "Note", exact: true }).fill("en train d’écrire");
+  await a.locator(".article-body mark").first().click();
+  await a.getByRole("button", { name: "Supprimer le surlignage" }).click();
+  await b.getByRole("dialog").waitFor({ state: "detached" });
+  await b.getByRole("status").filter({ hasText: "Ce surlignage a été supprimé dans un autre onglet" }).waitFor({ state: "attached" });
+  await b.waitForFunction(() => document.activeElement?.closest(".article-body") !== null);
+  assert.equal(await b.locator(".article-body mark").count(), 0);
+  await context.close();
+});
+
 test("export to JSON and Markdown, then import into a fresh profile restores everything", async () => {
   const page = await newPage(env.browser);
   await openArticle(page);
@@ -350,7 +376,24 @@ test("export to JSON and Markdown, then import into a fresh profile restores eve
   await fresh.getByRole("status").getByText(/n’est pas un export de Liseuse/).waitFor();
   await fresh.getByLabel("Importer").setInputFiles({ name: "y.json", mimeType: "application/json", buffer: Buffer.from("{ pas du json") });
   await fresh.getByRole("status").getByText(/n’est pas du JSON valide/).waitFor();
+  await fresh.getByLabel("Importer").setInputFiles({ name: "vide.json", mimeType: "application/json", buffer: Buffer.alloc(0) });
+  await fresh.getByRole("status").getByText(/Ce fichier est vide/).waitFor();
   assert.equal(await fresh.evaluate(() => JSON.stringify(localStorage)), before);
+
+  // The same note written otherwise on another device (an older edit there): the import keeps
+  // both texts and says so; that file again adds nothing.
+  const elsewhere = structuredClone(data);
+  const [record] = Object.values(elsewhere.articles);
+  record.highlights[0].note = "Écrite sur la tablette";
+  record.highlights[0].updated -= 1;
+  const tablet = { name: "tablette.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(elsewhere)) };
+  await fresh.getByLabel("Importer").setInputFiles(tablet);
+  await fresh.getByRole("status").getByText(/1 mis à jour.*1 note\(s\) différaient.*les deux textes sont gardés/).waitFor();
+  const note = fresh.locator(".note-item .note", { hasText: "Autre version, venue d’un fichier importé" });
+  await note.waitFor();
+  assert.match(await note.textContent(), /Idée clé[\s\S]*Écrite sur la tablette/);
+  await fresh.getByLabel("Importer").setInputFiles(tablet);
+  await fresh.getByRole("status").getByText(/rien de nouveau/).waitFor();
   assert.deepEqual(page.problems(), []);
   assert.deepEqual(fresh.problems(), []);
 });
@@ -480,6 +523,11 @@ test("disabled localStorage: notes work for the session, with a notice", async (
   await page.getByRole("button", { name: "Surligner", exact: true }).click();
   await page.locator(".article-body mark").first().waitFor();
   await page.getByRole("button", { name: "Exporter en JSON" }).first().waitFor();
+  // « Enregistrer » does not say « Note enregistrée » of a note kept only in memory.
+  await page.locator(".article-body mark").first().click();
+  await page.getByRole("textbox", { name: "Note", exact: true }).fill("en mémoire");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await page.getByRole("status").filter({ hasText: "Note gardée dans cet onglet seulement" }).waitFor({ state: "attached" });
   assert.deepEqual(page.problems(), []);
 });
 
@@ -522,6 +570,21 @@ test("quota exceeded: nothing stored is lost, the change stays in memory, export
   const exported = readFileSync(await download.path(), "utf8");
   assert.match(exported, /restaurant japonais/);
   assert.match(exported, /déjà là/);
+  // Neither a note nor an import that the storage refused is announced as stored.
+  await page.locator(".article-body mark", { hasText: "restaurant japonais" }).click();
+  await page.getByRole("textbox", { name: "Note", exact: true }).fill("pas stockée");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await page.getByRole("status").filter({ hasText: "Note gardée dans cet onglet seulement" }).waitFor({ state: "attached" });
+  await page.getByRole("link", { name: "Mes notes" }).click();
+  await page.getByRole("heading", { level: 1, name: "Mes notes" }).waitFor();
+  const imported = {
+    id: "importé", article: slug, color: "blue", note: "", created: 5, updated: 5,
+    quote: { exact: "Laissez-moi", prefix: "", suffix: "" }, position: { start: 0, end: 11 },
+  };
+  const file = { format: "liseuse-export", version: 1, articles: { [slug]: { highlights: [imported] } } };
+  await page.getByLabel("Importer").setInputFiles({ name: "a.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
+  await page.locator(".import-error", { hasText: /1 ajouté.*n’est gardé que dans cet onglet/ }).waitFor();
+  assert.equal(await stored(page), seeded);
   assert.deepEqual(page.problems(), []);
 });
 
@@ -585,7 +648,7 @@ test("« Mes notes » shows a page of highlights at a time, and more on request"
   await page.evaluate((slug) => {
     const text = [...document.querySelectorAll(".article-body [data-b]")].map((e) => e.textContent).join("\n\n");
     const chars = [...text];
-    const highlights = Array.from({ length: 350 }, (_, i) => {
+    const highlights = Array.from({ length: 301 }, (_, i) => {
       const start = i * 10;
       return {
         id: `p${i}`, article: slug, color: "yellow", note: `n${i}`, created: i, updated: i,
@@ -599,14 +662,14 @@ test("« Mes notes » shows a page of highlights at a time, and more on request"
   await appReady(page);
   await page.locator(".note-item").first().waitFor();
   assert.equal(await page.locator(".note-item").count(), 300);
-  await page.getByRole("button", { name: "Afficher 50 de plus (50 restants)" }).focus();
+  await page.getByRole("button", { name: "Afficher 1 de plus (1 restant)" }).focus();
   await page.keyboard.press("Enter");
-  assert.equal(await page.locator(".note-item").count(), 350);
+  assert.equal(await page.locator(".note-item").count(), 301);
   assert.equal(await page.getByRole("button", { name: /de plus/ }).count(), 0);
   // The button went with the last page: the focus is on the first item it brought.
   await page.waitForFunction(() => document.activeElement?.id === "n-p300", null, { timeout: 5000 });
   // The filter searches all of them, not only the page shown.
-  await page.getByLabel("Filtrer").fill("n349");
+  await page.getByLabel("Filtrer").fill("n300");
   assert.equal(await page.locator(".note-item").count(), 1);
   assert.deepEqual(page.problems(), []);
 });
