@@ -270,9 +270,14 @@ pub fn focus_heading() {
     if target.tag_name() == "H1" && !target.has_attribute("tabindex") {
         target.set_tab_index(-1);
     }
+    focus_in_place(&target);
+}
+
+/// Focuses `element` without scrolling the page to it. Whether it took the focus.
+pub fn focus_in_place(element: &web_sys::HtmlElement) -> bool {
     let options = web_sys::FocusOptions::new();
     options.set_prevent_scroll(true);
-    let _ = target.focus_with_options(&options);
+    element.focus_with_options(&options).is_ok()
 }
 
 /// The skip link's target: the page's main content, focused and in view, the page kept.
@@ -299,6 +304,21 @@ pub fn on_document_event(event: &str, callback: impl Fn(web_sys::Event) + 'stati
 }
 
 /// Whether a key press is typing in a field, where the app's shortcuts must not fire.
+/// Whether a key goes to a panel open over the page (a highlight's, « Partager », « Affichage »,
+/// the shortcuts' modal dialog): the page's own keys (next article, listen) wait until it closes.
+pub fn in_panel(event: &web_sys::KeyboardEvent) -> bool {
+    let from_panel = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("[role=dialog], .display-panel").ok().flatten())
+        .is_some();
+    from_panel
+        || web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("[aria-modal=true]").ok().flatten())
+            .is_some()
+}
+
 pub fn is_typing(event: &web_sys::KeyboardEvent) -> bool {
     use wasm_bindgen::JsCast;
     if event.ctrl_key() || event.meta_key() || event.alt_key() {

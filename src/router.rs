@@ -451,9 +451,7 @@ impl FocusKey {
         let Some(link) = link else {
             return false;
         };
-        let options = web_sys::FocusOptions::new();
-        options.set_prevent_scroll(true);
-        link.focus_with_options(&options).is_ok()
+        crate::browser::focus_in_place(&link)
     }
 }
 

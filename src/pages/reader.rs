@@ -615,7 +615,11 @@ fn reader_keys(reader: ReaderContext) {
     let location = Location::get();
     let base = browser::base();
     let keys = window_event_listener(ev::keydown, move |event| {
-        if browser::is_typing(&event) || event.shift_key() || reader.stale.get_untracked() {
+        if browser::is_typing(&event)
+            || browser::in_panel(&event)
+            || event.shift_key()
+            || reader.stale.get_untracked()
+        {
             return;
         }
         let key = event.key();

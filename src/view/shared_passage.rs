@@ -55,9 +55,7 @@ pub fn SharedPassage() -> impl IntoView {
                 bring_into_view();
             }
             if let Some(notice) = notice.get_untracked() {
-                let options = web_sys::FocusOptions::new();
-                options.set_prevent_scroll(true);
-                let _ = notice.focus_with_options(&options);
+                crate::browser::focus_in_place(&notice);
             }
         });
     });

@@ -239,3 +239,24 @@ test("a build for a sub-path works under it, reloads included", async () => {
     await sub.close();
   }
 });
+
+test("an app that cannot start says so, never a blank page: its wasm cut off or missing, or no WebAssembly", async () => {
+  const cases = [
+    ["cut", /n’a pas pu se charger/],
+    ["404", /n’a pas pu se charger/],
+    ["none", /n’exécute pas WebAssembly/],
+  ];
+  for (const [how, said] of cases) {
+    const context = await env.browser.newContext({ serviceWorkers: "block" });
+    if (how === "cut") await context.route(/_bg\.wasm$/, (r) => r.abort("internetdisconnected"));
+    if (how === "404") await context.route(/_bg\.wasm$/, (r) => r.fulfill({ status: 404, body: "Not found" }));
+    if (how === "none") await context.addInitScript(() => delete window.WebAssembly);
+    const page = await context.newPage();
+    await page.goto(env.server.url);
+    const alert = page.getByRole("alert").filter({ hasText: said });
+    await alert.waitFor();
+    assert.equal(await alert.getByRole("button", { name: "Recharger" }).count(), how === "none" ? 0 : 1, how);
+    assert.equal(await page.getByRole("alert").count(), 1, how);
+    await context.close();
+  }
+});

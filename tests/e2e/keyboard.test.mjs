@@ -211,6 +211,12 @@ test("« Raccourcis clavier » (`?`) keeps the focus while open and gives it bac
         await page.keyboard.press(key);
         assert.equal(await focused(page), "button Fermer", `${close}: ${key} left the dialog`);
       }
+      // The page's own keys wait while it is open: no next article behind it.
+      const url = page.url();
+      await page.keyboard.press("ArrowRight");
+      await frames(page);
+      assert.equal(page.url(), url, `${close}: → changed the article under the dialog`);
+      assert.equal(await dialog.count(), 1);
       await page.keyboard.press(close === "Fermer" ? "Enter" : close);
       await dialog.waitFor({ state: "detached" });
       await frames(page);
@@ -237,6 +243,10 @@ test("« Affichage » closed from inside (Échap, « Fermer ») gives the focus 
       await panel.waitFor();
       await page.keyboard.press("Tab");
       assert.ok(await panel.evaluate((p) => p.contains(document.activeElement)), "the focus is in the panel");
+      const url = page.url();
+      await page.keyboard.press("ArrowRight");
+      await frames(page);
+      assert.equal(page.url(), url, "→ in « Affichage » changed the article");
       if (close === "Escape") await page.keyboard.press("Escape");
       else await panel.getByRole("button", { name: "Fermer" }).click();
       await panel.waitFor({ state: "detached" });
@@ -450,6 +460,43 @@ test("axe-core finds no WCAG 2.2 AA violation on any page, the sync page with an
     await page.waitForFunction(() => document.activeElement?.tagName === "H1", null, { timeout: 5000 }).catch(() => {});
     await check("Mes notes after a link");
     assert.deepEqual(violations, []);
+    assert.deepEqual(page.problems(), []);
+  } finally {
+    await page.context().close();
+    await server.close();
+  }
+});
+
+test("`/` far down an article brings the search box to the reader, not the page to the header; `Échap` and « back » find the place again", async () => {
+  const server = await serveDist({ dir: DIST });
+  const page = await newPage(browser);
+  try {
+    await page.goto(`${server.url}lire/${articles[0].slug}/`);
+    await appReady(page);
+    await page.evaluate(() => scrollTo(0, Math.round((document.documentElement.scrollHeight - innerHeight) * 0.7)));
+    await frames(page);
+    const y = await page.evaluate(() => Math.round(scrollY));
+    assert.ok(y > 500, `scrolled down: ${y}`);
+    const box = page.getByRole("searchbox", { name: "Rechercher" });
+    await page.keyboard.press("/");
+    await frames(page);
+    const inBox = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label") === "Rechercher");
+    assert.ok(await inBox(), "the box has the focus");
+    assert.equal(await page.evaluate(() => Math.round(scrollY)), y, "the page stays where it was");
+    const rect = await box.boundingBox();
+    assert.ok(rect && rect.y >= 0 && rect.y < 100, `the box is in view: ${JSON.stringify(rect)}`);
+    await page.keyboard.press("Escape");
+    await frames(page);
+    assert.ok(!(await inBox()), "`Échap` gave the focus back");
+    assert.equal(await page.evaluate(() => Math.round(scrollY)), y);
+    // A search, then « back »: the article where it was left.
+    await page.keyboard.press("/");
+    await page.keyboard.type("confiance");
+    await page.waitForURL(/\/recherche\/\?q=confiance/);
+    await page.locator(".result").first().waitFor();
+    await page.goBack();
+    await appReady(page);
+    await page.waitForFunction((y) => Math.abs(scrollY - y) < 5, y, { timeout: 5000 });
     assert.deepEqual(page.problems(), []);
   } finally {
     await page.context().close();
