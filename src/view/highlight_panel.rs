@@ -147,7 +147,12 @@ fn HighlightPanel() -> impl IntoView {
             });
             set_timeout(
                 move || {
-                    if deleted.get_untracked().is_some_and(|d| d.serial == serial) {
+                    // (`try_`: the reader may have left the article since, the panel with it.)
+                    if deleted
+                        .try_get_untracked()
+                        .flatten()
+                        .is_some_and(|d| d.serial == serial)
+                    {
                         let had_focus = undo_button.get_untracked().is_some_and(|b| {
                             document().active_element().as_ref()
                                 == Some(b.unchecked_ref::<web_sys::Element>())

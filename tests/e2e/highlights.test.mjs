@@ -673,3 +673,20 @@ test("« Mes notes » shows a page of highlights at a time, and more on request"
   assert.equal(await page.locator(".note-item").count(), 1);
   assert.deepEqual(page.problems(), []);
 });
+
+test("leaving the article while « Annuler » is still offered after a deletion breaks nothing", async () => {
+  const page = await newPage(env.browser);
+  await openArticle(page);
+  await select(page, "restaurant japonais");
+  await page.getByRole("button", { name: "Surligner", exact: true }).click();
+  await page.locator(".article-body mark").first().click();
+  await page.getByRole("button", { name: "Supprimer le surlignage" }).click();
+  await page.getByRole("button", { name: "Annuler" }).waitFor();
+  await page.locator("header.site-header").getByRole("link", { name: "Bibliothèque", exact: true }).click();
+  // « Annuler » is offered for 8 s: its end comes once the panel is gone.
+  await page.waitForTimeout(9000);
+  assert.equal(await page.locator(".crash-banner").count(), 0);
+  await page.locator("header.site-header").getByRole("link", { name: "Mes notes", exact: true }).click();
+  await page.getByRole("heading", { level: 1, name: "Mes notes" }).waitFor();
+  assert.deepEqual(page.problems(), []);
+});
