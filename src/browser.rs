@@ -303,7 +303,6 @@ pub fn on_document_event(event: &str, callback: impl Fn(web_sys::Event) + 'stati
     });
 }
 
-/// Whether a key press is typing in a field, where the app's shortcuts must not fire.
 /// Whether a key goes to a panel open over the page (a highlight's, « Partager », « Affichage »,
 /// the shortcuts' modal dialog): the page's own keys (next article, listen) wait until it closes.
 pub fn in_panel(event: &web_sys::KeyboardEvent) -> bool {
@@ -319,6 +318,7 @@ pub fn in_panel(event: &web_sys::KeyboardEvent) -> bool {
             .is_some()
 }
 
+/// Whether a key press is typing in a field, where the app's shortcuts must not fire.
 pub fn is_typing(event: &web_sys::KeyboardEvent) -> bool {
     use wasm_bindgen::JsCast;
     if event.ctrl_key() || event.meta_key() || event.alt_key() {

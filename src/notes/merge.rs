@@ -45,6 +45,15 @@ pub fn merge(a: &ArticleRecord, b: &ArticleRecord) -> ArticleRecord {
     }
 }
 
+/// The record's highlights by id: a file may hold thousands.
+pub fn by_id(record: &ArticleRecord) -> BTreeMap<&str, &Highlight> {
+    record
+        .highlights
+        .iter()
+        .map(|h| (h.id.as_str(), h))
+        .collect()
+}
+
 /// A note's `kept` text followed by `other` after `separator`, when `other` holds text that
 /// `kept` lacks: a version a merge let go of, kept rather than lost (a sync pass, an import).
 /// `None` when it would add nothing, so that keeping both twice keeps them once.

@@ -5,7 +5,7 @@
 
 use super::{
     clock,
-    merge::{merge, with_other_version},
+    merge::{by_id, merge, with_other_version},
     model::{ArticleRecord, Highlight},
 };
 use serde_json::Value;
@@ -185,13 +185,14 @@ impl ImportSummary {
                  prochaines modifications primeront."
             ),
         };
-        let future = match self.both_kept {
-            0 => future,
+        let both = match self.both_kept {
+            0 => String::new(),
             n => format!(
                 " {n} note(s) différaient ici et dans le fichier\u{a0}: les deux textes sont \
-                 gardés, l’un après l’autre.{future}"
+                 gardés, l’un après l’autre."
             ),
         };
+        let future = format!("{both}{future}");
         if self.added + self.updated + self.deleted == 0 {
             return format!(
                 "Import terminé\u{a0}: rien de nouveau ({} élément(s) déjà à jour).{future}",
@@ -207,13 +208,13 @@ impl ImportSummary {
 
 /// Merges imported records into the stored ones, counting what changed (`now`: the time of
 /// the import). Absurd time stamps (see `clock`) are taken as unknown first, as everywhere
-/// records come in.
+/// records come in. Returns the records of the file's articles, as they now are.
 pub fn merge_all(
     stored: &BTreeMap<String, ArticleRecord>,
     imported: &BTreeMap<String, ArticleRecord>,
     now: i64,
 ) -> (BTreeMap<String, ArticleRecord>, ImportSummary) {
-    let mut merged = stored.clone();
+    let mut merged = BTreeMap::new();
     let mut summary = ImportSummary::default();
     for (slug, incoming) in imported {
         let mut incoming = incoming.clone();
@@ -265,10 +266,12 @@ pub fn import_record(
 ) -> (ArticleRecord, usize) {
     let mut merged = merge(held, incoming);
     let mut both_kept = 0;
+    let (held_by_id, incoming_by_id) = (by_id(held), by_id(incoming));
     for h in &mut merged.highlights {
-        let here = held.highlights.iter().find(|x| x.id == h.id);
-        let there = incoming.highlights.iter().find(|x| x.id == h.id);
-        let (Some(here), Some(there)) = (here, there) else {
+        let (Some(&here), Some(&there)) = (
+            held_by_id.get(h.id.as_str()),
+            incoming_by_id.get(h.id.as_str()),
+        ) else {
             continue;
         };
         if h.deleted || here.deleted || there.deleted {
@@ -500,6 +503,10 @@ mod tests {
         let now = device("Idée, puis développée", 20, "Résumé, puis complété");
         let (merged, summary) = merge_all(&now, &backup, NOW);
         assert_eq!((&merged, summary.both_kept), (&now, 0));
+        // Only the file's articles come back, not the whole notebook.
+        let mut more = now.clone();
+        more.insert("autre".into(), ArticleRecord::default());
+        assert_eq!(merge_all(&more, &backup, NOW).0, now);
         assert!(summary.message_fr().contains("rien de nouveau"));
         let mut deleted = device("", 30, "Résumé");
         deleted.get_mut("essai").unwrap().highlights[0].deleted = true;

@@ -390,11 +390,10 @@ pub fn MyNotes() -> impl IntoView {
             match transfer::import_json(&bytes) {
                 Err(error) => import_message.set(Some((false, error.message_fr()))),
                 Ok(imported) => {
-                    let (mut merged, summary) = notes.notebook.with_untracked(|n| {
+                    // The file's articles as merged, both texts of a note included.
+                    let (merged, summary) = notes.notebook.with_untracked(|n| {
                         transfer::merge_all(&n.records, &imported, browser::now_ms())
                     });
-                    // The merge's result for the file's articles, both texts of a note included.
-                    merged.retain(|slug, _| imported.contains_key(slug));
                     let slugs: Vec<String> = merged.keys().cloned().collect();
                     notes.merge_in(merged);
                     let stored = !slugs.iter().any(|slug| notes.is_unsaved(slug));

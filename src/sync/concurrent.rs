@@ -16,7 +16,7 @@
 
 use crate::notes::{
     clock,
-    merge::with_other_version,
+    merge::{by_id, with_other_version},
     model::{ArticleNote, ArticleRecord, Highlight},
 };
 use serde::{Deserialize, Serialize};
@@ -130,15 +130,6 @@ pub fn keep_both(
         }
     }
     kept
-}
-
-/// The record's highlights by id: a file may hold thousands.
-fn by_id(record: &ArticleRecord) -> BTreeMap<&str, &Highlight> {
-    record
-        .highlights
-        .iter()
-        .map(|h| (h.id.as_str(), h))
-        .collect()
 }
 
 fn same_version(a: &Highlight, b: &Highlight) -> bool {

@@ -47,9 +47,8 @@ pub fn SearchBox() -> impl IntoView {
             if let Some(input) = input.get_untracked() {
                 event.prevent_default();
                 came_from.set_value(
-                    web_sys::window()
-                        .and_then(|w| w.document())
-                        .and_then(|d| d.active_element())
+                    document()
+                        .active_element()
                         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()),
                 );
                 floating.set(input.get_bounding_client_rect().top() < 0.0);
@@ -71,10 +70,7 @@ pub fn SearchBox() -> impl IntoView {
             }
             // It came from nowhere focusable (the page itself): the focus leaves the box.
             if let Some(i) = input.get_untracked() {
-                let active = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.active_element());
-                if active.is_some_and(|a| a == **i) {
+                if document().active_element().is_some_and(|a| a == **i) {
                     let _ = i.blur();
                 }
             }

@@ -33,6 +33,17 @@ async function openArticle(page, url = articleUrl()) {
   await page.locator("article h1").waitFor();
 }
 
+/** Two tabs of one profile on the article. */
+async function twoTabs() {
+  const context = await env.browser.newContext();
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  for (const p of [a, b]) {
+    await p.goto(articleUrl());
+    await p.locator("article h1").waitFor();
+  }
+  return { context, a, b };
+}
+
 test("select, then « Surligner », draws a <mark> and keeps it after reload", async () => {
   const page = await newPage(env.browser);
   await openArticle(page);
@@ -278,12 +289,7 @@ test("an article note is kept, and a deep link opens on its highlight", async ()
 });
 
 test("two tabs: a change in one appears in the other, and edits made in both survive", async () => {
-  const context = await env.browser.newContext();
-  const [a, b] = [await context.newPage(), await context.newPage()];
-  for (const p of [a, b]) {
-    await p.goto(articleUrl());
-    await p.locator("article h1").waitFor();
-  }
+  const { context, a, b } = await twoTabs();
   await select(a, "Faire confiance, vous faire confiance");
   await a.getByRole("button", { name: "Surligner", exact: true }).click();
   // Appears in tab B without reload.
@@ -309,12 +315,7 @@ test("two tabs: a change in one appears in the other, and edits made in both sur
 });
 
 test("a highlight deleted in another tab while its panel is open here: the panel goes, says why, and the focus is in the text", async () => {
-  const context = await env.browser.newContext();
-  const [a, b] = [await context.newPage(), await context.newPage()];
-  for (const p of [a, b]) {
-    await p.goto(articleUrl());
-    await p.locator("article h1").waitFor();
-  }
+  const { context, a, b } = await twoTabs();
   await select(a, "Nous ne sommes pas juges");
   await a.getByRole("button", { name: "Surligner", exact: true }).click();
   await b.locator(".article-body mark", { hasText: "Nous ne sommes pas juges" }).click();
