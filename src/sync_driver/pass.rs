@@ -343,6 +343,9 @@ async fn perform(folder: &str, auth: &str, request: &Request) -> Result<Reply, S
     }
 }
 
+/// How long one request may wait for its whole answer.
+const REQUEST_TIMEOUT_MS: u32 = 30_000;
+
 /// One request with Basic auth, never cached, without cookies.
 async fn send(
     method: &str,
@@ -373,6 +376,11 @@ async fn send(
     if let Some(body) = body {
         init.set_body(&JsValue::from_str(body));
     }
+    // A server that takes the connection and never answers would hold the pass, and the lock
+    // every tab's pass takes, for ever: it is given up as unreachable.
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(
+        REQUEST_TIMEOUT_MS,
+    )));
     let request =
         web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| SyncError::NotSetUp)?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))

@@ -5,6 +5,7 @@
 import { test, describe, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { appReady, squash } from "./harness.mjs";
 import { startWebdav, KINDS } from "./webdav.mjs";
 import {
@@ -455,3 +456,31 @@ for (const kind of KINDS) {
     });
   });
 }
+
+test("a server that takes the connection and never answers: the pass gives up with a message, and the next one runs", async (t) => {
+  const sockets = new Set();
+  const silent = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+  });
+  await new Promise((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  t.after(() => {
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+  });
+  const computer = await device(t, "ordinateur");
+  const { page } = computer;
+  await openSyncPage(computer);
+  await page.getByLabel("Adresse du dossier WebDAV", { exact: true }).fill(`http://127.0.0.1:${silent.address().port}/dav/`);
+  await page.getByLabel("Identifiant", { exact: true }).fill("lecteur");
+  await page.getByLabel("Mot de passe", { exact: true }).fill("secret");
+  await page.getByRole("button", { name: "Synchroniser maintenant" }).click();
+  await page.getByRole("button", { name: "Synchroniser maintenant" }).waitFor();
+  // Each request waits 30 s at most.
+  await statusSays(page, UNREACHABLE, 45000);
+  // The lock the pass held is free: the next pass starts (and waits again, not for ever).
+  const before = computer.dav.length;
+  await page.getByRole("button", { name: "Synchroniser maintenant" }).click();
+  await page.waitForFunction(() => /en cours/.test(document.querySelector("p.sync-status")?.textContent ?? ""), null, { timeout: 5000 });
+  assert.ok(computer.dav.length > before, "a second pass sent a request");
+});
