@@ -107,7 +107,7 @@ impl NotesState {
 
     /// Applies a reader's edit and stores that article.
     pub fn edit(self, slug: &str, edit: Edit) {
-        let now = js_sys::Date::now() as i64;
+        let now = storage::stamp_now();
         let mut changed = false;
         self.notebook.update(|n| changed = n.apply(slug, edit, now));
         if changed {

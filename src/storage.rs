@@ -28,6 +28,27 @@ pub enum WriteError {
     Protected { found: u64 },
 }
 
+/// Now as a time stamp for an edit or a reading position: this device's clock, corrected by
+/// the sync server's when a pass measured the difference (`notes::clock::OFFSET_KEY`).
+pub fn stamp_now() -> i64 {
+    let stored = local_storage().and_then(|s| s.get_item(clock::OFFSET_KEY).ok().flatten());
+    clock::corrected(
+        crate::browser::now_ms(),
+        clock::parse_offset(stored.as_deref()),
+    )
+}
+
+/// Keeps the difference a sync pass measured for [`stamp_now`] (none: the key goes).
+pub fn save_clock_offset(offset: i64) {
+    if let Some(store) = local_storage() {
+        let _ = if offset == 0 {
+            store.remove_item(clock::OFFSET_KEY)
+        } else {
+            store.set_item(clock::OFFSET_KEY, &offset.to_string())
+        };
+    }
+}
+
 /// localStorage, or `None` when the browser refuses it (disabled, sandboxed, blocked cookies).
 ///
 /// Reached through web-sys, whose accessor returns the browser's exception as an `Err`:

@@ -13,6 +13,13 @@
 //! cap the bound itself, the edit after such a stamp could not be newer, and which of the two
 //! won would be chance). Whether this device's clock is off is told apart elsewhere, against
 //! the sync server's clock (`sync::engine`). All arithmetic on stamps saturates.
+//!
+//! The hybrid clock orders an edit after the versions its device had seen; two edits made apart
+//! (a phone and a laptop between two passes) are still ordered by their clocks. So a device
+//! that syncs stamps its edits by the sync server's clock, not its own: the difference measured
+//! by its last pass ([`OFFSET_KEY`]) is added to its clock ([`corrected`]). With every device
+//! on the server's time, a phone forty minutes ahead no longer wins over a later edit made on
+//! a laptop on time.
 
 use super::model::ArticleRecord;
 
@@ -25,6 +32,26 @@ pub const CLOCK_CAP: i64 = 3_786_912_000_000;
 /// `now` as a stamp: this device's clock, within the range a clock may give.
 pub fn stamp_of(now: i64) -> i64 {
     now.min(CLOCK_CAP)
+}
+
+/// Where a device that syncs keeps the sync server's clock minus its own (ms, as text): written
+/// after each pass that measured it, removed when sync is set aside.
+pub const OFFSET_KEY: &str = "liseuse:clock-offset";
+
+/// The largest correction taken from storage: a century. Anything larger is not a clock off
+/// but a damaged value, and is ignored.
+const MAX_OFFSET: i64 = 100 * 365 * 24 * 60 * 60 * 1000;
+
+/// The stored correction (`OFFSET_KEY`'s text): 0 when absent, unreadable or absurd.
+pub fn parse_offset(raw: Option<&str>) -> i64 {
+    raw.and_then(|r| r.trim().parse::<i64>().ok())
+        .filter(|o| o.saturating_abs() <= MAX_OFFSET)
+        .unwrap_or(0)
+}
+
+/// This device's clock `now` corrected by the sync server's (`offset`, server minus device).
+pub fn corrected(now: i64, offset: i64) -> i64 {
+    now.saturating_add(offset)
 }
 
 /// Whether a stamp read from elsewhere is beyond the valid range.
@@ -109,6 +136,19 @@ mod tests {
         assert_eq!(next_update(5, i64::MAX), CLOCK_CAP);
         assert_eq!(stamp_of(LATEST + 1), CLOCK_CAP);
         assert_eq!(stamp_of(NOW), NOW);
+    }
+
+    #[test]
+    fn a_stored_offset_is_read_within_a_century_and_corrects_the_clock() {
+        assert_eq!(parse_offset(None), 0);
+        assert_eq!(parse_offset(Some("")), 0);
+        assert_eq!(parse_offset(Some("n'importe quoi")), 0);
+        assert_eq!(parse_offset(Some("-2400000")), -2_400_000);
+        assert_eq!(parse_offset(Some(" 2400000\n")), 2_400_000);
+        assert_eq!(parse_offset(Some(&i64::MIN.to_string())), 0);
+        assert_eq!(parse_offset(Some(&(200 * 365 * DAY).to_string())), 0);
+        assert_eq!(corrected(NOW, -40 * 60_000), NOW - 40 * 60_000);
+        assert_eq!(corrected(i64::MAX, 5), i64::MAX);
     }
 
     #[test]

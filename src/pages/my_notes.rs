@@ -13,6 +13,7 @@ use crate::{
     offline::OfflineState,
     paths,
     state::NotesState,
+    storage,
     view::loading::Loading,
     view::reader_context::{anchor_article, Anchored},
 };
@@ -392,7 +393,7 @@ pub fn MyNotes() -> impl IntoView {
                 Ok(imported) => {
                     // The file's articles as merged, both texts of a note included.
                     let (merged, summary) = notes.notebook.with_untracked(|n| {
-                        transfer::merge_all(&n.records, &imported, browser::now_ms())
+                        transfer::merge_all(&n.records, &imported, storage::stamp_now())
                     });
                     let slugs: Vec<String> = merged.keys().cloned().collect();
                     notes.merge_in(merged);

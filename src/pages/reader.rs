@@ -10,6 +10,7 @@ use crate::{
     router::Location,
     search, split_point,
     state::{NotesState, Notice, NoticeKind},
+    storage,
     view::{
         announcer::Announcer,
         article_body::{marks_by_block, Blocks, MarkKey, MarkKind},
@@ -560,14 +561,14 @@ fn track_progress(article: &'static Article, reader: &ReaderContext) {
             return;
         }
         if let Some((block, _)) = measure() {
-            save(&|p| p.at(block, browser::now_ms()));
+            save(&|p| p.at(block, storage::stamp_now()));
         }
     };
     Effect::new(move |_| {
         let Some(Spoken { range, block }) = spoken.get() else {
             return;
         };
-        save(&|p| p.at(block, browser::now_ms()).seen(range.end));
+        save(&|p| p.at(block, storage::stamp_now()).seen(range.end));
     });
     // The place in view becomes the place to resume once the reader stays there.
     let hold_from_now = move || {

@@ -18,6 +18,12 @@
 //! server's `getlastmodified` of a file is its own clock when the file was written, so a file
 //! modified later than this device's "now", or written by this device at a "now" much later
 //! than the server's time of that write, shows a clock off by more than [`CLOCK_TOLERANCE`].
+//! A file this device wrote and nobody wrote since (the same ETag) gives the difference itself,
+//! the server's time of that write minus this device's time of its reply
+//! (`SyncState::clock_offset`): the device stamps its edits by the server's clock with it
+//! (`notes::clock::corrected`). A pass that has had no such measure for a day (a device just
+//! connected, one that only reads) ends by writing [`CLOCK_FILE`] and reading its time back:
+//! two small requests, so that a device stamps by the server's time from its first pass on.
 //!
 //! A file is never written without having been read at the ETag the write is conditioned on:
 //! even a local copy that lost data (storage cleared, unreadable data set aside) cannot shrink
@@ -44,6 +50,17 @@ pub const POSITIONS: &str = "positions.json";
 pub const MAX_ATTEMPTS: u32 = 3;
 /// How far this device's clock may be from the server's before the reader is told (ms).
 pub const CLOCK_TOLERANCE: i64 = 60 * 60 * 1000;
+/// The file a pass writes to read the server's clock (`Request::ClockWrite`): not a synced
+/// file, never read back, shared by the devices.
+pub const CLOCK_FILE: &str = "horloge.txt";
+/// What it holds, for a reader who opens the folder.
+pub const CLOCK_BODY: &str =
+    "Liseuse écrit ce fichier pour lire l’heure du serveur\u{202f}; il ne contient rien d’autre.\n";
+/// How long a measure of the clocks holds before a pass measures again (ms).
+pub const CLOCK_EVERY: i64 = 24 * 60 * 60 * 1000;
+/// A measured difference of clocks within this (ms) is the measure's own error, not a clock off:
+/// the server gives seconds, and the write happened up to a round trip before its reply.
+pub const CLOCK_NOISE: i64 = 5_000;
 
 /// The content of one synced file.
 #[derive(Debug, Clone, PartialEq)]
@@ -241,6 +258,26 @@ pub struct SyncState {
     /// The server's clock says this device's is off (see the module's text).
     #[serde(default)]
     pub clock_off: bool,
+    /// The server's clock minus this device's (ms), as last measured on a write of this
+    /// device's; 0 within [`CLOCK_NOISE`] or before any measure.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub clock_offset: i64,
+    /// This device's time of that measure (ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_measured: Option<i64>,
+}
+
+/// A measured difference, 0 when within the measure's own error.
+fn noiseless(offset: i64) -> i64 {
+    if offset.saturating_abs() <= CLOCK_NOISE {
+        0
+    } else {
+        offset
+    }
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 impl SyncState {
@@ -276,6 +313,17 @@ pub enum Request {
         body: String,
         condition: Condition,
     },
+    /// PUT of [`CLOCK_FILE`], without condition: its content does not matter.
+    ClockWrite,
+    /// PROPFIND Depth 0 of [`CLOCK_FILE`]: its time, the server's when it was written.
+    ClockRead,
+}
+
+impl Request {
+    /// A request of the clock's measure: one that fails leaves the pass whole.
+    pub fn is_clock(&self) -> bool {
+        matches!(self, Request::ClockWrite | Request::ClockRead)
+    }
 }
 
 /// The server's answer, as far as the pass cares; anything else ends the pass (the browser
@@ -319,6 +367,11 @@ enum Stage {
     List,
     MakeFolder,
     Files,
+    ClockWrite,
+    /// The clock file written at this device's time.
+    ClockRead {
+        written: i64,
+    },
     Finished,
 }
 
@@ -397,6 +450,12 @@ impl Pass {
         self
     }
 
+    /// This device's clock as a reply arrives: a write is dated when its reply came, which
+    /// the server's time of that write cannot be later than.
+    pub fn set_now(&mut self, now: i64) {
+        self.now = Some(now);
+    }
+
     /// The same pass, replacing these files if they are still the damaged versions found
     /// before (never a newer Liseuse's file, never one that changed since).
     pub fn replacing(mut self, names: Vec<String>) -> Pass {
@@ -460,8 +519,14 @@ impl Pass {
             Stage::List => Request::List,
             Stage::MakeFolder => Request::MakeFolder,
             Stage::Finished => return None,
+            Stage::ClockWrite => Request::ClockWrite,
+            Stage::ClockRead { .. } => Request::ClockRead,
             Stage::Files => {
                 let Some(job) = self.queue.front() else {
+                    if self.clock_due() {
+                        self.stage = Stage::ClockWrite;
+                        return self.next_request();
+                    }
                     self.stage = Stage::Finished;
                     return None;
                 };
@@ -500,9 +565,45 @@ impl Pass {
             }
             (Request::Get { name }, reply) => self.on_get(name, reply)?,
             (Request::Put { name, .. }, reply) => self.on_put(name, reply)?,
+            // The clock's measure is a bonus: whatever the server says, the pass is done.
+            (Request::ClockWrite, reply) => {
+                self.stage = match (reply, self.now) {
+                    (Reply::Done { .. }, Some(written)) => Stage::ClockRead { written },
+                    _ => Stage::Finished,
+                };
+            }
+            (Request::ClockRead, reply) => {
+                if let (Reply::Listing(listing), Stage::ClockRead { written }) = (reply, self.stage)
+                {
+                    let modified = listing
+                        .iter()
+                        .find(|item| item.name == CLOCK_FILE)
+                        .and_then(|item| item.modified);
+                    if let Some(modified) = modified {
+                        self.measured(modified.saturating_sub(written));
+                    }
+                }
+                self.stage = Stage::Finished;
+            }
             _ => return Err(SyncError::NotWebDav),
         }
         Ok(())
+    }
+
+    /// Whether this pass should measure the clocks: none for a day by this device's clock
+    /// (or its clock went back since).
+    fn clock_due(&self) -> bool {
+        let Some(now) = self.now else { return false };
+        self.state
+            .clock_measured
+            .is_none_or(|at| now.saturating_sub(at).saturating_abs() >= CLOCK_EVERY)
+    }
+
+    /// The clock file's time on the server minus this device's time of writing it.
+    fn measured(&mut self, offset: i64) {
+        self.state.clock_offset = noiseless(offset);
+        self.state.clock_measured = self.now;
+        self.state.clock_off = offset.saturating_abs() > CLOCK_TOLERANCE;
     }
 
     /// Compares this device's clock with the server's times in the listing.
@@ -519,17 +620,23 @@ impl Pass {
             let Some(file) = self.state.files.get_mut(&item.name) else {
                 continue;
             };
-            if let Some(written) = file.written_at.take() {
-                // Others' later writes only make `modified` later: a write that the server
-                // dates much earlier than this device did shows a clock ahead.
-                let ahead = written.saturating_sub(modified);
-                if ahead > CLOCK_TOLERANCE {
-                    self.state.clock_off = true;
-                } else if ahead.saturating_abs() <= CLOCK_TOLERANCE
-                    && modified.saturating_sub(now) <= CLOCK_TOLERANCE
-                {
-                    self.state.clock_off = false;
-                }
+            let Some(written) = file.written_at.take() else {
+                continue;
+            };
+            // Still this device's write (nobody wrote since): the difference itself.
+            if file.etag.is_some() && file.etag == item.etag {
+                self.measured(modified.saturating_sub(written));
+                continue;
+            }
+            // Others' later writes only make `modified` later: a write that the server
+            // dates much earlier than this device did shows a clock ahead.
+            let ahead = written.saturating_sub(modified);
+            if ahead > CLOCK_TOLERANCE {
+                self.state.clock_off = true;
+            } else if ahead.saturating_abs() <= CLOCK_TOLERANCE
+                && modified.saturating_sub(now) <= CLOCK_TOLERANCE
+            {
+                self.state.clock_off = false;
             }
         }
     }
@@ -799,6 +906,133 @@ mod tests {
         assert_eq!(trace.to_string(), "PROPFIND MKCOL PUT(a.json, new)");
         assert_eq!(pass.state.files["a.json"].etag.as_deref(), Some("1"));
         assert!(server.files.contains_key("a.json"));
+    }
+
+    /// Runs one pass at this device's time `now` (the server's clock is `server.clock`).
+    fn run_at(
+        server: &mut Server,
+        docs: BTreeMap<String, Doc>,
+        state: SyncState,
+        now: i64,
+    ) -> (Pass, Trace) {
+        let mut pass = Pass::new(docs, state).at(now);
+        let mut trace = Trace::default();
+        while let Some(request) = pass.next_request() {
+            trace.push(&request);
+            let reply = server.handle(&request);
+            pass.on_reply(reply).unwrap();
+        }
+        (pass, trace)
+    }
+
+    const NOW: i64 = 1_795_553_225_000;
+    const MINUTE: i64 = 60_000;
+
+    #[test]
+    fn a_first_pass_measures_the_clocks_then_not_for_a_day() {
+        let mut server = Server {
+            clock: NOW,
+            ..Default::default()
+        };
+        let docs = local(&[("a.json", article(&[("x", 1)]))]);
+        // Forty minutes ahead: told, and measured.
+        let (pass, trace) = run_at(
+            &mut server,
+            docs.clone(),
+            SyncState::default(),
+            NOW + 40 * MINUTE,
+        );
+        assert_eq!(
+            trace.to_string(),
+            "PROPFIND PUT(a.json, new) PUT(clock) PROPFIND(clock)"
+        );
+        assert_eq!(pass.state.clock_offset, -40 * MINUTE);
+        assert_eq!(pass.state.clock_measured, Some(NOW + 40 * MINUTE));
+        assert!(
+            !pass.state.clock_off,
+            "within the tolerance: measured, not told"
+        );
+        assert!(!server.files.is_empty() && engine_files(&pass).all(|n| n != CLOCK_FILE));
+        // The next passes that day: nothing more than the listing.
+        let (pass, trace) = run_at(&mut server, docs.clone(), pass.state, NOW + 41 * MINUTE);
+        assert_eq!(trace.to_string(), "PROPFIND");
+        // A day later: measured again, now on time (within the measure's error: 0).
+        server.clock = NOW + 25 * 60 * MINUTE;
+        let (pass, trace) = run_at(
+            &mut server,
+            docs.clone(),
+            pass.state,
+            NOW + 25 * 60 * MINUTE + 3000,
+        );
+        assert_eq!(trace.to_string(), "PROPFIND PUT(clock) PROPFIND(clock)");
+        assert_eq!(pass.state.clock_offset, 0);
+        // A clock set back by more than a day measures again too.
+        let (pass, trace) = run_at(&mut server, docs, pass.state, NOW - 2 * CLOCK_EVERY);
+        assert_eq!(trace.to_string(), "PROPFIND PUT(clock) PROPFIND(clock)");
+        assert_eq!(pass.state.clock_offset, 2 * CLOCK_EVERY + 25 * 60 * MINUTE);
+        assert!(pass.state.clock_off);
+    }
+
+    fn engine_files(pass: &Pass) -> impl Iterator<Item = &String> {
+        pass.state.files.keys()
+    }
+
+    #[test]
+    fn a_refused_or_timeless_clock_file_leaves_the_pass_whole() {
+        let docs = local(&[("a.json", article(&[("x", 1)]))]);
+        for reply in [
+            Reply::PreconditionFailed,
+            Reply::Missing,
+            Reply::Listing(Vec::new()),
+        ] {
+            let mut server = Server {
+                clock: NOW,
+                ..Default::default()
+            };
+            let mut pass = Pass::new(docs.clone(), SyncState::default()).at(NOW);
+            while let Some(request) = pass.next_request() {
+                let answer = match request {
+                    Request::ClockWrite | Request::ClockRead => reply.clone(),
+                    _ => server.handle(&request),
+                };
+                pass.on_reply(answer).unwrap();
+            }
+            assert_eq!(pass.state.clock_offset, 0, "{reply:?}");
+            assert_eq!(pass.state.clock_measured, None, "{reply:?}");
+            assert!(server.files.contains_key("a.json"));
+        }
+    }
+
+    #[test]
+    fn a_write_of_this_device_listed_unchanged_measures_the_clocks() {
+        let mut server = Server {
+            clock: NOW,
+            ..Default::default()
+        };
+        let measured = |mut state: SyncState| {
+            state.clock_measured = Some(NOW);
+            state
+        };
+        let docs = local(&[("a.json", article(&[("x", 1)]))]);
+        let (pass, trace) = run_at(
+            &mut server,
+            docs,
+            measured(SyncState::default()),
+            NOW - 10 * MINUTE,
+        );
+        assert_eq!(trace.to_string(), "PROPFIND PUT(a.json, new)");
+        // Listed again as written: the server's time of the write against this device's.
+        let docs = local(&[("a.json", article(&[("x", 1)]))]);
+        let (pass, _) = run_at(&mut server, docs, pass.state, NOW - 10 * MINUTE + 500);
+        assert_eq!(pass.state.clock_offset, 10 * MINUTE);
+        // Written by someone else since: that time says nothing of this device's clock.
+        let docs = local(&[("a.json", article(&[("x", 1), ("y", 2)]))]);
+        let (pass, _) = run_at(&mut server, docs, measured(pass.state), NOW);
+        server.clock = NOW + 5 * MINUTE;
+        server.put_raw("a.json", &server.files["a.json"].1.clone());
+        let docs = local(&[("a.json", article(&[("x", 1), ("y", 2)]))]);
+        let (pass, _) = run_at(&mut server, docs, pass.state, NOW + 100);
+        assert_eq!(pass.state.clock_offset, 10 * MINUTE, "unchanged");
     }
 
     #[test]

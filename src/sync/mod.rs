@@ -268,8 +268,8 @@ pub fn both_kept_message(title: &str) -> String {
 pub fn clock_message() -> String {
     french_spaces(
         "L’horloge de cet appareil semble fausse : réglez sa date et son heure (de préférence \
-         automatiques). Vos notes sont synchronisées, mais l’ordre de vos modifications entre \
-         appareils pourrait en souffrir.",
+         automatiques). En attendant, Liseuse date vos lectures et vos notes à l’heure du \
+         serveur, pour que la plus récente l’emporte entre vos appareils.",
     )
 }
 

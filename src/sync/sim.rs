@@ -3,7 +3,7 @@
 //! of passes, edits and failed requests.
 
 use super::{
-    engine::{Condition, Doc, Pass, Reply, Request, SyncState},
+    engine::{Condition, Doc, Pass, Reply, Request, SyncState, CLOCK_BODY, CLOCK_FILE},
     positions::{Entry, Positions},
     propfind::Listed,
 };
@@ -98,6 +98,18 @@ impl Server {
                     etag: etag(&e, self.expose_etag),
                 }
             }
+            Request::ClockWrite => {
+                self.put_raw(CLOCK_FILE, CLOCK_BODY);
+                Reply::Done { etag: None }
+            }
+            Request::ClockRead => match self.files.get(CLOCK_FILE) {
+                Some((e, _)) => Reply::Listing(vec![Listed {
+                    name: CLOCK_FILE.into(),
+                    etag: self.list_etags.then(|| e.clone()),
+                    modified: self.modified.get(CLOCK_FILE).copied(),
+                }]),
+                None => Reply::Missing,
+            },
         }
     }
 }
@@ -118,6 +130,8 @@ impl Trace {
                 Condition::IfMatch(_) => format!("PUT({name}, if-match)"),
                 Condition::IfNoneMatch => format!("PUT({name}, new)"),
             },
+            Request::ClockWrite => "PUT(clock)".into(),
+            Request::ClockRead => "PROPFIND(clock)".into(),
         });
     }
 
@@ -571,6 +585,76 @@ mod tests {
             on_time.full_pass(&mut server);
             assert_eq!(skewed.state.clock_off, off, "skew {skew}");
             assert!(!on_time.state.clock_off, "skew {skew}: the device on time");
+        }
+    }
+
+    /// Two devices move in one article between passes, neither seeing the other's move: the
+    /// place read later (by the world's clock) is kept on both, once a pass has measured each
+    /// device's clock against the server's, however far off the other device's clock is. (By
+    /// the devices' own clocks, a phone forty minutes ahead would pull the laptop back.)
+    #[test]
+    fn positions_moved_apart_keep_the_later_read_whatever_the_clocks() {
+        const MINUTE: i64 = 60_000;
+        let read = |dev: &mut Device, block: usize| {
+            let stamp = clock::corrected(dev.now, dev.state.clock_offset);
+            let place = dev
+                .positions
+                .positions
+                .get("a")
+                .copied()
+                .unwrap_or_default();
+            let moved = place.at(block, stamp).seen(block + 1);
+            dev.positions.positions.insert("a".into(), moved);
+        };
+        for skew in [40 * MINUTE, -40 * MINUTE, 2 * DAY, -3 * YEAR] {
+            for skewed_reads_last in [false, true] {
+                let case = format!("skew {skew}, skewed device last: {skewed_reads_last}");
+                let mut world = 1_795_553_225_666i64;
+                let mut server = Server {
+                    clock: world,
+                    ..Default::default()
+                };
+                let mut devices = [
+                    Device {
+                        now: world,
+                        ..Default::default()
+                    },
+                    Device {
+                        now: world + skew,
+                        skew,
+                        ..Default::default()
+                    },
+                ];
+                let mut tick = |devices: &mut [Device; 2], server: &mut Server, ms: i64| {
+                    world += ms;
+                    server.clock = world;
+                    for d in devices.iter_mut() {
+                        d.now = world + d.skew;
+                    }
+                };
+                // Both connect (a first pass measures the clocks), read and sync.
+                for d in 0..2 {
+                    devices[d].full_pass(&mut server);
+                    assert_eq!(devices[d].state.clock_offset, -devices[d].skew, "{case}");
+                    tick(&mut devices, &mut server, 1000);
+                    read(&mut devices[d], 1 + d);
+                    devices[d].full_pass(&mut server);
+                }
+                // A minute later, one moves; five seconds later, the other, not synced since.
+                let (first, last) = if skewed_reads_last { (0, 1) } else { (1, 0) };
+                tick(&mut devices, &mut server, MINUTE);
+                read(&mut devices[first], 20);
+                devices[first].full_pass(&mut server);
+                tick(&mut devices, &mut server, 5000);
+                read(&mut devices[last], 30);
+                for d in [last, first, last] {
+                    devices[d].full_pass(&mut server);
+                }
+                for d in &devices {
+                    assert_eq!(d.positions.positions["a"].block, 30, "{case}");
+                    assert_eq!(d.positions.positions["a"].furthest, 31, "{case}");
+                }
+            }
         }
     }
 

@@ -330,7 +330,7 @@ impl SyncDriver {
             let _ = store.remove_item(PASSWORD);
         }
         if let Some(store) = storage::local_storage() {
-            for key in [CONFIG, STATE, HEALTH] {
+            for key in [CONFIG, STATE, HEALTH, crate::notes::clock::OFFSET_KEY] {
                 let _ = store.remove_item(key);
             }
         }

@@ -69,7 +69,7 @@ impl ReaderContext {
         range: Range<usize>,
         color: Color,
     ) -> String {
-        let now = crate::browser::now_ms();
+        let now = crate::storage::stamp_now();
         let id = make_id(now, crate::browser::random_u64());
         let slug = self.article.meta.slug.as_str();
         let h = new_highlight(

@@ -111,6 +111,45 @@ for (const kind of KINDS) {
       });
     }
 
+    test("a phone forty minutes ahead does not pull back the place read later on a laptop on time", async (t) => {
+      const a = await device(t, "ordinateur");
+      const b = await device(t, "téléphone", { clockAheadMs: 40 * 60 * 1000 });
+      // Each first pass measures the device's clock against the server's.
+      await connect(a, dav);
+      await connect(b, dav);
+      const offset = (dev) => dev.page.evaluate(() => localStorage.getItem("liseuse:clock-offset"));
+      assert.equal(await offset(a), null, "the laptop on time stamps by its own clock");
+      const measured = Number(await offset(b));
+      assert.ok(Math.abs(measured + 40 * 60 * 1000) < 5000, `the phone's measure: ${measured} ms`);
+      assert.ok((await dav.get("liseuse/horloge.txt")).text.includes("Liseuse"), "the clock file");
+
+      const key = `liseuse:progress:${longest.slug}`;
+      const kept = (dev) => dev.page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? "null")?.block, key);
+      const readTo = async (dev, block) => {
+        await dev.page.evaluate((b) => window.scrollBy(0, document.querySelector(`.article-body [data-b="${b}"]`).getBoundingClientRect().top - 5), block);
+        await dev.page.waitForFunction(([k, b]) => JSON.parse(localStorage.getItem(k) ?? "null")?.block === b, [key, block], { timeout: 10000 });
+      };
+      await openArticle(a, longest.slug);
+      await openArticle(b, longest.slug);
+      const blocks = await b.page.locator(".article-body [data-b]").evaluateAll((els) => els.map((e) => Number(e.dataset.b)));
+      const far = blocks[Math.min(30, blocks.length - 4)];
+      const near = blocks[10];
+      // The phone reads far and syncs; then the laptop, offline (it cannot have seen that),
+      // goes back to an earlier page: read later, it is the place to resume, everywhere.
+      await readTo(b, far);
+      await syncNow(b);
+      await a.context.setOffline(true);
+      await readTo(a, near);
+      await a.context.setOffline(false);
+      await syncNow(a);
+      await syncNow(b);
+      assert.equal(await kept(a), near, "the laptop resumes where it read last");
+      assert.equal(await kept(b), near, "so does the phone");
+      const positions = JSON.parse((await dav.get("liseuse/positions.json")).text).positions[longest.slug];
+      assert.equal(positions.block, near);
+      assert.ok(positions.furthest > far, "the furthest point read is the phone's");
+    });
+
     test("a device that joins late does not pull « Reprendre » back", async (t) => {
       const a = await device(t, "ordinateur");
       const b = await device(t, "téléphone");
