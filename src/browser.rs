@@ -335,6 +335,59 @@ pub fn is_typing(event: &web_sys::KeyboardEvent) -> bool {
         })
 }
 
+/// Puts `text` into a text box the reader may be typing in, when it differs from what the box
+/// holds (a sync pass or another tab changed the note): the caret and the selection keep their
+/// place in the text around them (`caret::after_replace`). The reader's own typing, which the
+/// stored text already equals, is never written back (a value set moves the caret to the end).
+pub fn replace_text(area: &web_sys::HtmlTextAreaElement, text: &str) {
+    let old = area.value();
+    if old == text {
+        return;
+    }
+    let focused = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .is_some_and(|el| el == ***area);
+    let start = area.selection_start().ok().flatten();
+    let end = area.selection_end().ok().flatten();
+    area.set_value(text);
+    if let (true, Some(start), Some(end)) = (focused, start, end) {
+        let at = |caret: u32| crate::caret::after_replace(&old, text, caret as usize) as u32;
+        let _ = area.set_selection_range(at(start), at(end));
+    }
+}
+
+/// Runs `change` (a text size, width or spacing that reflows an article) keeping the paragraph
+/// at the top of the window where it was: the browser's own scroll anchoring does not, as the
+/// change resizes every block above it too.
+pub fn keeping_the_place(change: impl FnOnce()) {
+    let window = web_sys::window();
+    let anchor = window
+        .as_ref()
+        .filter(|w| w.scroll_y().is_ok_and(|y| y > 0.0))
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all(".article-body [data-b]").ok())
+        .and_then(|blocks| {
+            (0..blocks.length())
+                .filter_map(|i| blocks.item(i)?.dyn_into::<web_sys::Element>().ok())
+                .map(|el| (el.get_bounding_client_rect(), el))
+                .find(|(rect, _)| rect.bottom() > 0.0)
+                .map(|(rect, el)| (el, rect.top(), rect.height().max(1.0)))
+        });
+    change();
+    if let (Some(window), Some((el, top, height))) = (window, anchor) {
+        let rect = el.get_bounding_client_rect();
+        // A paragraph begun above the window keeps the same share of it above; one that
+        // begins in the window begins at the same height.
+        let wanted = if top < 0.0 {
+            top / height * rect.height()
+        } else {
+            top
+        };
+        window.scroll_by_with_x_and_y(0.0, rect.top() - wanted);
+    }
+}
+
 /// Milliseconds since the epoch.
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64

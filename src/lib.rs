@@ -1,10 +1,11 @@
 //! Liseuse: a reading app for French articles, with highlights and notes kept in the browser.
 //!
-//! Pure logic (`content`, `fold`, `search`, `paths`, `route`, `layout`, `notes`, `notebook`, `placement`, `screen`) is apart from the browser
+//! Pure logic (`caret`, `content`, `fold`, `search`, `paths`, `route`, `layout`, `notes`, `notebook`, `placement`, `screen`) is apart from the browser
 //! layer (`app`, `pages`, `view`, `state`, `storage`, `selection`, `prefs`, `offline`,
 //! `browser`), so that it is tested natively with `cargo test`.
 
 pub mod card;
+pub mod caret;
 pub mod content;
 pub mod fold;
 pub mod layout;

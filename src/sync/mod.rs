@@ -45,15 +45,18 @@ pub fn check_url(input: &str) -> Result<String, String> {
         );
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || host.contains('@') || url.contains(['?', '#', ' ']) {
+    if host.is_empty() || host.contains(['@', ' ']) || url.contains(['?', '#']) {
         return Err(
             "Cette adresse n’est pas valable : indiquez celle du dossier, sans identifiant ni \
              paramètres."
                 .replace(" :", "\u{a0}:"),
         );
     }
+    // A folder's name may hold spaces (« Mes lectures »), as typed or copied from a file
+    // manager: sent as `%20`, as a browser's address bar does.
+    let url = url.replace(' ', "%20");
     Ok(if url.ends_with('/') {
-        url.to_string()
+        url
     } else {
         format!("{url}/")
     })
@@ -94,6 +97,8 @@ pub enum SyncError {
     FolderMissing,
     /// PROPFIND answered 405 or not a multistatus, or a reply did not fit its request.
     NotWebDav,
+    /// The address set up is a file's, not a folder's.
+    NotAFolder,
     /// The server gives no ETag: writes cannot be conditioned on what was read.
     NoEtag,
     /// An answer larger than `propfind::MAX_ANSWER`.
@@ -132,6 +137,9 @@ impl SyncError {
             SyncError::NotWebDav => {
                 "Cette adresse ne répond pas comme un dossier WebDAV.".to_string()
             }
+            SyncError::NotAFolder => "Cette adresse est celle d’un fichier, pas d’un dossier : \
+                 indiquez le dossier qui le contient (l’adresse sans le nom du fichier)."
+                .to_string(),
             SyncError::NoEtag => "Ce serveur ne donne pas d’ETag (la version de chaque fichier) : \
                  Liseuse ne peut pas y écrire sans risquer d’effacer les notes d’un autre \
                  appareil, et n’y écrit donc pas. Utilisez un autre serveur WebDAV (Nextcloud, \
@@ -185,6 +193,7 @@ impl SyncError {
             SyncError::Forbidden => "forbidden".into(),
             SyncError::FolderMissing => "folder-missing".into(),
             SyncError::NotWebDav => "not-webdav".into(),
+            SyncError::NotAFolder => "not-a-folder".into(),
             SyncError::NoEtag => "no-etag".into(),
             SyncError::TooLarge => "too-large".into(),
             SyncError::Server(code) => format!("server-{code}"),
@@ -203,6 +212,7 @@ impl SyncError {
             "forbidden" => SyncError::Forbidden,
             "folder-missing" => SyncError::FolderMissing,
             "not-webdav" => SyncError::NotWebDav,
+            "not-a-folder" => SyncError::NotAFolder,
             "no-etag" => SyncError::NoEtag,
             "too-large" => SyncError::TooLarge,
             "not-set-up" => SyncError::NotSetUp,
@@ -240,9 +250,8 @@ pub fn problem_message(title: &str, problem: engine::FileProblem) -> String {
     let text = match problem {
         engine::FileProblem::Damaged => format!(
             "Le fichier de « {title} » sur le serveur est endommagé : il n’a pas été remplacé. \
-             Vos notes sur cet appareil sont intactes. Pour reprendre la synchronisation de cet \
-             article, réparez le fichier sur le serveur, ou remplacez-le par la version de cet \
-             appareil."
+             Vos notes sur cet appareil sont intactes. Pour reprendre sa synchronisation, \
+             réparez le fichier sur le serveur, ou remplacez-le par la version de cet appareil."
         ),
         engine::FileProblem::Newer => format!(
             "Le fichier de « {title} » sur le serveur vient d’une version plus récente de \
@@ -322,6 +331,11 @@ mod tests {
         assert!(check_url("ftp://x/").is_err());
         assert!(check_url("").is_err());
         assert!(check_url("https://moi:secret@nuage.example/").is_err());
+        assert_eq!(
+            check_url("https://nuage.example/dav/Mes lectures/Été 2026"),
+            Ok("https://nuage.example/dav/Mes%20lectures/Été%202026/".into())
+        );
+        assert!(check_url("https://nuage example/dav/").is_err());
     }
 
     #[test]
@@ -351,6 +365,7 @@ mod tests {
             SyncError::Forbidden,
             SyncError::FolderMissing,
             SyncError::NotWebDav,
+            SyncError::NotAFolder,
             SyncError::NoEtag,
             SyncError::TooLarge,
             SyncError::Server(503),
@@ -411,9 +426,9 @@ mod tests {
         assert_eq!(
             problem_message("Vendre", engine::FileProblem::Damaged),
             "Le fichier de «\u{202f}Vendre\u{202f}» sur le serveur est endommagé\u{a0}: il n’a \
-             pas été remplacé. Vos notes sur cet appareil sont intactes. Pour reprendre la \
-             synchronisation de cet article, réparez le fichier sur le serveur, ou \
-             remplacez-le par la version de cet appareil."
+             pas été remplacé. Vos notes sur cet appareil sont intactes. Pour reprendre sa \
+             synchronisation, réparez le fichier sur le serveur, ou remplacez-le par la version \
+             de cet appareil."
         );
         assert!(problem_message("x", engine::FileProblem::Newer)
             .contains("vient d’une version plus récente de Liseuse"));

@@ -188,6 +188,12 @@ pub fn file_name(href: &str) -> Option<String> {
     crate::paths::percent_decode(last)
 }
 
+/// Whether a PROPFIND Depth 0 answered for a file, not a folder: what « Tester la connexion »
+/// tells the reader who gave a file's address.
+pub fn is_file(entries: &[Entry]) -> bool {
+    !entries.is_empty() && entries.iter().all(|e| !e.collection)
+}
+
 /// The listing of the `liseuse/` folder: its files' names with their ETags and times.
 pub fn listing(entries: &[Entry]) -> Vec<Listed> {
     entries
@@ -280,6 +286,15 @@ mod tests {
                 modified: Some(1_795_714_025_000),
             }]
         );
+    }
+
+    #[test]
+    fn a_depth_0_answer_tells_a_file_from_a_folder() {
+        let entries = parse(WSGIDAV).unwrap();
+        assert!(!is_file(&entries[..1]), "the folder");
+        assert!(is_file(&entries[1..]), "the file");
+        assert!(!is_file(&entries), "a listing with its folder");
+        assert!(!is_file(&[]), "nothing said");
     }
 
     #[test]

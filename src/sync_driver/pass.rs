@@ -105,6 +105,29 @@ pub(super) async fn propfind_folder(url: String, auth: String) -> Result<(), Syn
         Some(PROPFIND_BODY),
     )
     .await?;
+    let is_file = |text: &str| propfind::parse(text).is_ok_and(|e| propfind::is_file(&e));
+    match r.status {
+        207 if is_file(&r.text) => return Err(SyncError::NotAFolder),
+        // A file's address, asked as a folder's (with the final `/` added), is refused by some
+        // servers (Apache: 400): asked as a file's, it tells what it is.
+        400 | 404 | 405 | 409 => {
+            let file = url.trim_end_matches('/');
+            let probe = send(
+                "PROPFIND",
+                file,
+                &auth,
+                &[("Depth", "0")],
+                Some(PROPFIND_BODY),
+            );
+            if probe
+                .await
+                .is_ok_and(|p| p.status == 207 && is_file(&p.text))
+            {
+                return Err(SyncError::NotAFolder);
+            }
+        }
+        _ => {}
+    }
     match r.status {
         207 => propfind::parse(&r.text)
             .map(|_| ())

@@ -27,6 +27,14 @@ pub fn ArticleNotes() -> impl IntoView {
         })
     });
     let count = Memo::new(move |_| reader.anchored.with(Vec::len));
+    // The text box follows the stored note without moving the reader's caret.
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        let text = article_note.get();
+        if let Some(area) = area.get() {
+            browser::replace_text(&area, &text);
+        }
+    });
     view! {
         <aside class="article-notes" aria-labelledby="article-notes-title">
             <h2 id="article-notes-title">"Mes notes sur cet article"</h2>
@@ -35,7 +43,7 @@ pub fn ArticleNotes() -> impl IntoView {
             <p class="print-note">{move || article_note.get()}</p>
             <textarea
                 id="notes-article"
-                prop:value=move || article_note.get()
+                node_ref=area
                 on:input=move |ev| notes.edit(slug, Edit::ArticleNote(event_target_value(&ev)))
             ></textarea>
             <h3 class="field-label">

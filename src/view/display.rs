@@ -17,12 +17,14 @@ fn apply(settings: &Settings) {
     else {
         return;
     };
-    for (name, value) in settings.attributes() {
-        let _ = match value {
-            Some(v) => root.set_attribute(name, &v),
-            None => root.remove_attribute(name),
-        };
-    }
+    crate::browser::keeping_the_place(|| {
+        for (name, value) in settings.attributes() {
+            let _ = match value {
+                Some(v) => root.set_attribute(name, &v),
+                None => root.remove_attribute(name),
+            };
+        }
+    });
 }
 
 fn load() -> Settings {
@@ -70,15 +72,38 @@ impl CurrentSettings {
     }
 }
 
-/// The settings button and its panel, for the header.
+/// The settings button and its panel, for the header. Once the header has scrolled away, the
+/// button stays in a corner of the screen (`docked`): a reader in the middle of an article
+/// changes the text size there, without going up to the header and losing the place read.
 #[component]
 pub fn DisplaySettings() -> impl IntoView {
     let settings = CurrentSettings::get();
     let open = RwSignal::new(false);
     provide_context(Display { settings, open });
+    let place = NodeRef::<leptos::html::Div>::new();
+    // Whether the button is docked; its place in the header then holds a copy of its look
+    // (`::before`), so that the header keeps its size and nothing under it moves.
+    let docked = RwSignal::new(false);
+    let follow = move || {
+        if let Some(place) = place.get_untracked() {
+            let away = place.get_bounding_client_rect().bottom() < 0.0;
+            if away != docked.get_untracked() {
+                docked.set(away);
+            }
+        }
+    };
+    let scroll = window_event_listener(leptos::ev::scroll, move |_| follow());
+    on_cleanup(move || scroll.remove());
+    // A page opened further down (« Reprendre », a link to a passage) may not scroll again.
+    Effect::new(move |_| {
+        if place.get().is_some() {
+            request_animation_frame(follow);
+        }
+    });
 
     view! {
-        <div class="display-settings">
+        <div class="display-settings" class:holds-dock=move || docked.get() node_ref=place>
+            <div class="display-dock" class:docked=move || docked.get()>
             <button
                 type="button"
                 class="header-button"
@@ -92,6 +117,7 @@ pub fn DisplaySettings() -> impl IntoView {
                 "Affichage"
             </button>
             <OnDemand needed=open.into() load=|| on_demand::part(load_panel()) what="les réglages d’affichage" />
+            </div>
         </div>
     }
 }

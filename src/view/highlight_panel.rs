@@ -93,6 +93,25 @@ fn HighlightPanel() -> impl IntoView {
 
     let (place, lift) = placement_of(reader.open);
 
+    // The note's box follows the stored note without moving the reader's caret: the panel is
+    // drawn again at each change of the highlight (each letter typed), and a value set anew
+    // would put the caret at the end. Another highlight's panel starts at the end of its note.
+    Effect::new(move |shown: Option<Option<String>>| {
+        let (id, note) = open.with(|o| {
+            o.as_ref()
+                .map(|a| (a.highlight.id.clone(), a.highlight.note.clone()))
+                .unzip()
+        });
+        if let (Some(area), Some(note)) = (textarea.get(), note) {
+            if shown.flatten() != id {
+                area.set_value(&note);
+            } else {
+                crate::browser::replace_text(&area, &note);
+            }
+        }
+        id
+    });
+
     // Focus the note when a panel opens.
     Effect::new(move |_| {
         if open.with(|o| o.is_some()) {
@@ -239,7 +258,6 @@ fn HighlightPanel() -> impl IntoView {
                 <textarea
                     id="panel-note"
                     node_ref=textarea
-                    prop:value=h.note.clone()
                     on:input=on_input
                 ></textarea>
                 <p class="field-label" id="panel-colors">"Couleur"</p>

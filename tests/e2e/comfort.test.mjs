@@ -13,6 +13,51 @@ async function openDisplay(page) {
   await page.getByRole("region", { name: "Affichage" }).waitFor();
 }
 
+for (const [device, viewport] of [["a computer", { width: 1280, height: 900 }], ["a phone", { width: 390, height: 844 }]]) {
+  test(`« Affichage » in the middle of an article, on ${device}: at hand where the reader is, a new size keeps the paragraph read and the place to resume`, async () => {
+    const page = await newPage(env.browser, { viewport });
+    const slug = articles[2].slug;
+    const key = `liseuse:progress:${slug}`;
+    await page.goto(`${env.server.url}lire/${slug}/`);
+    await appReady(page);
+    const blocks = await page.locator(".article-body [data-b]").evaluateAll((els) => els.map((e) => Number(e.dataset.b)));
+    const far = blocks[20];
+    const topOf = (b) => page.evaluate((b) => document.querySelector(`.article-body [data-b="${b}"]`).getBoundingClientRect().top, b);
+    await page.evaluate(async (t) => window.scrollBy(0, t - 5), await topOf(far));
+    await page.waitForFunction(([k, b]) => JSON.parse(localStorage.getItem(k) ?? "null")?.block === b, [key, far], { timeout: 10000 });
+    const scrolled = await page.evaluate(() => scrollY);
+
+    // The button is in a corner of the screen, not up in the header: pressing it moves nothing.
+    const button = page.getByRole("button", { name: "Affichage" });
+    const box = await button.boundingBox();
+    assert.ok(box.y >= 0 && box.y + box.height <= 80, `the button is at the screen's top: ${JSON.stringify(box)}`);
+    await button.click();
+    const panel = page.getByRole("region", { name: "Affichage" });
+    await panel.waitFor();
+    assert.equal(await page.evaluate(() => scrollY), scrolled, "the page did not move");
+    const shown = await panel.boundingBox();
+    assert.ok(shown.y >= 0 && shown.y + shown.height <= viewport.height, `the panel is on the screen: ${JSON.stringify(shown)}`);
+    // A bigger text: the paragraph being read stays at the top of the screen.
+    await page.getByLabel("Énorme").check();
+    await page.waitForFunction(() => document.documentElement.getAttribute("data-size") === "6");
+    const top = await topOf(far);
+    assert.ok(top > -40 && top < 40, `the paragraph read is still at the top: ${top}`);
+    // Long after (the place is held 1.5 s), the place to resume is the same paragraph.
+    await page.waitForTimeout(2500);
+    assert.equal(await page.evaluate((k) => JSON.parse(localStorage.getItem(k)).block, key), far);
+    await page.keyboard.press("Escape");
+    await panel.waitFor({ state: "detached" });
+    assert.ok(await button.evaluate((b) => b === document.activeElement), "the focus is back on the button");
+    // Back up at the header, the button is in it again, and the header has not changed.
+    const header = await page.locator("header.site-header").evaluate((h) => h.getBoundingClientRect().height);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForFunction(() => !document.querySelector(".display-dock.docked"));
+    assert.equal(await page.locator("header.site-header").evaluate((h) => h.getBoundingClientRect().height), header);
+    assert.deepEqual(page.problems(), []);
+    await page.context().close();
+  });
+}
+
 test("display settings persist across reloads and apply before the first paint", async () => {
   const page = await newPage(env.browser);
   // Record the theme at the moment <body> appears, before anything can be painted.

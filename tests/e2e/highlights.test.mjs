@@ -314,6 +314,48 @@ test("two tabs: a change in one appears in the other, and edits made in both sur
   await context.close();
 });
 
+test("typing inside a note keeps the caret where it is, also when another tab changes the note", async () => {
+  const { context, a, b } = await twoTabs();
+  const caret = (box) => box.evaluate((t) => [t.selectionStart, t.selectionEnd]);
+  await select(a, "Nous ne sommes pas juges");
+  await a.getByRole("button", { name: "Surligner", exact: true }).click();
+  await a.locator(".article-body mark").first().click();
+  const box = a.getByRole("textbox", { name: "Note", exact: true });
+  await box.pressSequentially("abcdef");
+  // Back to after « ab », as a reader with the arrow keys, and type there.
+  for (let i = 0; i < 4; i++) await a.keyboard.press("ArrowLeft");
+  await a.keyboard.type("XY");
+  assert.equal(await box.inputValue(), "abXYcdef");
+  assert.deepEqual(await caret(box), [4, 4], "the caret stays after what was typed");
+  // Another tab adds to the note: the text arrives, the caret keeps its place in it.
+  await b.locator(".article-body mark", { hasText: "Nous ne sommes pas juges" }).click();
+  const other = b.getByRole("textbox", { name: "Note", exact: true });
+  await b.waitForFunction(() => document.querySelector("#panel-note")?.value === "abXYcdef");
+  await other.press("End");
+  await other.pressSequentially(", vu ailleurs");
+  await a.waitForFunction(() => document.querySelector("#panel-note").value === "abXYcdef, vu ailleurs");
+  assert.deepEqual(await caret(box), [4, 4], "the caret has not moved to the end");
+  await a.keyboard.type("Z");
+  assert.equal(await box.inputValue(), "abXYZcdef, vu ailleurs");
+
+  // The article's note alike.
+  await a.keyboard.press("Escape");
+  await a.getByRole("dialog").waitFor({ state: "detached" });
+  const articleNote = a.getByRole("textbox", { name: "Notes sur l’article" });
+  await articleNote.click();
+  await articleNote.pressSequentially("un trois");
+  for (let i = 0; i < 6; i++) await a.keyboard.press("ArrowLeft");
+  await a.keyboard.type(" deux");
+  assert.equal(await articleNote.inputValue(), "un deux trois");
+  assert.deepEqual(await caret(articleNote), [7, 7]);
+  await b.waitForFunction(() => document.querySelector("#notes-article").value === "un deux trois");
+  await b.getByRole("textbox", { name: "Notes sur l’article" }).press("Control+Home");
+  await b.keyboard.type("Avant : ");
+  await a.waitForFunction(() => document.querySelector("#notes-article").value === "Avant : un deux trois");
+  assert.deepEqual(await caret(articleNote), [15, 15], "moved with its text");
+  await context.close();
+});
+
 test("a highlight deleted in another tab while its panel is open here: the panel goes, says why, and the focus is in the text", async () => {
   const { context, a, b } = await twoTabs();
   await select(a, "Nous ne sommes pas juges");

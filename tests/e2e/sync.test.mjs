@@ -325,7 +325,7 @@ for (const kind of KINDS) {
       await openArticle(phone, second.slug);
       await highlight(phone, "Vraiment, de belles interventions");
       await syncNow(phone);
-      assert.deepEqual((await dav.list("liseuse/")).filter((f) => f !== "positions.json"), [`${first.slug}.json`, `${second.slug}.json`].sort());
+      assert.deepEqual((await dav.list("liseuse/")).filter((f) => !["positions.json", "horloge.txt"].includes(f)), [`${first.slug}.json`, `${second.slug}.json`].sort());
 
       const garbage = '{"schema": 2, "article": "' + first.slug + '", "record": {"highlights": [ tronqué';
       assert.ok([200, 201, 204].includes((await dav.put(fileOf(first.slug), garbage)).status));
@@ -453,6 +453,27 @@ for (const kind of KINDS) {
       await computer.page
         .waitForFunction((pw) => !(JSON.stringify(localStorage) + JSON.stringify(sessionStorage)).includes(pw), dav.password, { timeout: 5000 })
         .catch(() => assert.fail("the password is still stored after « Se déconnecter »"));
+    });
+
+    test("addresses as readers give them: a file's is told apart, a folder's with spaces works", async (t) => {
+      t.after(async () => {
+        await dav.request("DELETE", "notes.txt");
+        await dav.request("DELETE", "Mes%20lectures/");
+      });
+      const phone = await device(t, "téléphone");
+      const at = (url) => ({ url, user: dav.user, password: dav.password });
+      assert.ok([200, 201, 204].includes((await dav.put("notes.txt", "un fichier")).status));
+      await connect(phone, at(`${dav.url}notes.txt`), { button: "Tester la connexion" });
+      await statusSays(phone.page, /Cette adresse est celle d’un fichier, pas d’un dossier/);
+      // A folder whose name has a space, typed as it is shown.
+      assert.equal((await dav.request("MKCOL", "Mes%20lectures/")).status, 201);
+      await connect(phone, at(`${dav.url}Mes lectures`), { button: "Tester la connexion" });
+      await statusSays(phone.page, /Connexion réussie/);
+      await connect(phone, at(`${dav.url}Mes lectures`));
+      await statusSays(phone.page, SYNCED);
+      const made = await dav.request("PROPFIND", "Mes%20lectures/liseuse/", { headers: { Depth: "1" } });
+      assert.equal(made.status, 207, "the app's folder is in « Mes lectures »");
+      assert.match(made.text, /horloge\.txt/);
     });
   });
 }
