@@ -80,6 +80,18 @@ impl Position {
         }
     }
 
+    /// The same position with its time moved by `by` ms (to another clock's), within the valid
+    /// range; an unknown time stays unknown.
+    pub fn shifted(self, by: i64) -> Position {
+        if self.updated == 0 {
+            return self;
+        }
+        Position {
+            updated: clock::valid(self.updated.saturating_add(by)).max(1),
+            ..self
+        }
+    }
+
     /// The reader stayed on `block` (for [`HOLD_MS`]) at `now`: resume there. A new place is
     /// stamped newer than the one it replaces, even with a clock behind; staying again on the
     /// same place changes nothing (a place resumed is not a place read anew).

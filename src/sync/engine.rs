@@ -403,6 +403,13 @@ pub struct Pass {
     now: Option<i64>,
     /// Damaged files to replace by the local copy (the reader confirmed it).
     replace: Vec<String>,
+    /// The folder's listing, planned once the clocks are measured (a pass that measures them
+    /// does so before it writes: its first writes are stamped by the server's clock).
+    listing: Option<Vec<Listed>>,
+    /// How far (ms) this pass moved the local reading positions' times, when it found the
+    /// difference of clocks of a device that had never synced with this folder: their times
+    /// were its own clock's. The browser layer moves the stored ones alike.
+    pub restamped: Option<i64>,
     /// What the last pass's copies held, and when it ended, as the pass began: what local data
     /// and the server's copies are compared with to tell notes written apart.
     seen_before: BTreeMap<String, super::concurrent::Seen>,
@@ -441,6 +448,8 @@ impl Pass {
             counts: Counts::default(),
             now: None,
             replace: Vec::new(),
+            listing: None,
+            restamped: None,
         }
     }
 
@@ -523,10 +532,6 @@ impl Pass {
             Stage::ClockRead { .. } => Request::ClockRead,
             Stage::Files => {
                 let Some(job) = self.queue.front() else {
-                    if self.clock_due() {
-                        self.stage = Stage::ClockWrite;
-                        return self.next_request();
-                    }
                     self.stage = Stage::Finished;
                     return None;
                 };
@@ -554,24 +559,16 @@ impl Pass {
     pub fn on_reply(&mut self, reply: Reply) -> Result<(), SyncError> {
         let request = self.pending.take().ok_or(SyncError::NotWebDav)?;
         match (request, reply) {
-            (Request::List, Reply::Listing(listing)) => {
-                self.plan(listing);
-                self.stage = Stage::Files;
-            }
+            (Request::List, Reply::Listing(listing)) => self.listed(listing),
             (Request::List, Reply::Missing) => self.stage = Stage::MakeFolder,
-            (Request::MakeFolder, Reply::Done { .. }) => {
-                self.plan(Vec::new());
-                self.stage = Stage::Files;
-            }
+            (Request::MakeFolder, Reply::Done { .. }) => self.listed(Vec::new()),
             (Request::Get { name }, reply) => self.on_get(name, reply)?,
             (Request::Put { name, .. }, reply) => self.on_put(name, reply)?,
-            // The clock's measure is a bonus: whatever the server says, the pass is done.
-            (Request::ClockWrite, reply) => {
-                self.stage = match (reply, self.now) {
-                    (Reply::Done { .. }, Some(written)) => Stage::ClockRead { written },
-                    _ => Stage::Finished,
-                };
-            }
+            // The clock's measure is a bonus: whatever the server says, the pass goes on.
+            (Request::ClockWrite, reply) => match (reply, self.now) {
+                (Reply::Done { .. }, Some(written)) => self.stage = Stage::ClockRead { written },
+                _ => self.files(),
+            },
             (Request::ClockRead, reply) => {
                 if let (Reply::Listing(listing), Stage::ClockRead { written }) = (reply, self.stage)
                 {
@@ -583,11 +580,28 @@ impl Pass {
                         self.measured(modified.saturating_sub(written));
                     }
                 }
-                self.stage = Stage::Finished;
+                self.files();
             }
             _ => return Err(SyncError::NotWebDav),
         }
         Ok(())
+    }
+
+    /// The folder listed (empty: just made): the clocks measured first when due, then the files.
+    fn listed(&mut self, listing: Vec<Listed>) {
+        self.listing = Some(listing);
+        if self.clock_due() {
+            self.stage = Stage::ClockWrite;
+        } else {
+            self.files();
+        }
+    }
+
+    /// Plans the files of the listing, and goes to them.
+    fn files(&mut self) {
+        let listing = self.listing.take().unwrap_or_default();
+        self.plan(listing);
+        self.stage = Stage::Files;
     }
 
     /// Whether this pass should measure the clocks: none for a day by this device's clock
@@ -601,9 +615,22 @@ impl Pass {
 
     /// The clock file's time on the server minus this device's time of writing it.
     fn measured(&mut self, offset: i64) {
+        let never_synced = self.state.clock_measured.is_none() && self.state.files.is_empty();
         self.state.clock_offset = noiseless(offset);
         self.state.clock_measured = self.now;
         self.state.clock_off = offset.saturating_abs() > CLOCK_TOLERANCE;
+        // The reading positions of a device new to this folder were stamped by its own clock:
+        // by the server's, they are what every other device compares with. (Once synced, a
+        // position may be another device's: it stays as it is.)
+        let shift = self.state.clock_offset;
+        if never_synced && shift != 0 {
+            if let Some(Doc::Positions(positions)) = self.local.get_mut(POSITIONS) {
+                for entry in positions.positions.values_mut() {
+                    *entry = entry.shifted(shift);
+                }
+            }
+            self.restamped = Some(shift);
+        }
     }
 
     /// Compares this device's clock with the server's times in the listing.
@@ -944,7 +971,7 @@ mod tests {
         );
         assert_eq!(
             trace.to_string(),
-            "PROPFIND PUT(a.json, new) PUT(clock) PROPFIND(clock)"
+            "PROPFIND PUT(clock) PROPFIND(clock) PUT(a.json, new)"
         );
         assert_eq!(pass.state.clock_offset, -40 * MINUTE);
         assert_eq!(pass.state.clock_measured, Some(NOW + 40 * MINUTE));
@@ -971,6 +998,49 @@ mod tests {
         assert_eq!(trace.to_string(), "PROPFIND PUT(clock) PROPFIND(clock)");
         assert_eq!(pass.state.clock_offset, 2 * CLOCK_EVERY + 25 * 60 * MINUTE);
         assert!(pass.state.clock_off);
+    }
+
+    #[test]
+    fn only_a_device_new_to_the_folder_moves_its_positions_to_the_servers_clock() {
+        use crate::progress::Position;
+        let place = Position {
+            block: 7,
+            furthest: 9,
+            updated: NOW + 40 * MINUTE,
+        };
+        let docs = || {
+            let mut positions = Positions::default();
+            positions.positions.insert("a".into(), place);
+            local(&[(POSITIONS, Doc::Positions(positions))])
+        };
+        // New here: its place is sent at the server's time.
+        let mut server = Server {
+            clock: NOW,
+            ..Default::default()
+        };
+        let (pass, _) = run_at(&mut server, docs(), SyncState::default(), NOW + 40 * MINUTE);
+        assert_eq!(pass.restamped, Some(-40 * MINUTE));
+        let sent = match Doc::decode(POSITIONS, &server.files[POSITIONS].1) {
+            Ok(Doc::Positions(p)) => p.positions["a"],
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            sent,
+            Position {
+                updated: NOW,
+                ..place
+            }
+        );
+        // Synced with this folder before (by a build that did not measure): its positions may
+        // be other devices', and stay as they are.
+        let mut server = Server {
+            clock: NOW,
+            ..Default::default()
+        };
+        let (synced, _) = run(&mut server, docs(), SyncState::default());
+        let (pass, _) = run_at(&mut server, docs(), synced.state, NOW + 40 * MINUTE);
+        assert_eq!(pass.restamped, None);
+        assert_eq!(pass.state.clock_offset, -40 * MINUTE);
     }
 
     fn engine_files(pass: &Pass) -> impl Iterator<Item = &String> {

@@ -172,6 +172,7 @@ pub(super) async fn pass(notes: NotesState, trigger: Trigger, replace: Vec<Strin
     let now = js_sys::Date::now() as i64;
     let state = load_state(&config.url);
     let last_pass = state.last_pass;
+    let started = local_positions();
     let mut pass = Pass::new(local_docs(notes), state)
         .at(now)
         .replacing(replace);
@@ -207,8 +208,22 @@ pub(super) async fn pass(notes: NotesState, trigger: Trigger, replace: Vec<Strin
             return Outcome::Skipped;
         }
         pass.set_now(js_sys::Date::now() as i64);
+        let measured = pass.state.clock_measured;
         if let Err(error) = pass.on_reply(reply) {
             break Err(error);
+        }
+        if pass.state.clock_measured != measured {
+            // Edits from now on are stamped by the server's clock.
+            storage::save_clock_offset(pass.state.clock_offset);
+        }
+        if let Some(shift) = pass.restamped.take() {
+            // The places read before this device first synced, moved as the pass moved them
+            // (not one the reader has moved since the pass began).
+            for (slug, position) in local_positions() {
+                if started.get(&slug) == Some(&position) {
+                    crate::prefs::set(&progress::key(&slug), &position.shifted(shift));
+                }
+            }
         }
         take_incoming(notes, &mut pass);
     };

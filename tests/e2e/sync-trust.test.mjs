@@ -150,6 +150,39 @@ for (const kind of KINDS) {
       assert.ok(positions.furthest > far, "the furthest point read is the phone's");
     });
 
+    test("a phone forty minutes ahead that read before it was connected does not pull back a later place", async (t) => {
+      const a = await device(t, "ordinateur");
+      const b = await device(t, "téléphone", { clockAheadMs: 40 * 60 * 1000 });
+      await connect(a, dav);
+      const key = `liseuse:progress:${longest.slug}`;
+      const kept = (dev) => dev.page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? "null")?.block, key);
+      const readTo = async (dev, block) => {
+        await dev.page.evaluate((b) => window.scrollBy(0, document.querySelector(`.article-body [data-b="${b}"]`).getBoundingClientRect().top - 5), block);
+        await dev.page.waitForFunction(([k, b]) => JSON.parse(localStorage.getItem(k) ?? "null")?.block === b, [key, block], { timeout: 10000 });
+      };
+      await openArticle(a, longest.slug);
+      await openArticle(b, longest.slug);
+      const blocks = await b.page.locator(".article-body [data-b]").evaluateAll((els) => els.map((e) => Number(e.dataset.b)));
+      const far = blocks[Math.min(30, blocks.length - 4)];
+      const near = blocks[10];
+      // The phone, not yet connected, reads far: its time is its own clock's, forty minutes on.
+      await readTo(b, far);
+      // Then the laptop, offline, goes back to an earlier page.
+      await a.context.setOffline(true);
+      await readTo(a, near);
+      // The phone connects: its first pass reads the server's clock before it writes.
+      await connect(b, dav);
+      await statusSays(b.page, SYNCED);
+      await a.context.setOffline(false);
+      await syncNow(a);
+      await syncNow(b);
+      assert.equal(await kept(a), near, "the laptop resumes where it read last");
+      assert.equal(await kept(b), near, "so does the phone");
+      const positions = JSON.parse((await dav.get("liseuse/positions.json")).text).positions[longest.slug];
+      assert.equal(positions.block, near);
+      assert.ok(positions.furthest > far, "the furthest point read is the phone's");
+    });
+
     test("a device that joins late does not pull « Reprendre » back", async (t) => {
       const a = await device(t, "ordinateur");
       const b = await device(t, "téléphone");
