@@ -560,6 +560,16 @@ fn track_progress(article: &'static Article, reader: &ReaderContext) {
         if spoken.try_with_untracked(Option::is_some).unwrap_or(true) {
             return;
         }
+        // Nor while « Affichage » is open: the reader is choosing a size or a theme, maybe up
+        // at the header, not reading there.
+        if document()
+            .query_selector(".display-panel")
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            return;
+        }
         if let Some((block, _)) = measure() {
             save(&|p| p.at(block, storage::stamp_now()));
         }

@@ -58,6 +58,27 @@ for (const [device, viewport] of [["a computer", { width: 1280, height: 900 }], 
   });
 }
 
+test("« Affichage » opened up at the header, mid-article: changing the theme there does not make the top the place to resume", async () => {
+  const page = await newPage(env.browser);
+  const slug = articles[2].slug;
+  const key = `liseuse:progress:${slug}`;
+  await page.goto(`${env.server.url}lire/${slug}/`);
+  await appReady(page);
+  const blocks = await page.locator(".article-body [data-b]").evaluateAll((els) => els.map((e) => Number(e.dataset.b)));
+  const far = blocks[15];
+  await page.evaluate((b) => window.scrollBy(0, document.querySelector(`.article-body [data-b="${b}"]`).getBoundingClientRect().top - 5), far);
+  await page.waitForFunction(([k, b]) => JSON.parse(localStorage.getItem(k) ?? "null")?.block === b, [key, far], { timeout: 10000 });
+  // Up to the header, as a reader who does not know the docked button, and into « Affichage ».
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await openDisplay(page);
+  await page.getByLabel("Sépia").check();
+  await page.waitForTimeout(3000);
+  await page.getByRole("region", { name: "Affichage" }).getByRole("button", { name: "Fermer" }).click();
+  assert.equal(await page.evaluate((k) => JSON.parse(localStorage.getItem(k)).block, key), far, "« Reprendre » still opens where the reader was");
+  assert.deepEqual(page.problems(), []);
+  await page.context().close();
+});
+
 test("display settings persist across reloads and apply before the first paint", async () => {
   const page = await newPage(env.browser);
   // Record the theme at the moment <body> appears, before anything can be painted.
