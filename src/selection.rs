@@ -64,6 +64,15 @@ pub fn clear() {
     }
 }
 
+/// Selects the article's chars `start..end` again (the text drawn anew under a selection).
+pub fn restore(root: &Element, start: usize, end: usize) {
+    let selection = web_sys::window().and_then(|w| w.get_selection().ok().flatten());
+    if let (Some(selection), Some(range)) = (selection, dom_range(root, start, end)) {
+        let _ = selection.remove_all_ranges();
+        let _ = selection.add_range(&range);
+    }
+}
+
 /// The DOM range of the article's chars `start..end` (the sentence read aloud, to mark it
 /// without changing the DOM); `None` when the text is not drawn.
 pub fn dom_range(root: &Element, start: usize, end: usize) -> Option<Range> {

@@ -27,7 +27,17 @@ pub fn SelectionToolbar() -> impl IntoView {
             .get_untracked()
             .and_then(|body| selection::current(&body, &reader.article.plain_text))
     };
-    let read_selection = move || current.set(read());
+    // The last selection that went away, and when: a paragraph drawn anew takes it away.
+    let lost = StoredValue::new(None::<(ArticleSelection, f64)>);
+    let read_selection = move || {
+        let now = read();
+        if now.is_none() {
+            if let Some(was) = current.get_untracked() {
+                lost.set_value(Some((was, js_sys::Date::now())));
+            }
+        }
+        current.set(now);
+    };
     // A reader who selects text is about to highlight, and maybe to annotate: the panel's
     // code (a lazy chunk) is fetched now rather than at the tap that opens it. (Not the code of
     // « Partager », larger and less often wanted: fetched at its tap.)
@@ -39,6 +49,29 @@ pub fn SelectionToolbar() -> impl IntoView {
     });
     // The toolbar follows the selection as its handles move, and the text as it reflows.
     browser::on_document_event("selectionchange", move |_| read_selection());
+    // A highlight made or changed elsewhere (another tab, a sync pass) draws its paragraph
+    // anew, and the browser drops a selection whose text nodes went: the reader's selection is
+    // put back on the same chars.
+    Effect::new(move |_| {
+        reader.anchored.track();
+        let Some(sel) = current.get_untracked().or_else(|| {
+            lost.get_value()
+                .filter(|(_, at)| js_sys::Date::now() - at < 500.0)
+                .map(|(sel, _)| sel)
+        }) else {
+            return;
+        };
+        set_timeout(
+            move || {
+                if read().is_none() {
+                    if let Some(body) = reader.body.get_untracked() {
+                        selection::restore(&body, sel.start, sel.end);
+                    }
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    });
     let resize = window_event_listener(ev::resize, move |_| read_selection());
     on_cleanup(move || resize.remove());
 

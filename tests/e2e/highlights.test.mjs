@@ -356,6 +356,22 @@ test("typing inside a note keeps the caret where it is, also when another tab ch
   await context.close();
 });
 
+test("a highlight made in another tab in the paragraph being selected here leaves the selection and its toolbar", async () => {
+  const { context, a, b } = await twoTabs();
+  await select(a, "Notre motivation, notre énergie");
+  const toolbar = a.getByRole("button", { name: "Surligner", exact: true });
+  await toolbar.waitFor();
+  await select(b, "Nous ne sommes pas juges");
+  await b.getByRole("button", { name: "Surligner", exact: true }).click();
+  // The paragraph is drawn anew here with the other tab's mark.
+  await a.locator(".article-body mark", { hasText: "Nous ne sommes pas juges" }).waitFor();
+  await a.waitForTimeout(300);
+  assert.equal(await a.evaluate(() => getSelection().toString()), "Notre motivation, notre énergie");
+  await toolbar.click();
+  await a.locator(".article-body mark", { hasText: "Notre motivation, notre énergie" }).waitFor();
+  await context.close();
+});
+
 test("a highlight deleted in another tab while its panel is open here: the panel goes, says why, and the focus is in the text", async () => {
   const { context, a, b } = await twoTabs();
   await select(a, "Nous ne sommes pas juges");
