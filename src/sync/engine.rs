@@ -915,7 +915,11 @@ mod tests {
 
     /// Runs one pass to its end against `server`; returns the pass and the requests' kinds.
     fn run(server: &mut Server, docs: BTreeMap<String, Doc>, state: SyncState) -> (Pass, Trace) {
-        let mut pass = Pass::new(docs, state);
+        drive(server, Pass::new(docs, state))
+    }
+
+    /// Runs `pass` to its end against `server`.
+    fn drive(server: &mut Server, mut pass: Pass) -> (Pass, Trace) {
         let mut trace = Trace::default();
         while let Some(request) = pass.next_request() {
             trace.push(&request);
@@ -942,14 +946,7 @@ mod tests {
         state: SyncState,
         now: i64,
     ) -> (Pass, Trace) {
-        let mut pass = Pass::new(docs, state).at(now);
-        let mut trace = Trace::default();
-        while let Some(request) = pass.next_request() {
-            trace.push(&request);
-            let reply = server.handle(&request);
-            pass.on_reply(reply).unwrap();
-        }
-        (pass, trace)
+        drive(server, Pass::new(docs, state).at(now))
     }
 
     const NOW: i64 = 1_795_553_225_000;

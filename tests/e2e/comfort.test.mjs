@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import AxeBuilder from "@axe-core/playwright";
-import { sharedBrowserAndServer, newPage, appReady, contentArticles, squash, selectText } from "./harness.mjs";
+import { sharedBrowserAndServer, newPage, appReady, contentArticles, squash, selectText, blockOffsets, storedPlace, readTo } from "./harness.mjs";
 
 const articles = contentArticles();
 const env = sharedBrowserAndServer();
@@ -17,14 +17,11 @@ for (const [device, viewport] of [["a computer", { width: 1280, height: 900 }], 
   test(`« Affichage » in the middle of an article, on ${device}: at hand where the reader is, a new size keeps the paragraph read and the place to resume`, async () => {
     const page = await newPage(env.browser, { viewport });
     const slug = articles[2].slug;
-    const key = `liseuse:progress:${slug}`;
     await page.goto(`${env.server.url}lire/${slug}/`);
     await appReady(page);
-    const blocks = await page.locator(".article-body [data-b]").evaluateAll((els) => els.map((e) => Number(e.dataset.b)));
-    const far = blocks[20];
+    const far = (await blockOffsets(page))[20];
     const topOf = (b) => page.evaluate((b) => document.querySelector(`.article-body [data-b="${b}"]`).getBoundingClientRect().top, b);
-    await page.evaluate(async (t) => window.scrollBy(0, t - 5), await topOf(far));
-    await page.waitForFunction(([k, b]) => JSON.parse(localStorage.getItem(k) ?? "null")?.block === b, [key, far], { timeout: 10000 });
+    await readTo(page, slug, far);
     const scrolled = await page.evaluate(() => scrollY);
 
     // The button is in a corner of the screen, not up in the header: pressing it moves nothing.
@@ -44,7 +41,7 @@ for (const [device, viewport] of [["a computer", { width: 1280, height: 900 }], 
     assert.ok(top > -40 && top < 40, `the paragraph read is still at the top: ${top}`);
     // Long after (the place is held 1.5 s), the place to resume is the same paragraph.
     await page.waitForTimeout(2500);
-    assert.equal(await page.evaluate((k) => JSON.parse(localStorage.getItem(k)).block, key), far);
+    assert.equal(await storedPlace(page, slug), far);
     await page.keyboard.press("Escape");
     await panel.waitFor({ state: "detached" });
     assert.ok(await button.evaluate((b) => b === document.activeElement), "the focus is back on the button");
@@ -61,20 +58,17 @@ for (const [device, viewport] of [["a computer", { width: 1280, height: 900 }], 
 test("« Affichage » opened up at the header, mid-article: changing the theme there does not make the top the place to resume", async () => {
   const page = await newPage(env.browser);
   const slug = articles[2].slug;
-  const key = `liseuse:progress:${slug}`;
   await page.goto(`${env.server.url}lire/${slug}/`);
   await appReady(page);
-  const blocks = await page.locator(".article-body [data-b]").evaluateAll((els) => els.map((e) => Number(e.dataset.b)));
-  const far = blocks[15];
-  await page.evaluate((b) => window.scrollBy(0, document.querySelector(`.article-body [data-b="${b}"]`).getBoundingClientRect().top - 5), far);
-  await page.waitForFunction(([k, b]) => JSON.parse(localStorage.getItem(k) ?? "null")?.block === b, [key, far], { timeout: 10000 });
+  const far = (await blockOffsets(page))[15];
+  await readTo(page, slug, far);
   // Up to the header, as a reader who does not know the docked button, and into « Affichage ».
   await page.evaluate(() => window.scrollTo(0, 0));
   await openDisplay(page);
   await page.getByLabel("Sépia").check();
   await page.waitForTimeout(3000);
   await page.getByRole("region", { name: "Affichage" }).getByRole("button", { name: "Fermer" }).click();
-  assert.equal(await page.evaluate((k) => JSON.parse(localStorage.getItem(k)).block, key), far, "« Reprendre » still opens where the reader was");
+  assert.equal(await storedPlace(page, slug), far, "« Reprendre » still opens where the reader was");
   assert.deepEqual(page.problems(), []);
   await page.context().close();
 });

@@ -141,3 +141,23 @@ export async function selectText(page, from, to = from, { nth = 0 } = {}) {
   );
   await page.getByRole("toolbar", { name: "Surligner la sélection" }).waitFor();
 }
+
+/** The start offsets of the open article's text blocks (`data-b`), in reading order. */
+export async function blockOffsets(page) {
+  return page.locator(".article-body [data-b]").evaluateAll((els) => els.map((e) => Number(e.dataset.b)));
+}
+
+/** The block stored as the place to resume in `slug` (`undefined` when none). */
+export async function storedPlace(page, slug) {
+  return page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? "null")?.block, `liseuse:progress:${slug}`);
+}
+
+/** Scrolls the block at `block` to the window's top, and waits until it is the place stored. */
+export async function readTo(page, slug, block) {
+  await page.evaluate((b) => window.scrollBy(0, document.querySelector(`.article-body [data-b="${b}"]`).getBoundingClientRect().top - 5), block);
+  await page.waitForFunction(
+    ([k, b]) => JSON.parse(localStorage.getItem(k) ?? "null")?.block === b,
+    [`liseuse:progress:${slug}`, block],
+    { timeout: 10000 },
+  );
+}
