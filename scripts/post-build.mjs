@@ -6,7 +6,8 @@
 //  0c. The JS modules (wasm-bindgen's glue, the chunks' loader) minified by esbuild in a
 //      release build, and the inline scripts (step 1): 70 kB of glue with its comments and long
 //      names is 3 kB gzip more on every first visit. (Trunk's own minifier, minify-js 0.5, is
-//      known to break code.)
+//      known to break code.) Before that, the wasm's imports from the glue get short names
+//      (scripts/short-imports.mjs): 8 kB gzip more otherwise.
 //  0d. The link-preview images (build/og_image.rs: `og/<slug>.png`), and the address of the site,
 //      SITE_URL, which their tags need (step 2).
 //  1. CSP: a <meta http-equiv> with the hashes of the inline scripts Trunk emitted.
@@ -26,6 +27,7 @@ import { createHash } from "node:crypto";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { transformSync } from "esbuild";
 import { shipChunks } from "./split/chunks.mjs";
+import { shortenImports } from "./short-imports.mjs";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 const release = process.env.TRUNK_PROFILE === "release";
@@ -69,6 +71,14 @@ const chunks = shipChunks(staging);
 // the inline module of index.html imports the glue by name, and there is no integrity
 // attribute to keep (data-integrity="none"). Module scope: exported names are kept.
 if (release) {
+  for (const wasmName of readdirSync(staging).filter((n) => /_bg\.wasm$/.test(n))) {
+    const wasmPath = join(staging, wasmName);
+    const gluePath = join(staging, wasmName.replace(/_bg\.wasm$/, ".js"));
+    const { wasm, glue, renamed } = shortenImports(readFileSync(wasmPath), readFileSync(gluePath, "utf8"));
+    writeFileSync(wasmPath, wasm);
+    writeFileSync(gluePath, glue);
+    console.log(`post-build: ${renamed} imports of ${wasmName} renamed short`);
+  }
   for (const name of readdirSync(staging).filter((n) => /\.js$/.test(n))) {
     const path = join(staging, name);
     writeFileSync(path, minifyJs(readFileSync(path, "utf8"), "esm"));

@@ -62,3 +62,55 @@ test("every text or wasm file over 1 kB has .br and .gz copies of exactly its by
   // The worker precaches the files, never the copies (the host picks the encoding).
   assert.doesNotMatch(readFileSync(join(dist, "sw.js"), "utf8").match(/const PRECACHE = (\[[\s\S]*?\]);/)[1], /\.(br|gz)"/);
 });
+
+// scripts/short-imports.mjs on a module made here: three imports from the glue, one used twice
+// in the glue (so kept), one not of wasm-bindgen's hashed form (kept), and a memory import.
+test("the wasm's hashed imports get short names, in the wasm and in the glue alike", async () => {
+  const { shortenImports } = await import(join(ROOT, "scripts/short-imports.mjs"));
+  const str = (s) => [s.length, ...Buffer.from(s)];
+  const hashed = "__wbg_log_0123456789abcdef";
+  const twice = "__wbg_now_fedcba9876543210";
+  const plain = "__wbindgen_init_externref_table";
+  const imports = [
+    [...str("./app_bg.js"), ...str(hashed), 0, 0],
+    [...str("./app_bg.js"), ...str(twice), 0, 0],
+    [...str("./app_bg.js"), ...str(plain), 0, 0],
+    [...str("env"), ...str("memory"), 2, 0, 1],
+  ];
+  const leb = (n) => (n < 128 ? [n] : [(n & 0x7f) | 0x80, n >> 7]);
+  const section = (id, body) => [id, ...leb(body.length), ...body];
+  const module = Uint8Array.from([
+    0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, [1, 0x60, 0, 0]), // one type: () -> ()
+    ...section(2, [imports.length, ...imports.flat()]),
+    ...section(7, [1, ...str("run"), 0, 0]), // export the first import as `run`
+  ]);
+  const glue = `const imports = { ${hashed}: () => calls.push("log"), ${twice}: () => {}, ${plain}: () => {} };\n// ${twice}\n`;
+  const { wasm, glue: newGlue, renamed } = shortenImports(module, glue);
+  assert.equal(renamed, 1);
+  const names = WebAssembly.Module.imports(new WebAssembly.Module(wasm)).map((i) => i.name);
+  assert.deepEqual(names, ["a", twice, plain, "memory"]);
+  assert.ok(newGlue.includes("a: () =>") && !newGlue.includes(hashed) && newGlue.split(twice).length === 3);
+  const calls = [];
+  const glueImports = { a: () => calls.push("log"), [twice]: () => {}, [plain]: () => {} };
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), {
+    "./app_bg.js": glueImports,
+    env: { memory: new WebAssembly.Memory({ initial: 1 }) },
+  });
+  instance.exports.run();
+  assert.deepEqual(calls, ["log"]);
+  // Run again on its own output (the hook may run twice): nothing left to rename.
+  assert.equal(shortenImports(wasm, newGlue).renamed, 0);
+});
+
+test("the release build's wasm imports its glue's functions by short names", () => {
+  const dist = join(ROOT, "dist");
+  const wasmName = readdirSync(dist).find((f) => /^liseuse-[0-9a-f]+_bg\.wasm$/.test(f));
+  const glue = readFileSync(join(dist, wasmName.replace(/_bg\.wasm$/, ".js")), "utf8");
+  const names = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(join(dist, wasmName))))
+    .filter((i) => i.module === "./liseuse_bg.js")
+    .map((i) => i.name);
+  assert.ok(names.length > 200, `${names.length} imports`);
+  assert.deepEqual(names.filter((n) => /^__wbg_.*_[0-9a-f]{16}$/.test(n)), []);
+  for (const name of names) assert.ok(glue.includes(`${name}:`), `the glue has no key ${name}`);
+});
