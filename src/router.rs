@@ -135,9 +135,11 @@ impl Location {
         // Leaving or reloading: the positions go to the tab's session storage, and the browser
         // restores this entry's scroll itself on a reload where it can (the static copy of an
         // article is painted before the app starts); the app does it again once its page is
-        // drawn (the library and search are drawn after the load: `route::arrival`).
+        // drawn (the library and search are drawn after the load: `route::arrival`). The place
+        // is the one the scroll events kept: reading it here would make the browser restyle the
+        // whole page first (the page being left has its style out of date by then), up to a
+        // tenth of a second with a thousand highlights, paid by the next page's load.
         let leaving = window_event_listener(ev::pagehide, move |_| {
-            this.remember_scroll();
             if let Some(storage) = browser::session_storage() {
                 let text = this.positions.with_value(Positions::encode);
                 let _ = storage.set_item(POSITIONS_KEY, &text);

@@ -125,6 +125,40 @@ test("reloading an article's URL works on a plain static server", async () => {
   assert.deepEqual(page.problems(), []);
 });
 
+// The page being left has its style out of date (the browser's doing): a read of the scroll
+// or of a box there makes it restyle the whole page first, up to a tenth of a second with a
+// thousand highlights, which the next page's load waits for. The place is kept all the same.
+test("leaving a page reads no layout, and the place read is still kept for a reload", async () => {
+  const page = await newPage(env.browser);
+  await page.goto(`${env.server.url}lire/${articles[2].slug}/`);
+  await appReady(page);
+  await page.evaluate(() => window.scrollTo(0, 900));
+  // The scroll event comes with the next frame.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  const left = await page.evaluate(() => {
+    const reads = [];
+    const spy = (target, name) => {
+      const d = Object.getOwnPropertyDescriptor(target, name);
+      Object.defineProperty(target, name, {
+        ...d,
+        ...(d.get ? { get() { reads.push(name); return d.get.call(this); } } : { value(...a) { reads.push(name); return d.value.apply(this, a); } }),
+      });
+    };
+    for (const name of ["scrollY", "scrollX", "pageYOffset", "pageXOffset", "innerHeight", "innerWidth"]) spy(window, name);
+    for (const name of ["getBoundingClientRect", "getClientRects", "scrollTop", "clientHeight", "clientWidth"]) spy(Element.prototype, name);
+    for (const name of ["offsetTop", "offsetHeight", "offsetWidth"]) spy(HTMLElement.prototype, name);
+    sessionStorage.removeItem("liseuse:scroll");
+    dispatchEvent(new PageTransitionEvent("pagehide", { persisted: false }));
+    return { reads, kept: sessionStorage.getItem("liseuse:scroll") };
+  });
+  assert.deepEqual(left.reads, []);
+  assert.match(left.kept, /900/);
+  await page.reload();
+  await appReady(page);
+  await page.waitForFunction(() => Math.abs(scrollY - 900) <= 1);
+  assert.deepEqual(page.problems(), []);
+});
+
 test("an unknown article shows the app's 404 page", async () => {
   // The page's answer and its article file are 404s on purpose, and the browser logs them:
   // those only.
