@@ -315,15 +315,18 @@ async function highlightTimings(server, article, n) {
   const page = await context.newPage();
   await page.goto(`${server.url}lire/${article.slug}/`);
   await page.waitForFunction(() => !document.getElementById("prerender") && document.querySelector(".article-body p"));
-  await seedHighlights(page, article.slug, n);
   const renders = [];
   const clicks = [];
   await page.addInitScript(READY_PROBE, Math.min(n, 1));
   for (let run = 0; run < RUNS; run++) {
+    // The `n` highlights alone before each run: the one the run before made is gone, so each
+    // run renders `n` and its « Surligner » makes a new mark (on a passage already highlighted
+    // in that colour, it makes none: the fourth run would select the first one's passage).
+    await seedHighlights(page, article.slug, n);
     await page.reload();
     await page.waitForFunction(() => window.__readyAt !== null, null, { timeout: 30000 });
     renders.push(await page.evaluate(() => window.__readyAt));
-    // Select a fresh passage near the end, then time « Surligner » → mark painted.
+    // Select a passage near the end, then time « Surligner » → mark painted.
     await page.evaluate((run) => {
       const ps = document.querySelectorAll(".article-body p");
       const p = ps[ps.length - 1 - (run % 3)];
