@@ -9,6 +9,8 @@
 // section is encoded anew, every other byte is copied as it is.
 
 const HEX_NAME = /^__wbg_[A-Za-z0-9_$]*_[0-9a-f]{16}$/;
+/** wasm-bindgen's glue, as the wasm names it (`./<name>_bg.js`). */
+const GLUE_MODULE = /^\.\/[^/]*_bg\.js$/;
 const LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 /** Two-letter JS keywords, which cannot be an object's bare key in every engine's eyes. */
@@ -80,7 +82,7 @@ function importDescEnd(bytes, at) {
 
 /**
  * Renames the glue's hashed imports in `wasm` (bytes) and `glue` (the glue's text).
- * Returns `{ wasm, glue, renamed }`; with nothing to rename, the inputs come back unchanged.
+ * Returns `{ wasm, glue, renamed }`; with nothing to rename, the inputs come back as they are.
  */
 export function shortenImports(wasm, glue) {
   const bytes = wasm instanceof Uint8Array ? wasm : new Uint8Array(wasm);
@@ -89,7 +91,12 @@ export function shortenImports(wasm, glue) {
   }
   const parts = [bytes.subarray(0, 8)];
   const renames = new Map();
-  const names = shortNames();
+  // A name already an import's (a second run of the hook, on a glue that names a hashed
+  // import twice no more) is never given to another.
+  const taken = new Set(importNames(bytes));
+  const names = (function* () {
+    for (const name of shortNames()) if (!taken.has(name)) yield name;
+  })();
   let at = 8;
   while (at < bytes.length) {
     const id = bytes[at];
@@ -114,7 +121,7 @@ export function shortenImports(wasm, glue) {
       p += len;
       const descEnd = importDescEnd(bytes, p);
       let newName = name;
-      if (HEX_NAME.test(name) && glue.split(name).length === 2) {
+      if (GLUE_MODULE.test(module) && HEX_NAME.test(name) && glue.split(name).length === 2) {
         if (!renames.has(name)) renames.set(name, names.next().value);
         newName = renames.get(name);
       }
@@ -128,7 +135,31 @@ export function shortenImports(wasm, glue) {
     parts.push(Uint8Array.from([2, ...writeU32(section.length), ...section]));
     at = end;
   }
+  if (renames.size === 0) return { wasm: bytes, glue, renamed: 0 };
   let newGlue = glue;
   for (const [name, short] of renames) newGlue = newGlue.replace(name, short);
   return { wasm: Buffer.concat(parts), glue: newGlue, renamed: renames.size };
+}
+
+/** The field names of `bytes`'s imports. */
+function importNames(bytes) {
+  const names = [];
+  let at = 8;
+  while (at < bytes.length) {
+    const id = bytes[at];
+    const [size, contentAt] = readU32(bytes, at + 1);
+    if (id === 2) {
+      let [count, p] = readU32(bytes, contentAt);
+      for (let i = 0; i < count; i++) {
+        let len;
+        [len, p] = readU32(bytes, p);
+        p += len;
+        [len, p] = readU32(bytes, p);
+        names.push(utf8.decode(bytes.subarray(p, p + len)));
+        p = importDescEnd(bytes, p + len);
+      }
+    }
+    at = contentAt + size;
+  }
+  return names;
 }

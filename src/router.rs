@@ -69,7 +69,7 @@ pub struct Location {
     pub slug: Memo<Option<String>>,
     /// The place (`#…`, without its `#`) the last navigation asks the page to find.
     place: RwSignal<Option<String>>,
-    /// The navigation to another page whose page is not drawn yet.
+    /// The navigation (or the load) whose page is not drawn yet.
     pending: StoredValue<Option<Arrival>>,
     /// The id of the tab's history entry shown (kept in the entry's state).
     entry: StoredValue<u64>,
@@ -104,10 +104,9 @@ impl Location {
             page: Memo::new(move |_| place.with(|p| p.0)),
             slug: Memo::new(move |_| place.with(|p| p.1.clone())),
             place: RwSignal::new(place_of(&arrival)),
-            // A position to restore once the page is drawn (a reload).
-            pending: StoredValue::new(
-                matches!(arrival.scroll, Scroll::Restore(_)).then_some(arrival),
-            ),
+            // Ended once the page is drawn: a position to restore (a reload), or where the
+            // page is then, kept for `pagehide` (see `arrived`).
+            pending: StoredValue::new(Some(arrival)),
             entry: StoredValue::new(entry),
             positions: StoredValue::new(positions),
             focused: StoredValue::new(Vec::new()),
@@ -276,6 +275,7 @@ impl Location {
         let name = name.to_string();
         let announcer = self.announcer;
         let refocus = self.refocus.try_update_value(Option::take).flatten();
+        let this = *self;
         request_animation_frame(move || {
             // Never away from a field the reader is typing in (the search box, as results
             // show up). Back and forward give the focus back to what had it on that entry (the
@@ -298,9 +298,14 @@ impl Location {
                         .unwrap_or(0.0);
                     if now.abs() <= 1.0 || (now - y).abs() <= 1.0 {
                         scroll_to_once_drawn(y);
+                    } else {
+                        this.remember_scroll();
                     }
                 }
-                Scroll::Keep | Scroll::Place(_) => {}
+                // Where the page is now, for `pagehide` to keep (the scroll events kept the
+                // rest): the reader may have scrolled the static copy of an article before the
+                // app listened, and may leave without scrolling again.
+                Scroll::Keep | Scroll::Place(_) => this.remember_scroll(),
             }
             // A load was named by the browser already (the tab's title).
             if arrival.new_page {

@@ -152,10 +152,37 @@ test("leaving a page reads no layout, and the place read is still kept for a rel
     return { reads, kept: sessionStorage.getItem("liseuse:scroll") };
   });
   assert.deepEqual(left.reads, []);
-  assert.match(left.kept, /900/);
+  // `<entry>:<y>` pairs.
+  assert.match(left.kept, /(^|,)\d+:900(,|$)/);
   await page.reload();
   await appReady(page);
   await page.waitForFunction(() => Math.abs(scrollY - 900) <= 1);
+  assert.deepEqual(page.problems(), []);
+});
+
+// The static copy of an article is there before the app, which listens to scrolls only once
+// started: a place reached before, and left without scrolling again, is kept all the same.
+test("a place reached in the static copy before the app started is the one kept on leaving", async () => {
+  const page = await newPage(env.browser, { serviceWorkers: "block" });
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
+  await page.route(/_bg\.wasm$/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto(`${env.server.url}lire/${articles[2].slug}/`, { waitUntil: "commit" });
+  await page.locator("#prerender [data-b]").first().waitFor();
+  await page.evaluate(() => window.scrollTo(0, 700));
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  release();
+  await appReady(page);
+  assert.ok(Math.abs((await page.evaluate(() => scrollY)) - 700) <= 1);
+  const kept = await page.evaluate(() => {
+    sessionStorage.removeItem("liseuse:scroll");
+    dispatchEvent(new PageTransitionEvent("pagehide", { persisted: false }));
+    return sessionStorage.getItem("liseuse:scroll");
+  });
+  assert.match(kept, /(^|,)\d+:700(,|$)/);
   assert.deepEqual(page.problems(), []);
 });
 

@@ -76,6 +76,10 @@ test("the wasm's hashed imports get short names, in the wasm and in the glue ali
     [...str("./app_bg.js"), ...str(twice), 0, 0],
     [...str("./app_bg.js"), ...str(plain), 0, 0],
     [...str("env"), ...str("memory"), 2, 0, 1],
+    // Not the glue's: kept whatever its name. A table and a global, for their encodings.
+    [...str("./other.js"), ...str("__wbg_x_00112233445566ff"), 0, 0],
+    [...str("env"), ...str("table"), 1, 0x70, 0, 1],
+    [...str("env"), ...str("g"), 3, 0x7f, 0],
   ];
   const leb = (n) => (n < 128 ? [n] : [(n & 0x7f) | 0x80, n >> 7]);
   const section = (id, body) => [id, ...leb(body.length), ...body];
@@ -89,18 +93,25 @@ test("the wasm's hashed imports get short names, in the wasm and in the glue ali
   const { wasm, glue: newGlue, renamed } = shortenImports(module, glue);
   assert.equal(renamed, 1);
   const names = WebAssembly.Module.imports(new WebAssembly.Module(wasm)).map((i) => i.name);
-  assert.deepEqual(names, ["a", twice, plain, "memory"]);
+  assert.deepEqual(names, ["a", twice, plain, "memory", "__wbg_x_00112233445566ff", "table", "g"]);
   assert.ok(newGlue.includes("a: () =>") && !newGlue.includes(hashed) && newGlue.split(twice).length === 3);
   const calls = [];
   const glueImports = { a: () => calls.push("log"), [twice]: () => {}, [plain]: () => {} };
   const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), {
     "./app_bg.js": glueImports,
-    env: { memory: new WebAssembly.Memory({ initial: 1 }) },
+    "./other.js": { __wbg_x_00112233445566ff: () => {} },
+    env: { memory: new WebAssembly.Memory({ initial: 1 }), table: new WebAssembly.Table({ initial: 1, element: "anyfunc" }), g: 7 },
   });
   instance.exports.run();
   assert.deepEqual(calls, ["log"]);
   // Run again on its own output (the hook may run twice): nothing left to rename.
   assert.equal(shortenImports(wasm, newGlue).renamed, 0);
+  // Run again on a glue that no longer names `twice` twice (minified, its comment gone): it
+  // gets a name no other import has.
+  const again = shortenImports(wasm, newGlue.replace(`// ${twice}`, ""));
+  assert.equal(again.renamed, 1);
+  const renamedAgain = WebAssembly.Module.imports(new WebAssembly.Module(again.wasm)).map((i) => i.name);
+  assert.deepEqual(renamedAgain.slice(0, 2), ["a", "b"]);
 });
 
 test("the release build's wasm imports its glue's functions by short names", () => {
@@ -112,5 +123,8 @@ test("the release build's wasm imports its glue's functions by short names", () 
     .map((i) => i.name);
   assert.ok(names.length > 200, `${names.length} imports`);
   assert.deepEqual(names.filter((n) => /^__wbg_.*_[0-9a-f]{16}$/.test(n)), []);
-  for (const name of names) assert.ok(glue.includes(`${name}:`), `the glue has no key ${name}`);
+  // Each a key of the glue's import object (minified: `{__proto__:null,a:function(t){…},b:…`).
+  for (const name of names) {
+    assert.ok(new RegExp(`[{,]${name.replace(/\$/g, "\\$")}:function\\(`).test(glue), `the glue has no key ${name}`);
+  }
 });
