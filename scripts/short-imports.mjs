@@ -80,6 +80,36 @@ function importDescEnd(bytes, at) {
   }
 }
 
+/** The module's sections: id, where each starts (its id's byte), its content and its end. */
+function* sectionsOf(bytes) {
+  let at = 8;
+  while (at < bytes.length) {
+    const [size, contentAt] = readU32(bytes, at + 1);
+    yield { id: bytes[at], start: at, contentAt, end: contentAt + size };
+    at = contentAt + size;
+  }
+}
+
+/** The entries of the import section: module, field name, and the description's bytes. */
+function importsOf(bytes, section) {
+  let [count, p] = readU32(bytes, section.contentAt);
+  const imports = [];
+  for (let i = 0; i < count; i++) {
+    let len;
+    [len, p] = readU32(bytes, p);
+    const module = utf8.decode(bytes.subarray(p, p + len));
+    p += len;
+    [len, p] = readU32(bytes, p);
+    const name = utf8.decode(bytes.subarray(p, p + len));
+    p += len;
+    const descEnd = importDescEnd(bytes, p);
+    imports.push({ module, name, desc: bytes.subarray(p, descEnd) });
+    p = descEnd;
+  }
+  if (p !== section.end) throw new Error("short-imports: the import section did not end where its size says");
+  return imports;
+}
+
 /**
  * Renames the glue's hashed imports in `wasm` (bytes) and `glue` (the glue's text).
  * Returns `{ wasm, glue, renamed }`; with nothing to rename, the inputs come back as they are.
@@ -89,77 +119,33 @@ export function shortenImports(wasm, glue) {
   if (bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
     throw new Error("short-imports: not a wasm module");
   }
-  const parts = [bytes.subarray(0, 8)];
-  const renames = new Map();
+  const sections = [...sectionsOf(bytes)];
+  const importSection = sections.find((section) => section.id === 2);
+  const imports = importSection ? importsOf(bytes, importSection) : [];
   // A name already an import's (a second run of the hook, on a glue that names a hashed
   // import twice no more) is never given to another.
-  const taken = new Set(importNames(bytes));
+  const taken = new Set(imports.map((entry) => entry.name));
   const names = (function* () {
     for (const name of shortNames()) if (!taken.has(name)) yield name;
   })();
-  let at = 8;
-  while (at < bytes.length) {
-    const id = bytes[at];
-    const [size, contentAt] = readU32(bytes, at + 1);
-    const end = contentAt + size;
-    if (id !== 2) {
-      parts.push(bytes.subarray(at, end));
-      at = end;
-      continue;
+  const renames = new Map();
+  for (const entry of imports) {
+    if (GLUE_MODULE.test(entry.module) && HEX_NAME.test(entry.name) && glue.split(entry.name).length === 2) {
+      if (!renames.has(entry.name)) renames.set(entry.name, names.next().value);
+      entry.name = renames.get(entry.name);
     }
-    let p = contentAt;
-    let count;
-    [count, p] = readU32(bytes, p);
-    const section = writeU32(count);
-    for (let i = 0; i < count; i++) {
-      let len;
-      [len, p] = readU32(bytes, p);
-      const module = utf8.decode(bytes.subarray(p, p + len));
-      p += len;
-      [len, p] = readU32(bytes, p);
-      const name = utf8.decode(bytes.subarray(p, p + len));
-      p += len;
-      const descEnd = importDescEnd(bytes, p);
-      let newName = name;
-      if (GLUE_MODULE.test(module) && HEX_NAME.test(name) && glue.split(name).length === 2) {
-        if (!renames.has(name)) renames.set(name, names.next().value);
-        newName = renames.get(name);
-      }
-      const moduleBytes = encode(module);
-      const nameBytes = encode(newName);
-      section.push(...writeU32(moduleBytes.length), ...moduleBytes, ...writeU32(nameBytes.length), ...nameBytes);
-      section.push(...bytes.subarray(p, descEnd));
-      p = descEnd;
-    }
-    if (p !== end) throw new Error("short-imports: the import section did not end where its size says");
-    parts.push(Uint8Array.from([2, ...writeU32(section.length), ...section]));
-    at = end;
   }
   if (renames.size === 0) return { wasm: bytes, glue, renamed: 0 };
+  const body = writeU32(imports.length);
+  for (const { module, name, desc } of imports) {
+    const moduleBytes = encode(module);
+    const nameBytes = encode(name);
+    body.push(...writeU32(moduleBytes.length), ...moduleBytes, ...writeU32(nameBytes.length), ...nameBytes, ...desc);
+  }
+  const parts = sections.map((section) =>
+    section === importSection ? Uint8Array.from([2, ...writeU32(body.length), ...body]) : bytes.subarray(section.start, section.end),
+  );
   let newGlue = glue;
   for (const [name, short] of renames) newGlue = newGlue.replace(name, short);
-  return { wasm: Buffer.concat(parts), glue: newGlue, renamed: renames.size };
-}
-
-/** The field names of `bytes`'s imports. */
-function importNames(bytes) {
-  const names = [];
-  let at = 8;
-  while (at < bytes.length) {
-    const id = bytes[at];
-    const [size, contentAt] = readU32(bytes, at + 1);
-    if (id === 2) {
-      let [count, p] = readU32(bytes, contentAt);
-      for (let i = 0; i < count; i++) {
-        let len;
-        [len, p] = readU32(bytes, p);
-        p += len;
-        [len, p] = readU32(bytes, p);
-        names.push(utf8.decode(bytes.subarray(p, p + len)));
-        p = importDescEnd(bytes, p + len);
-      }
-    }
-    at = contentAt + size;
-  }
-  return names;
+  return { wasm: Buffer.concat([bytes.subarray(0, 8), ...parts]), glue: newGlue, renamed: renames.size };
 }

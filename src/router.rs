@@ -293,13 +293,11 @@ impl Location {
                 // Not if the reader has scrolled since the load (neither at the top, where a
                 // page drawn after the load starts, nor where the browser restored it).
                 Scroll::Restore(y) => {
-                    let now = web_sys::window()
-                        .and_then(|w| w.scroll_y().ok())
-                        .unwrap_or(0.0);
+                    let now = scroll_y();
                     if now.abs() <= 1.0 || (now - y).abs() <= 1.0 {
                         scroll_to_once_drawn(y);
                     } else {
-                        this.remember_scroll();
+                        this.remember_place(now);
                     }
                 }
                 // Where the page is now, for `pagehide` to keep (the scroll events kept the
@@ -330,9 +328,11 @@ impl Location {
     }
 
     fn remember_scroll(&self) {
-        let y = web_sys::window()
-            .and_then(|w| w.scroll_y().ok())
-            .unwrap_or(0.0);
+        self.remember_place(scroll_y());
+    }
+
+    /// Keeps `y` as the entry's place.
+    fn remember_place(&self, y: f64) {
         let entry = self.entry.get_value();
         self.positions.update_value(|p| p.remember(entry, y));
     }
@@ -483,10 +483,14 @@ fn scroll_to_once_drawn(y: f64) {
             );
         }
     }
-    let now = web_sys::window()
+    attempt(y, 30, scroll_y());
+}
+
+/// The window's vertical scroll (0 where it cannot be read).
+fn scroll_y() -> f64 {
+    web_sys::window()
         .and_then(|w| w.scroll_y().ok())
-        .unwrap_or(0.0);
-    attempt(y, 30, now);
+        .unwrap_or(0.0)
 }
 
 fn manual_scroll_restoration(manual: bool) {
