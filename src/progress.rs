@@ -127,6 +127,18 @@ pub fn status(position: Option<&Position>, text_len: usize) -> Status {
     Status::Started(percent)
 }
 
+/// Where the library's « Reprendre » goes: the place to resume of an article opened before,
+/// read to its end or not; only one read to its end and left at its start has none. Seen to its
+/// end does not mean left there: the voice paused at the third paragraph, then the reader went
+/// down to the article's end and stayed a moment before taking the link back to the library.
+pub fn resume_place(position: Option<&Position>, text_len: usize) -> Option<usize> {
+    let p = position?;
+    match status(Some(p), text_len) {
+        Status::Read if p.block == 0 => None,
+        _ => Some(p.block),
+    }
+}
+
 impl Status {
     pub fn label_fr(self) -> String {
         match self {
@@ -216,6 +228,25 @@ mod tests {
     }
 
     #[test]
+    fn the_library_resumes_at_the_place_even_once_read_to_the_end() {
+        assert_eq!(resume_place(None, 1000), None);
+        let started = Position::default().seen(350).at(120, 1);
+        assert_eq!(resume_place(Some(&started), 1000), Some(120));
+        // Opened, first screen seen: resuming there is opening it.
+        assert_eq!(
+            resume_place(Some(&Position::default().seen(300)), 1000),
+            Some(0)
+        );
+        // Listened to the third paragraph, then went down to the end and back to the library.
+        let left_early = started.seen(1000);
+        assert_eq!(status(Some(&left_early), 1000), Status::Read);
+        assert_eq!(resume_place(Some(&left_early), 1000), Some(120));
+        // Read to the end and left from the top: nothing to resume.
+        assert_eq!(resume_place(Some(&left_early.at(0, 2)), 1000), None);
+        assert_eq!(resume_place(Some(&left_early.at(900, 3)), 1000), Some(900));
+    }
+
+    #[test]
     fn seeing_text_keeps_the_place_to_resume() {
         let reading = Position::default().seen(5200).at(4000, 10);
         // Scrolled back to the top on the way out: seen, but not where to resume.
@@ -228,7 +259,8 @@ mod tests {
                 updated: 10,
             }
         );
-        // Flicked further: the furthest point moves, the place to resume waits for a hold.
+        // Stayed further down for a moment on the way out (the page only counts text that
+        // stayed on screen): the furthest point moves, the place to resume does not.
         assert_eq!(reading.seen(8000).block, 4000);
         assert_eq!(reading.seen(8000).furthest, 8000);
         assert_eq!(

@@ -65,17 +65,18 @@ fn card(
         prefs::position(&progress::key(slug))
     });
     let status = move || position.with(|p| progress::status(p.as_ref(), article.text_len as usize));
-    let resume = move || match (status(), position.get()) {
-        (Status::Started(_), Some(p)) => Some(view! {
+    let resume = move || {
+        let block =
+            position.with(|p| progress::resume_place(p.as_ref(), article.text_len as usize))?;
+        Some(view! {
             <a
-                href=format!("{}#t-{}", paths::article(base, slug), p.block)
+                href=format!("{}#t-{}", paths::article(base, slug), block)
                 class="resume"
                 aria-label=format!("Reprendre «\u{202f}{}\u{202f}»", article.title)
             >
                 "Reprendre"
             </a>
-        }),
-        _ => None,
+        })
     };
     view! {
         <li class="card">

@@ -479,9 +479,11 @@ fn Comments(article: &'static Article) -> impl IntoView {
     })
 }
 
-/// Keeps the reading position: the text block at the top of the view once the reader has
-/// stayed on it (`progress::HOLD_MS`), and at once how far the reader got; by block offset, so
-/// it survives a change of text size.
+/// Keeps the reading position: the text block at the top of the view, and how far the reader
+/// got, once the view has stayed there (`progress::HOLD_MS`); by block offset, so it survives a
+/// change of text size. Text that only went by (a flick down to the link back to the library at
+/// the end) has not been read: counted at once, it marked as « Lu » an article left after three
+/// paragraphs.
 fn track_progress(article: &'static Article, reader: &ReaderContext) {
     let (body, stale, spoken) = (reader.body, reader.stale, reader.spoken);
     let key = StoredValue::new(progress::key(&article.meta.slug));
@@ -489,7 +491,6 @@ fn track_progress(article: &'static Article, reader: &ReaderContext) {
         key.with_value(|k| crate::prefs::position(k))
             .unwrap_or_default(),
     );
-    let scheduled = RwSignal::new(false);
     let hold = StoredValue::new(None::<TimeoutHandle>);
     // Each change is made on what this page holds merged with what was stored since it opened
     // (a sync pass, another tab), so that it neither writes an older place or a shorter
@@ -550,29 +551,32 @@ fn track_progress(article: &'static Article, reader: &ReaderContext) {
         Some((top_block.or(last_block)?, visible_end))
     };
     let seen = move || {
-        scheduled.set(false);
         if let Some((_, visible_end)) = measure() {
             save(&|p| p.seen(visible_end));
         }
     };
     let stayed = move || {
-        // While the article is read aloud, the place is the voice's, not the view's.
-        if spoken.try_with_untracked(Option::is_some).unwrap_or(true) {
+        let Some((block, visible_end)) = measure() else {
             return;
-        }
-        // Nor while « Affichage » is open: the reader is choosing a size or a theme, maybe up
-        // at the header, not reading there.
-        if document()
+        };
+        // While the article is read aloud, the place is the voice's, not the view's. Nor while
+        // « Affichage » is open: the reader is choosing a size or a theme, maybe up at the
+        // header, not reading there. What stayed on screen has been seen all the same.
+        let voice = spoken.try_with_untracked(Option::is_some).unwrap_or(true);
+        let choosing = document()
             .query_selector(".display-panel")
             .ok()
             .flatten()
-            .is_some()
-        {
-            return;
-        }
-        if let Some((block, _)) = measure() {
-            save(&|p| p.at(block, storage::stamp_now()));
-        }
+            .is_some();
+        let now = storage::stamp_now();
+        save(&|p| {
+            let p = p.seen(visible_end);
+            if voice || choosing {
+                p
+            } else {
+                p.at(block, now)
+            }
+        });
     };
     Effect::new(move |_| {
         let Some(Spoken { range, block }) = spoken.get() else {
@@ -589,13 +593,7 @@ fn track_progress(article: &'static Article, reader: &ReaderContext) {
             set_timeout_with_handle(stayed, Duration::from_millis(progress::HOLD_MS.into())).ok(),
         );
     };
-    let on_scroll = window_event_listener(ev::scroll, move |_| {
-        if !scheduled.get_untracked() {
-            scheduled.set(true);
-            request_animation_frame(seen);
-        }
-        hold_from_now();
-    });
+    let on_scroll = window_event_listener(ev::scroll, move |_| hold_from_now());
     on_cleanup(move || {
         on_scroll.remove();
         if let Some(handle) = hold.try_get_value().flatten() {

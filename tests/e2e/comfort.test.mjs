@@ -259,6 +259,28 @@ test("the reading position is kept by paragraph and offered as « Reprendre »",
   assert.deepEqual(page.problems(), []);
 });
 
+test("going down past the text to the link back to the library is not reading it: the article is not marked « Lu » and « Reprendre » stays", async () => {
+  const page = await newPage(env.browser, { viewport: { width: 1000, height: 700 } });
+  const article = articles[2]; // the longest
+  await page.goto(`${env.server.url}lire/${article.slug}/`);
+  await appReady(page);
+  const blocks = await blockOffsets(page);
+  const place = blocks[10];
+  await readTo(page, article.slug, place);
+  // Down to the end at once, then the link there, a few frames later (the frame after a
+  // scroll is where the page used to count what went by as read).
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 100)))));
+  await page.getByRole("link", { name: "Retour à la bibliothèque" }).click();
+  const card = page.locator(".cards > li").nth(2);
+  assert.match(await card.locator(".progress").innerText(), /^Lu à \d+\u00a0%$/);
+  const stored = await page.evaluate((k) => JSON.parse(localStorage.getItem(k)), `liseuse:progress:${article.slug}`);
+  assert.ok(stored.furthest < blocks.at(-3), `furthest ${stored.furthest}, the end's blocks start at ${blocks.at(-3)}`);
+  const resume = card.getByRole("link", { name: `Reprendre « ${squash(article.title)} »` });
+  assert.match(await resume.getAttribute("href"), new RegExp(`#t-${place}$`));
+  assert.deepEqual(page.problems(), []);
+});
+
 test("an article opened at a passage by a link makes it the place to resume once the reader stays there; a reload stamps nothing", async () => {
   const context = await env.browser.newContext({ viewport: { width: 1000, height: 600 }, locale: "fr-FR" });
   const page = await context.newPage();

@@ -184,9 +184,17 @@ test("pause, resume, previous and next paragraph; the reading position follows t
   await player(page).getByText("Paragraphe 3 sur").waitFor();
   assert.equal((await spoken(page)).length, 5);
 
-  // « Reprendre » in the library goes where the voice was.
+  // Down to the end of the article, staying there a moment (the text there counts as seen),
+  // then back to the library: « Reprendre » goes where the voice was, though the article is
+  // now « Lu ».
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.waitForFunction(([k, end]) => JSON.parse(localStorage.getItem(k) ?? "{}").furthest * 100 >= end * 97, [
+    `liseuse:progress:${article.slug}`,
+    blocks.at(-1)[0] + [...blocks.at(-1)[1]].length,
+  ]);
   await page.getByRole("link", { name: "Retour à la bibliothèque" }).click();
   const resume = page.getByRole("link", { name: `Reprendre « ${article.title} »` });
+  assert.equal(await page.locator(".cards > li").filter({ has: resume }).locator(".progress").innerText(), "Lu");
   assert.match(await resume.getAttribute("href"), new RegExp(`#t-${blocks[2][0]}$`));
   assert.deepEqual(page.problems(), []);
 });
