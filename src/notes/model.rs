@@ -261,6 +261,16 @@ deserialize_by_fields!(
 );
 
 impl ArticleRecord {
+    /// The record as the article it is kept under has it: each highlight's `article` is that
+    /// one, since it is anchored and shown there. A highlight naming another (stored by hand,
+    /// or by an older build) would otherwise go out in an export that import then refused.
+    pub fn filed_under(mut self, slug: &str) -> ArticleRecord {
+        for h in self.highlights.iter_mut().filter(|h| h.article != slug) {
+            h.article = slug.to_string();
+        }
+        self
+    }
+
     /// Highlights that are not deleted.
     pub fn live(&self) -> impl Iterator<Item = &Highlight> {
         self.highlights.iter().filter(|h| !h.deleted)

@@ -21,7 +21,10 @@ pub fn export_json(records: &BTreeMap<String, ArticleRecord>, exported_at_ms: i6
         "format": FORMAT,
         "version": VERSION,
         "exported_at": exported_at_ms,
-        "articles": records,
+        "articles": records
+            .iter()
+            .map(|(slug, record)| (slug.clone(), record.clone().filed_under(slug)))
+            .collect::<BTreeMap<_, _>>(),
     });
     serde_json::to_string_pretty(&document).expect("records serialize")
 }
@@ -108,10 +111,11 @@ pub fn import_json(bytes: &[u8]) -> Result<BTreeMap<String, ArticleRecord>, Impo
         if slug.is_empty() {
             return Err(invalid(path, "article sans identifiant"));
         }
-        let record: ArticleRecord = serde_json::from_value(value.clone())
-            .map_err(|e| invalid(path.clone(), &reason_fr(&e.to_string())))?;
+        let record = serde_json::from_value::<ArticleRecord>(value.clone())
+            .map_err(|e| invalid(path.clone(), &reason_fr(&e.to_string())))?
+            .filed_under(slug);
         for (i, h) in record.highlights.iter().enumerate() {
-            check_highlight(h, slug)
+            check_highlight(h)
                 .map_err(|reason| invalid(format!("{path}.highlights[{i}]"), reason))?;
         }
         records.insert(slug.clone(), record);
@@ -145,12 +149,9 @@ fn reason_fr(serde_message: &str) -> String {
     }
 }
 
-fn check_highlight(h: &Highlight, slug: &str) -> Result<(), &'static str> {
+fn check_highlight(h: &Highlight) -> Result<(), &'static str> {
     if h.id.is_empty() {
         return Err("surlignage sans identifiant");
-    }
-    if h.article != slug {
-        return Err("surlignage rangé sous un autre article");
     }
     if h.position.start > h.position.end {
         return Err("position de fin avant le début");
@@ -456,6 +457,17 @@ mod tests {
         assert_eq!(merged["essai"].highlights.len(), 2);
     }
 
+    /// An export made before exports were filed (a highlight naming another article than the
+    /// one it was kept under) reads back, filed where it was kept, rather than refused whole.
+    #[test]
+    fn an_older_export_of_a_highlight_naming_another_article_reads_back() {
+        let file = export_json(&sample(), 42);
+        let older = file.replacen("\"article\": \"essai\"", "\"article\": \"autre\"", 1);
+        assert_ne!(older, file);
+        let back = import_json(older.as_bytes()).unwrap();
+        assert_eq!(back, sample());
+    }
+
     /// One highlight "x" with `note`, edited at `updated`, and the article's note `text`.
     fn device(note: &str, updated: i64, text: &str) -> BTreeMap<String, ArticleRecord> {
         let mut record = sample()["essai"].clone();
@@ -703,14 +715,18 @@ mod tests {
             let _ = import_json(&file[..at]);
         }
 
+        /// Whatever article its highlights name (a record stored by hand, or by an older
+        /// build), an export reads back, filed where it was kept.
         #[test]
-        fn export_import_round_trip(record in record_strategy()) {
+        fn export_import_round_trip(record in record_strategy(), named in "[a-b]") {
             let mut record = record;
             for h in &mut record.highlights {
-                h.article = "a".into();
+                h.article = named.clone();
             }
-            let records = BTreeMap::from([("a".to_string(), record)]);
-            let back = import_json(export_json(&records, 0).as_bytes()).unwrap();
+            let kept = BTreeMap::from([("a".to_string(), record.clone())]);
+            let back = import_json(export_json(&kept, 0).as_bytes()).unwrap();
+            let records = BTreeMap::from([("a".to_string(), record.filed_under("a"))]);
+            prop_assert!(back["a"].highlights.iter().all(|h| h.article == "a"));
             prop_assert_eq!(&back, &records);
             let (merged, summary) = merge_all(&records, &back, NOW);
             prop_assert_eq!(merged, records);
