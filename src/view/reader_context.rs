@@ -120,6 +120,18 @@ impl ReaderContext {
         let _ = target.focus();
     }
 
+    /// Focuses a highlight's first mark where it is, once drawn: the highlight just made
+    /// becomes the current one (`n` writes its note, `[` and `]` go on from it).
+    pub fn focus_highlight_in_place(&self, id: String) {
+        request_animation_frame(move || {
+            if let Some(mark) = mark_element(&id)
+                .and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok())
+            {
+                crate::browser::focus_in_place(&mark);
+            }
+        });
+    }
+
     /// Scrolls a highlight's first mark to the middle of the window and focuses it.
     pub fn focus_highlight(&self, id: &str) {
         if let Some(mark) = mark_element(id) {

@@ -10,12 +10,16 @@ const SHORTCUTS: &[(&str, &str)] = &[
     ("/", "Aller à la recherche"),
     ("h", "Surligner la sélection"),
     ("p", "Partager la sélection"),
-    ("n", "Écrire une note sur le surlignage courant"),
+    ("Tab", "Aller aux couleurs de la sélection"),
+    (
+        "n",
+        "Écrire une note sur le surlignage courant (celui qui vient d’être fait, aussi)",
+    ),
     ("[ et ]", "Surlignage précédent ou suivant"),
     ("l", "Écouter l’article, mettre en pause, reprendre"),
     ("← et →", "Article précédent ou suivant"),
     ("Entrée", "Ouvrir le surlignage sélectionné"),
-    ("Échap", "Fermer un panneau"),
+    ("Échap", "Fermer un panneau, ou la barre de la sélection"),
     ("?", "Afficher ou masquer cette aide"),
 ];
 

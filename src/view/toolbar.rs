@@ -1,5 +1,7 @@
 //! The toolbar that appears near a text selection in the article: "Surligner" and a colour each,
-//! « Partager », « Écouter d’ici ». Keyboard: `h` highlights the current selection, `p` shares it. With a mouse it sits above the selection; on
+//! « Partager », « Écouter d’ici ». Keyboard: `h` highlights the current selection, `p` shares
+//! it, Tab goes into the toolbar (its buttons then keep the selection they were shown for),
+//! Escape closes it and puts the selection away. With a mouse it sits above the selection; on
 //! a touch screen below it (the system's own menu is above), always wholly on screen: see
 //! `crate::placement::toolbar`.
 
@@ -29,8 +31,20 @@ pub fn SelectionToolbar() -> impl IntoView {
     };
     // The last selection that went away, and when: a paragraph drawn anew takes it away.
     let lost = StoredValue::new(None::<(ArticleSelection, f64)>);
+    let bar = NodeRef::<html::Div>::new();
+    let focus_in_bar = move || {
+        let active = document().active_element();
+        bar.get_untracked()
+            .zip(active)
+            .is_some_and(|(bar, active)| bar.contains(Some(&active)))
+    };
     let read_selection = move || {
         let now = read();
+        // A keyboard reader who went into the toolbar (caret browsing moves the selection
+        // with the focus): its buttons act on the selection it was shown for.
+        if now.is_none() && focus_in_bar() {
+            return;
+        }
         if now.is_none() {
             if let Some(was) = current.get_untracked() {
                 lost.set_value(Some((was, js_sys::Date::now())));
@@ -81,11 +95,12 @@ pub fn SelectionToolbar() -> impl IntoView {
         let Some(sel) = read().or_else(|| current.get_untracked()) else {
             return;
         };
-        reader.add_highlight(notes, sel.start..sel.end, color);
+        let id = reader.add_highlight(notes, sel.start..sel.end, color);
         last_color.set(color);
         prefs::set_last_color(color);
         selection::clear();
         current.set(None);
+        reader.focus_highlight_in_place(id);
     };
 
     let listen_from_here = move || {
@@ -110,6 +125,29 @@ pub fn SelectionToolbar() -> impl IntoView {
 
     let keys = window_event_listener(ev::keydown, move |event| {
         let key = event.key();
+        let shown = move || current.with_untracked(Option::is_some);
+        if key == "Escape" && shown() && !event.default_prevented() {
+            event.prevent_default();
+            let start = current.get_untracked().map(|sel| sel.start);
+            let was_in_bar = focus_in_bar();
+            selection::clear();
+            current.set(None);
+            if was_in_bar {
+                reader.focus_text_at(start);
+            }
+            return;
+        }
+        if key == "Tab" && !event.shift_key() && shown() && !focus_in_bar() {
+            let first = bar
+                .get_untracked()
+                .and_then(|bar| bar.query_selector("button").ok().flatten())
+                .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok());
+            if let Some(first) = first {
+                event.prevent_default();
+                browser::focus_in_place(&first);
+            }
+            return;
+        }
         if (key == "h" || key == "p") && !browser::is_typing(&event) {
             read_selection();
             if current.get_untracked().is_some() {
@@ -128,7 +166,6 @@ pub fn SelectionToolbar() -> impl IntoView {
     let keep_selection = |ev: web_sys::MouseEvent| ev.prevent_default();
 
     // The toolbar's size, measured once drawn, places it; it stays hidden until then.
-    let bar = NodeRef::<html::Div>::new();
     let size = RwSignal::new(None::<(f64, f64)>);
     let visible = screen::tracked();
     Effect::new(move |_| {
@@ -178,6 +215,11 @@ pub fn SelectionToolbar() -> impl IntoView {
                 style:top=px(|p| p.top)
                 style:visibility=move || if place.with(Option::is_some) { "visible" } else { "hidden" }
                 on:mousedown=keep_selection
+                // Tabbed out of it: it follows the selection again (gone, if caret browsing
+                // took it along).
+                on:focusout=move |_| {
+                    set_timeout(read_selection, std::time::Duration::ZERO)
+                }
             >
                 <button
                     type="button"

@@ -466,8 +466,9 @@ test("keyboard alone: highlight, note, save, move between highlights and article
   await page.keyboard.press("h");
   await page.locator(".article-body mark.hl", { hasText: "un pur régal" }).waitFor();
   assert.equal(await page.locator(".article-body mark.hl").count(), 2);
-  // `]` focuses the first highlight, `n` opens its note.
-  await page.keyboard.press("]");
+  // The highlight just made is the current one; `[` and `]` go on from it, `n` opens its note.
+  await page.waitForFunction(() => document.activeElement.textContent === "un pur régal");
+  await page.keyboard.press("[");
   assert.equal(await page.evaluate(() => document.activeElement.textContent), "de belles interventions");
   await page.keyboard.press("]");
   assert.equal(await page.evaluate(() => document.activeElement.textContent), "un pur régal");
@@ -496,6 +497,56 @@ test("keyboard alone: highlight, note, save, move between highlights and article
   await page.locator("article h1", { hasText: squash(articles[2].title).slice(0, 20) }).waitFor();
   await page.keyboard.press("ArrowLeft");
   await page.waitForURL(`${env.server.url}lire/${articles[1].slug}/`);
+  assert.deepEqual(page.problems(), []);
+});
+
+test("keyboard alone: Tab goes into the selection's toolbar, a colour highlights, the new highlight is current; Escape closes the toolbar", async () => {
+  const page = await newPage(env.browser);
+  await page.goto(`${env.server.url}lire/${articles[1].slug}/`);
+  await appReady(page);
+  const toolbar = page.getByRole("toolbar", { name: "Surligner la sélection" });
+  const active = () => page.evaluate(() => ({ text: document.activeElement.textContent, tag: document.activeElement.tagName, id: document.activeElement.dataset.id ?? null }));
+
+  // Escape puts the toolbar and the selection away, the focus where it was.
+  await selectText(page, "de belles interventions");
+  await toolbar.waitFor();
+  await page.keyboard.press("Escape");
+  await toolbar.waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => getSelection().toString()), "");
+
+  // Tab goes to « Surligner », then on to the colours; the selection is kept meanwhile.
+  await selectText(page, "de belles interventions");
+  await toolbar.waitFor();
+  await page.keyboard.press("Tab");
+  assert.equal((await active()).text, "Surligner");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  assert.equal((await active()).text, "Vert");
+  await page.keyboard.press("Enter");
+  const mark = page.locator(".article-body mark.hl", { hasText: "de belles interventions" });
+  await mark.waitFor();
+  assert.match(await mark.getAttribute("class"), /hl-green/);
+  // The new highlight is the current one: focused, and `n` writes its note.
+  await page.waitForFunction(() => document.activeElement.matches(".article-body mark.hl"));
+  assert.equal((await active()).text, "de belles interventions");
+  await page.keyboard.press("n");
+  await page.waitForFunction(() => document.activeElement.id === "panel-note");
+  await page.keyboard.press("Escape");
+  await page.getByRole("textbox", { name: "Note", exact: true }).waitFor({ state: "detached" });
+
+  // `h` makes the next one current too; Escape from inside the toolbar gives the focus back to
+  // the text.
+  await selectText(page, "un pur régal");
+  await page.keyboard.press("h");
+  await page.waitForFunction(() => document.activeElement.textContent === "un pur régal");
+  await selectText(page, "Victor");
+  await toolbar.waitFor();
+  await page.keyboard.press("Tab");
+  assert.equal((await active()).text, "Surligner");
+  await page.keyboard.press("Escape");
+  await toolbar.waitFor({ state: "detached" });
+  assert.ok(await page.evaluate(() => document.querySelector(".article-body").contains(document.activeElement)));
+  assert.equal(await page.locator(".article-body mark.hl").count(), 2);
   assert.deepEqual(page.problems(), []);
 });
 
