@@ -64,6 +64,14 @@ pub fn clear() {
     }
 }
 
+/// Leaves the caret at the selection's end, nothing selected (Escape: a keyboard reader goes on
+/// from where they were).
+pub fn collapse_to_end() {
+    if let Some(selection) = web_sys::window().and_then(|w| w.get_selection().ok().flatten()) {
+        let _ = selection.collapse_to_end();
+    }
+}
+
 /// Selects the article's chars `start..end` again (the text drawn anew under a selection).
 pub fn restore(root: &Element, start: usize, end: usize) {
     let selection = web_sys::window().and_then(|w| w.get_selection().ok().flatten());

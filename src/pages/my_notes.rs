@@ -21,9 +21,21 @@ use leptos::{prelude::*, task::spawn_local};
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 
-/// Said after an import that the storage could not keep (full, disabled).
-const NOT_STORED: &str = " Mais le stockage local n’a pas pu l’enregistrer\u{a0}: ce qui a été \
-importé n’est gardé que dans cet onglet. Exportez vos notes pour le conserver.";
+/// Said after an import that the storage could not keep (full, disabled), wholly or for
+/// `unsaved` of its `all` articles.
+fn not_stored_fr(unsaved: usize, all: usize) -> String {
+    let what = if unsaved == all {
+        "ce qui a été importé n’est gardé".to_string()
+    } else if unsaved == 1 {
+        format!("un des {all} articles importés n’est gardé")
+    } else {
+        format!("{unsaved} des {all} articles importés ne sont gardés")
+    };
+    format!(
+        " Mais le stockage local n’a pas pu tout enregistrer\u{a0}: {what} que dans cet onglet \
+         (l’avis en haut de la page les nomme). Exportez vos notes pour le conserver."
+    )
+}
 
 /// Highlights shown at first, and added by "Afficher … de plus".
 const PAGE: usize = 300;
@@ -397,10 +409,11 @@ pub fn MyNotes() -> impl IntoView {
                     });
                     let slugs: Vec<String> = merged.keys().cloned().collect();
                     notes.merge_in(merged);
-                    let stored = !slugs.iter().any(|slug| notes.is_unsaved(slug));
+                    let unsaved = slugs.iter().filter(|slug| notes.is_unsaved(slug)).count();
+                    let stored = unsaved == 0;
                     let mut message = summary.message_fr();
                     if !stored {
-                        message.push_str(NOT_STORED);
+                        message.push_str(&not_stored_fr(unsaved, slugs.len()));
                     }
                     import_message.set(Some((stored, message)));
                 }

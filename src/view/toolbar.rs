@@ -128,12 +128,17 @@ pub fn SelectionToolbar() -> impl IntoView {
         let shown = move || current.with_untracked(Option::is_some);
         if key == "Escape" && shown() && !event.default_prevented() {
             event.prevent_default();
-            let start = current.get_untracked().map(|sel| sel.start);
+            let was = current.get_untracked();
             let was_in_bar = focus_in_bar();
-            selection::clear();
             current.set(None);
-            if was_in_bar {
-                reader.focus_text_at(start);
+            // The caret stays where the selection ended, for a keyboard reader to go on.
+            match (was_in_bar, was, reader.body.get_untracked()) {
+                (true, Some(sel), Some(body)) => {
+                    reader.focus_text_at(Some(sel.start));
+                    selection::restore(&body, sel.end, sel.end);
+                }
+                (true, ..) => selection::clear(),
+                (false, ..) => selection::collapse_to_end(),
             }
             return;
         }

@@ -640,10 +640,15 @@ test("quota exceeded: nothing stored is lost, the change stays in memory, export
     id: "importé", article: slug, color: "blue", note: "", created: 5, updated: 5,
     quote: { exact: "Laissez-moi", prefix: "", suffix: "" }, position: { start: 0, end: 11 },
   };
-  const file = { format: "liseuse-export", version: 1, articles: { [slug]: { highlights: [imported] } } };
+  // Two articles: the storage keeps the small one, not the other, and the message says which
+  // part is in this tab only (not the whole import).
+  const other = articles[1].slug;
+  const small = { ...imported, id: "b", article: other, quote: { exact: "x", prefix: "", suffix: "" }, position: { start: 0, end: 1 } };
+  const file = { format: "liseuse-export", version: 1, articles: { [slug]: { highlights: [imported] }, [other]: { highlights: [small] } } };
   await page.getByLabel("Importer").setInputFiles({ name: "a.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
-  await page.locator(".import-error", { hasText: /1 ajouté.*n’est gardé que dans cet onglet/ }).waitFor();
+  await page.locator(".import-error", { hasText: /2 ajouté.*un des 2 articles importés n’est gardé que dans cet onglet/ }).waitFor();
   assert.equal(await stored(page), seeded);
+  assert.match(await page.evaluate((k) => localStorage.getItem(k), key(other)), /"id":"b"/);
   assert.deepEqual(page.problems(), []);
 });
 
