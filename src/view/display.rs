@@ -44,18 +44,25 @@ fn load() -> Settings {
 #[derive(Clone, Copy)]
 pub struct CurrentSettings(pub RwSignal<Settings>);
 
+/// Whether the settings as shown are stored: false when the storage refused them (full, or
+/// turned off), which « Affichage » then says (they hold for this tab only).
+#[derive(Clone, Copy)]
+struct SettingsStored(RwSignal<bool>);
+
 impl CurrentSettings {
     pub fn provide() {
         let settings = RwSignal::new(load());
+        let stored = RwSignal::new(true);
         Effect::new(move |_| {
-            settings.with(|s| {
+            let kept = settings.with(|s| {
                 apply(s);
-                if storage::available() {
-                    // A setting lost to a full storage only means the default next time.
-                    let _ = LocalStorage::raw().set_item(KEY, &s.to_json());
-                }
+                storage::available() && LocalStorage::raw().set_item(KEY, &s.to_json()).is_ok()
             });
+            if stored.get_untracked() != kept {
+                stored.set(kept);
+            }
         });
+        provide_context(SettingsStored(stored));
         // Another tab changed them: show its choice here too, and build the next change on it
         // (else this tab's next change would write back its older ones over it).
         std::mem::forget(window_event_listener(leptos::ev::storage, move |event| {
@@ -140,6 +147,7 @@ split_point! { display_panel; preload prefetch;
 #[component]
 fn DisplayPanel() -> impl IntoView {
     let Display { settings, open } = expect_context();
+    let SettingsStored(stored) = expect_context();
     // Closed from inside (Échap, « Fermer »), the panel takes the focus with it: it goes back
     // to the button that opened it, not to the page's top.
     let close = move || {
@@ -267,6 +275,15 @@ fn DisplayPanel() -> impl IntoView {
                     |s, v| s.rate = v,
                 )}
                 <VoiceChoice settings />
+                <p class="display-unstored" role="status">
+                    {move || {
+                        (!stored.get())
+                            .then_some(
+                                "Ces réglages valent pour cet onglet seulement\u{a0}: le stockage \
+                                 local du navigateur est plein ou désactivé.",
+                            )
+                    }}
+                </p>
                 <button type="button" class="btn" on:click=move |_| close()>
                     "Fermer"
                 </button>

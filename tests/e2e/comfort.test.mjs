@@ -132,6 +132,34 @@ test("display settings persist across reloads and apply before the first paint",
   assert.deepEqual(page.problems(), []);
 });
 
+test("a setting the storage refuses (full) holds in the tab, and « Affichage » says it is not stored", async () => {
+  const page = await newPage(env.browser);
+  // The storage refuses the settings while `__full` is set.
+  await page.addInitScript(() => {
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      if (window.__full && key === "liseuse:settings") throw new DOMException("quota", "QuotaExceededError");
+      return setItem.call(this, key, value);
+    };
+  });
+  await page.goto(`${env.server.url}lire/${articles[0].slug}/`);
+  await appReady(page);
+  await openDisplay(page);
+  const unstored = page.locator(".display-unstored");
+  assert.equal(await unstored.textContent(), "");
+  await page.evaluate(() => (window.__full = true));
+  await page.getByLabel("Sombre").check();
+  await unstored.filter({ hasText: "Ces réglages valent pour cet onglet seulement" }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "sombre");
+  assert.doesNotMatch(String(await page.evaluate(() => localStorage.getItem("liseuse:settings"))), /sombre/);
+  // Room again: the next change is stored, with the one before it, and the line goes.
+  await page.evaluate(() => (window.__full = false));
+  await page.getByLabel("Grande", { exact: true }).check();
+  await page.waitForFunction(() => document.querySelector(".display-unstored").textContent === "");
+  assert.match(await page.evaluate(() => localStorage.getItem("liseuse:settings")), /sombre/);
+  assert.deepEqual(page.problems(), []);
+});
+
 test("two tabs: a setting changed in one shows in the other, and a change there keeps it", async () => {
   const first = await newPage(env.browser);
   await first.goto(`${env.server.url}lire/${articles[0].slug}/`);
