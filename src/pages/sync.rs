@@ -17,6 +17,7 @@ pub fn SyncPage() -> impl IntoView {
     browser::end_prerender();
     let driver = SyncDriver::get();
     let saved = sync_driver::load_config().unwrap_or_default();
+    let unreadable = sync_driver::config_unreadable();
     let url = RwSignal::new(saved.url.clone());
     let user = RwSignal::new(saved.user.clone());
     let password = RwSignal::new(sync_driver::password().unwrap_or_default());
@@ -63,6 +64,17 @@ pub fn SyncPage() -> impl IntoView {
                  Liseuse y range un dossier «\u{202f}liseuse\u{202f}»\u{a0}: un fichier par article et un pour \
                  les positions de lecture. Vos notes restent aussi sur cet appareil."
             </p>
+            {unreadable
+                .then(|| {
+                    view! {
+                        <p class="sync-unreadable" role="alert">
+                            "Les réglages de synchronisation gardés sur cet appareil sont \
+                             illisibles (abîmés, ou écrits par autre chose que Liseuse)\u{a0}: la \
+                             synchronisation est arrêtée. Saisissez-les à nouveau\u{a0}; vos notes, \
+                             elles, ne sont pas touchées."
+                        </p>
+                    }
+                })}
             <form class="sync-form" on:submit=on_submit>
                 <p class="field">
                     <label for="sync-url">"Adresse du dossier WebDAV"</label>

@@ -12,7 +12,7 @@
 mod pass;
 mod stored;
 
-pub use stored::{flag, load_config, password, shared_failure, Config};
+pub use stored::{config_unreadable, flag, load_config, password, shared_failure, Config};
 
 use crate::{
     chunk::ChunkMissing,

@@ -52,6 +52,14 @@ pub fn load_config() -> Option<Config> {
     serde_json::from_str(&raw).ok()
 }
 
+/// Settings are stored but cannot be read (damaged, or written by something other than
+/// Liseuse): sync is off until they are given again, which « Synchronisation » says.
+pub fn config_unreadable() -> bool {
+    storage::local_storage()
+        .and_then(|s| s.get_item(CONFIG).ok().flatten())
+        .is_some_and(|raw| serde_json::from_str::<Config>(&raw).is_err())
+}
+
 pub(super) fn save_config(config: &Config) {
     if let Some(store) = storage::local_storage() {
         let _ = store.set_item(CONFIG, &serde_json::to_string(config).unwrap_or_default());
@@ -136,7 +144,12 @@ pub(super) fn set_paused(paused: bool) {
 /// The header's word on sync, from what is stored (shared by the tabs).
 pub fn flag() -> Flag {
     if load_config().is_none() {
-        return Flag::Quiet;
+        // Set up once, but the settings are no longer readable: sync has stopped.
+        return if config_unreadable() {
+            Flag::Failed
+        } else {
+            Flag::Quiet
+        };
     }
     if password().is_none() {
         return Flag::Paused;

@@ -367,3 +367,22 @@ for (const host of ["a plain static host", "a host that answers every miss with 
     }
   });
 }
+
+test("sync settings that can no longer be read are said, in the header and on « Synchronisation », and nothing else changes", async () => {
+  const page = await newPage(env.browser);
+  await page.addInitScript(() => {
+    if (!sessionStorage.getItem("seeded")) {
+      localStorage.setItem("liseuse:sync:config", "{\"url\": 42, abîmé");
+      sessionStorage.setItem("seeded", "1");
+    }
+  });
+  await openArticle(page, first.slug);
+  const header = page.locator("header.site-header nav a", { hasText: "Synchronisation" });
+  await page.waitForFunction(() => [...document.querySelectorAll("header.site-header nav a")].some((a) => a.textContent.replace(/\s+/gu, " ").trim() === "Synchronisation en échec"));
+  await header.click();
+  await page.getByRole("alert").filter({ hasText: "Les réglages de synchronisation gardés sur cet appareil sont illisibles" }).waitFor();
+  assert.equal(await page.getByLabel("Adresse du dossier WebDAV").inputValue(), "");
+  // Left as it is until the reader gives the settings again.
+  assert.equal(await page.evaluate(() => localStorage.getItem("liseuse:sync:config")), "{\"url\": 42, abîmé");
+  assert.deepEqual(page.problems(), []);
+});
