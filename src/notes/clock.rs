@@ -1,6 +1,5 @@
 //! Time stamps decide merges: the newer edit wins. They work as a hybrid logical clock: an edit
-//! is stamped `max(now, previous + 1)`, `previous` the newest stamp the notebook holds
-//! (`Notebook::apply`), so an edit made after a device received another's
+//! is stamped `max(now, previous + 1)`, so an edit made after a device received another's
 //! version is newer than that version, whatever the two clocks say (a phone two days ahead, a
 //! laptop behind).
 //!
