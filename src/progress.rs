@@ -57,7 +57,8 @@ impl Position {
         })
     }
 
-    /// Text up to `visible_end` has been on screen: at once, however briefly.
+    /// Text up to `visible_end` has been on screen (the page calls it once the view has
+    /// stayed, `HOLD_MS`, or for the first screen once painted).
     pub fn seen(self, visible_end: usize) -> Position {
         Position {
             furthest: self.furthest.max(visible_end),
@@ -127,14 +128,15 @@ pub fn status(position: Option<&Position>, text_len: usize) -> Status {
     Status::Started(percent)
 }
 
-/// Where the library's « Reprendre » goes: the place to resume of an article opened before,
-/// read to its end or not; only one read to its end and left at its start has none. Seen to its
-/// end does not mean left there: the voice paused at the third paragraph, then the reader went
-/// down to the article's end and stayed a moment before taking the link back to the library.
+/// Where the library's « Reprendre » goes: the place to resume of an article opened before.
+/// Read to its end, it has one only when that place is well before the end (before its last
+/// fifth) and not its start: seen to its end does not mean left there (the voice paused at the
+/// third paragraph, then the reader went down to the article's end and stayed a moment before
+/// taking the link back to the library), while a reader who finished it has nothing to resume.
 pub fn resume_place(position: Option<&Position>, text_len: usize) -> Option<usize> {
     let p = position?;
     match status(Some(p), text_len) {
-        Status::Read if p.block == 0 => None,
+        Status::Read if p.block == 0 || p.block * 5 >= text_len * 4 => None,
         _ => Some(p.block),
     }
 }
@@ -241,9 +243,13 @@ mod tests {
         let left_early = started.seen(1000);
         assert_eq!(status(Some(&left_early), 1000), Status::Read);
         assert_eq!(resume_place(Some(&left_early), 1000), Some(120));
-        // Read to the end and left from the top: nothing to resume.
+        // Read to the end and left from the top, or finished there: nothing to resume.
         assert_eq!(resume_place(Some(&left_early.at(0, 2)), 1000), None);
-        assert_eq!(resume_place(Some(&left_early.at(900, 3)), 1000), Some(900));
+        assert_eq!(resume_place(Some(&left_early.at(900, 3)), 1000), None);
+        assert_eq!(resume_place(Some(&left_early.at(800, 3)), 1000), None);
+        assert_eq!(resume_place(Some(&left_early.at(799, 3)), 1000), Some(799));
+        // Not read to the end: the place, wherever it is.
+        assert_eq!(resume_place(Some(&started.at(900, 4)), 1000), Some(900));
     }
 
     #[test]

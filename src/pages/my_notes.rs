@@ -33,7 +33,8 @@ fn not_stored_fr(unsaved: usize, all: usize) -> String {
     };
     format!(
         " Mais le stockage local n’a pas pu tout enregistrer\u{a0}: {what} que dans cet onglet \
-         (l’avis en haut de la page les nomme). Exportez vos notes pour le conserver."
+         (l’avis en haut de la page nomme les articles concernés). Exportez vos notes pour le \
+         conserver."
     )
 }
 

@@ -17,7 +17,8 @@ pub fn SyncPage() -> impl IntoView {
     browser::end_prerender();
     let driver = SyncDriver::get();
     let saved = sync_driver::load_config().unwrap_or_default();
-    let unreadable = sync_driver::config_unreadable();
+    // Said until the reader gives the settings again or logs out (each writes over them).
+    let unreadable = RwSignal::new(sync_driver::config_unreadable());
     let url = RwSignal::new(saved.url.clone());
     let user = RwSignal::new(saved.user.clone());
     let password = RwSignal::new(sync_driver::password().unwrap_or_default());
@@ -30,6 +31,7 @@ pub fn SyncPage() -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         driver.set_up_and_sync(config(), password.get_untracked());
+        unreadable.set(sync_driver::config_unreadable());
     };
     let test = move |_| {
         driver.test(
@@ -50,6 +52,7 @@ pub fn SyncPage() -> impl IntoView {
             return;
         }
         driver.log_out();
+        unreadable.set(sync_driver::config_unreadable());
         url.set(String::new());
         user.set(String::new());
         password.set(String::new());
@@ -64,8 +67,10 @@ pub fn SyncPage() -> impl IntoView {
                  Liseuse y range un dossier «\u{202f}liseuse\u{202f}»\u{a0}: un fichier par article et un pour \
                  les positions de lecture. Vos notes restent aussi sur cet appareil."
             </p>
-            {unreadable
-                .then(|| {
+            {move || {
+                unreadable
+                    .get()
+                    .then(|| {
                     view! {
                         <p class="sync-unreadable" role="alert">
                             "Les réglages de synchronisation gardés sur cet appareil sont \
@@ -74,7 +79,8 @@ pub fn SyncPage() -> impl IntoView {
                              elles, ne sont pas touchées."
                         </p>
                     }
-                })}
+                })
+            }}
             <form class="sync-form" on:submit=on_submit>
                 <p class="field">
                     <label for="sync-url">"Adresse du dossier WebDAV"</label>

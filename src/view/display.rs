@@ -56,7 +56,18 @@ impl CurrentSettings {
         Effect::new(move |_| {
             let kept = settings.with(|s| {
                 apply(s);
-                storage::available() && LocalStorage::raw().set_item(KEY, &s.to_json()).is_ok()
+                // Nothing to write (as stored, or the defaults with nothing stored): a full or
+                // turned-off storage refuses nothing the reader asked for.
+                let defaults = *s == Settings::default();
+                if !storage::available() {
+                    return defaults;
+                }
+                let store = LocalStorage::raw();
+                let json = s.to_json();
+                let stored = store.get_item(KEY).ok().flatten();
+                stored.as_ref() == Some(&json)
+                    || (stored.is_none() && defaults)
+                    || store.set_item(KEY, &json).is_ok()
             });
             if stored.get_untracked() != kept {
                 stored.set(kept);

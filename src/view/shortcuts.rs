@@ -10,7 +10,10 @@ const SHORTCUTS: &[(&str, &str)] = &[
     ("/", "Aller à la recherche"),
     ("h", "Surligner la sélection"),
     ("p", "Partager la sélection"),
-    ("Tab", "Aller aux couleurs de la sélection"),
+    (
+        "Tab",
+        "Aller à la barre de la sélection (Surligner, les couleurs…)",
+    ),
     (
         "n",
         "Écrire une note sur le surlignage courant (celui qui vient d’être fait, aussi)",

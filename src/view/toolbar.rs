@@ -32,6 +32,8 @@ pub fn SelectionToolbar() -> impl IntoView {
     // The last selection that went away, and when: a paragraph drawn anew takes it away.
     let lost = StoredValue::new(None::<(ArticleSelection, f64)>);
     let bar = NodeRef::<html::Div>::new();
+    // The selection whose toolbar the reader tabbed out of.
+    let left_bar = StoredValue::new(None::<ArticleSelection>);
     let focus_in_bar = move || {
         let active = document().active_element();
         bar.get_untracked()
@@ -108,9 +110,14 @@ pub fn SelectionToolbar() -> impl IntoView {
             return;
         };
         browser::unlock_speech();
+        let was_in_bar = focus_in_bar();
         reader.listen.set(Some(sel.start));
         selection::clear();
         current.set(None);
+        // From the keyboard, the focus stays by the text read rather than falling to the page.
+        if was_in_bar {
+            reader.focus_text_at(Some(sel.start));
+        }
     };
 
     let share = move || {
@@ -142,7 +149,37 @@ pub fn SelectionToolbar() -> impl IntoView {
             }
             return;
         }
-        if key == "Tab" && !event.shift_key() && shown() && !focus_in_bar() {
+        // Tab goes into the toolbar from the text only (not from a dialog, a field or the rest
+        // of the page), and once per selection: tabbed out of it, the reader goes on.
+        let from_text = || {
+            let active = document().active_element();
+            let in_body = reader
+                .body
+                .get_untracked()
+                .zip(active.clone())
+                .is_some_and(|(body, active)| body.contains(Some(&active)));
+            in_body
+                || active.is_none_or(|a| {
+                    matches!(a.tag_name().as_str(), "BODY" | "MAIN" | "HTML") || a.id() == "contenu"
+                })
+        };
+        let left = || {
+            left_bar.with_value(|left| {
+                left.as_ref()
+                    .zip(current.get_untracked())
+                    .is_some_and(|(l, c)| (l.start, l.end) == (c.start, c.end))
+            })
+        };
+        if key == "Tab"
+            && !event.shift_key()
+            && !event.default_prevented()
+            && !browser::in_panel(&event)
+            && !browser::is_typing(&event)
+            && shown()
+            && !focus_in_bar()
+            && !left()
+            && from_text()
+        {
             let first = bar
                 .get_untracked()
                 .and_then(|bar| bar.query_selector("button").ok().flatten())
@@ -223,7 +260,15 @@ pub fn SelectionToolbar() -> impl IntoView {
                 // Tabbed out of it: it follows the selection again (gone, if caret browsing
                 // took it along).
                 on:focusout=move |_| {
-                    set_timeout(read_selection, std::time::Duration::ZERO)
+                    set_timeout(
+                        move || {
+                            if !focus_in_bar() {
+                                left_bar.set_value(current.get_untracked());
+                            }
+                            read_selection();
+                        },
+                        std::time::Duration::ZERO,
+                    )
                 }
             >
                 <button

@@ -158,6 +158,21 @@ test("a setting the storage refuses (full) holds in the tab, and « Affichage »
   await page.waitForFunction(() => document.querySelector(".display-unstored").textContent === "");
   assert.match(await page.evaluate(() => localStorage.getItem("liseuse:settings")), /sombre/);
   assert.deepEqual(page.problems(), []);
+
+  // Full from the start, nothing chosen: nothing to store, nothing said.
+  const fresh = await newPage(env.browser);
+  await fresh.addInitScript(() => {
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      if (key === "liseuse:settings") throw new DOMException("quota", "QuotaExceededError");
+      return setItem.call(this, key, value);
+    };
+  });
+  await fresh.goto(`${env.server.url}lire/${articles[0].slug}/`);
+  await appReady(fresh);
+  await openDisplay(fresh);
+  assert.equal(await fresh.locator(".display-unstored").textContent(), "");
+  assert.deepEqual(fresh.problems(), []);
 });
 
 test("two tabs: a setting changed in one shows in the other, and a change there keeps it", async () => {
@@ -274,7 +289,7 @@ test("the reading position is kept by paragraph and offered as « Reprendre »",
     .then(() => true, () => false);
   const top = await page.locator(`.article-body [data-b="${block}"]`).evaluate((el) => el.getBoundingClientRect().top);
   assert.ok(resumed, `resumed block at ${top}px`);
-  // Reading to the end marks it read (stored at the frame after the scroll: wait for it).
+  // Reading to the end marks it read (stored once the view has stayed there: wait for it).
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
   await page.waitForFunction((k) => {
     const blocks = document.querySelectorAll(".article-body [data-b]");
@@ -297,9 +312,13 @@ test("going down past the text to the link back to the library is not reading it
   await readTo(page, article.slug, place);
   // Down to the end at once, then the link there, a few frames later (the frame after a
   // scroll is where the page used to count what went by as read).
-  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 100)))));
-  await page.getByRole("link", { name: "Retour à la bibliothèque" }).click();
+  // In one go in the page, so that no pause of the test itself is a stay there.
+  await page.evaluate(async () => {
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 100))));
+    [...document.querySelectorAll("a")].find((a) => a.textContent.trim() === "Retour à la bibliothèque").click();
+  });
+  await page.getByRole("heading", { level: 1, name: "Bibliothèque" }).waitFor();
   const card = page.locator(".cards > li").nth(2);
   assert.match(await card.locator(".progress").innerText(), /^Lu à \d+\u00a0%$/);
   const stored = await page.evaluate((k) => JSON.parse(localStorage.getItem(k)), `liseuse:progress:${article.slug}`);
@@ -575,6 +594,27 @@ test("keyboard alone: Tab goes into the selection's toolbar, a colour highlights
   await toolbar.waitFor({ state: "detached" });
   assert.ok(await page.evaluate(() => document.querySelector(".article-body").contains(document.activeElement)));
   assert.equal(await page.locator(".article-body mark.hl").count(), 2);
+
+  // Tab is the toolbar's only from the text, and once: not from the shortcuts' dialog, and
+  // not again once the reader tabbed out of it (the rest of the page stays reachable).
+  await selectText(page, "Victor");
+  await toolbar.waitFor();
+  await page.keyboard.press("?");
+  const help = page.getByRole("dialog", { name: "Raccourcis clavier" });
+  await help.waitFor();
+  await page.keyboard.press("Tab");
+  assert.ok(await page.evaluate(() => document.querySelector("[role=dialog]").contains(document.activeElement)), JSON.stringify(await active()));
+  await page.keyboard.press("Escape");
+  await help.waitFor({ state: "detached" });
+  await selectText(page, "Victor");
+  await toolbar.waitFor();
+  await page.keyboard.press("Tab");
+  const buttons = await toolbar.getByRole("button").count();
+  for (let i = 0; i < buttons; i++) await page.keyboard.press("Tab");
+  assert.ok(!(await toolbar.evaluate((bar) => bar.contains(document.activeElement)).catch(() => false)), "tabbed out of the toolbar");
+  const after = (await active()).text;
+  await page.keyboard.press("Tab");
+  assert.notEqual((await active()).text, "Surligner", `after ${after}`);
   assert.deepEqual(page.problems(), []);
 });
 

@@ -297,6 +297,15 @@ test("« Écouter d’ici » starts at the selected sentence", async () => {
   const first = await said(page, 1);
   assert.match(first.text, /le respect doit être la valeur socle/);
   assert.equal(await page.getByRole("toolbar").count(), 0);
+  // From the keyboard (Tab into the toolbar, then to « Écouter d’ici »), the focus stays by
+  // the text read instead of falling to the page.
+  await page.getByRole("button", { name: "Arrêter" }).click();
+  await selectText(page, "le respect doit être la valeur socle");
+  await page.keyboard.press("Tab");
+  await page.getByRole("toolbar").getByRole("button", { name: "Écouter d’ici" }).focus();
+  await page.keyboard.press("Enter");
+  await said(page, 2);
+  await page.waitForFunction(() => document.querySelector(".article-body").contains(document.activeElement));
   assert.deepEqual(page.problems(), []);
 });
 

@@ -382,7 +382,12 @@ test("sync settings that can no longer be read are said, in the header and on «
   await header.click();
   await page.getByRole("alert").filter({ hasText: "Les réglages de synchronisation gardés sur cet appareil sont illisibles" }).waitFor();
   assert.equal(await page.getByLabel("Adresse du dossier WebDAV").inputValue(), "");
-  // Left as it is until the reader gives the settings again.
+  // Left as it is until the reader gives the settings again, or logs out: then it goes, and
+  // the alert with it.
   assert.equal(await page.evaluate(() => localStorage.getItem("liseuse:sync:config")), "{\"url\": 42, abîmé");
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.getByRole("alert").filter({ hasText: "illisibles" }).waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => localStorage.getItem("liseuse:sync:config")), null);
   assert.deepEqual(page.problems(), []);
 });
