@@ -121,9 +121,10 @@ impl ReaderContext {
     }
 
     /// Focuses a highlight's first mark where it is, once drawn: the highlight just made
-    /// becomes the current one (`n` writes its note, `[` and `]` go on from it).
+    /// becomes the current one (`n` writes its note, `[` and `]` go on from it). After the
+    /// frame that paints it: focusing computes the page's style, which would hold that frame.
     pub fn focus_highlight_in_place(&self, id: String) {
-        request_animation_frame(move || {
+        crate::browser::after_paint(move || {
             if let Some(mark) = mark_element(&id)
                 .and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok())
             {
