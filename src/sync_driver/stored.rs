@@ -47,17 +47,23 @@ pub(super) struct Health {
     pub(super) clock_off: bool,
 }
 
-pub fn load_config() -> Option<Config> {
-    let raw = storage::local_storage()?.get_item(CONFIG).ok()??;
-    serde_json::from_str(&raw).ok()
+/// The stored settings (`None`: not set up), or `Err` when they are stored but cannot be read
+/// (damaged, or written by something other than Liseuse).
+fn stored_config() -> Result<Option<Config>, ()> {
+    match storage::local_storage().and_then(|s| s.get_item(CONFIG).ok().flatten()) {
+        None => Ok(None),
+        Some(raw) => serde_json::from_str(&raw).map(Some).map_err(|_| ()),
+    }
 }
 
-/// Settings are stored but cannot be read (damaged, or written by something other than
-/// Liseuse): sync is off until they are given again, which « Synchronisation » says.
+pub fn load_config() -> Option<Config> {
+    stored_config().ok().flatten()
+}
+
+/// Settings are stored but cannot be read: sync is off until they are given again, which
+/// « Synchronisation » says.
 pub fn config_unreadable() -> bool {
-    storage::local_storage()
-        .and_then(|s| s.get_item(CONFIG).ok().flatten())
-        .is_some_and(|raw| serde_json::from_str::<Config>(&raw).is_err())
+    stored_config().is_err()
 }
 
 pub(super) fn save_config(config: &Config) {
@@ -143,13 +149,11 @@ pub(super) fn set_paused(paused: bool) {
 
 /// The header's word on sync, from what is stored (shared by the tabs).
 pub fn flag() -> Flag {
-    if load_config().is_none() {
+    match stored_config() {
         // Set up once, but the settings are no longer readable: sync has stopped.
-        return if config_unreadable() {
-            Flag::Failed
-        } else {
-            Flag::Quiet
-        };
+        Err(()) => return Flag::Failed,
+        Ok(None) => return Flag::Quiet,
+        Ok(Some(_)) => {}
     }
     if password().is_none() {
         return Flag::Paused;

@@ -64,9 +64,9 @@ impl CurrentSettings {
                 }
                 let store = LocalStorage::raw();
                 let json = s.to_json();
-                let stored = store.get_item(KEY).ok().flatten();
-                stored.as_ref() == Some(&json)
-                    || (stored.is_none() && defaults)
+                let saved = store.get_item(KEY).ok().flatten();
+                saved.as_ref() == Some(&json)
+                    || (saved.is_none() && defaults)
                     || store.set_item(KEY, &json).is_ok()
             });
             if stored.get_untracked() != kept {

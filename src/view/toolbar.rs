@@ -158,10 +158,9 @@ pub fn SelectionToolbar() -> impl IntoView {
                 .get_untracked()
                 .zip(active.clone())
                 .is_some_and(|(body, active)| body.contains(Some(&active)));
+            // Or from nowhere in particular: the page, or its main content (the skip link's).
             in_body
-                || active.is_none_or(|a| {
-                    matches!(a.tag_name().as_str(), "BODY" | "MAIN" | "HTML") || a.id() == "contenu"
-                })
+                || active.is_none_or(|a| matches!(a.tag_name().as_str(), "BODY" | "MAIN" | "HTML"))
         };
         let left = || {
             left_bar.with_value(|left| {
